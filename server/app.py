@@ -1,0 +1,89 @@
+"""The application factory: settings are read once here and turned into backends."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from . import i18n, tasks  # noqa: F401 - tasks registers the job handlers
+from .config import Settings, load_settings
+from .jobs import Worker
+from .runtime import Runtime, build_runtime
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+EXTENSION = "onewindow"
+
+log = logging.getLogger(__name__)
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = False,
+               start_jobs: bool | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder="static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_TRANSLATION_DIRECTORIES=str(i18n.compile_catalogues(settings.data_dir / "translations")),
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+
+    runtime = build_runtime(settings)
+    if migrate:
+        runtime.db.migrate()
+    app.extensions[EXTENSION] = runtime
+
+    Babel(app, locale_selector=i18n.select_locale)
+    i18n.remember_locale(app)
+    csrf.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+
+    from .web.errors import register_error_handlers
+    register_error_handlers(app)
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    if start_jobs if start_jobs is not None else settings.run_jobs_in_process:
+        worker = Worker(runtime.db, runtime, poll_seconds=settings.job_poll_seconds)
+        worker.start_thread()
+        app.extensions["onewindow.worker"] = worker
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from .models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def _load(user_id: str):
+        from .web.context import db_session
+        user = db_session().get(User, user_id)
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .blueprints import api, auth, health, portal
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    csrf.exempt(api.bp)

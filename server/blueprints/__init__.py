@@ -1,0 +1,1 @@
+"""Thin web layers over the services: portal, auth, api, health (counter, department, archive, admin follow)."""

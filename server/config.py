@@ -1,0 +1,94 @@
+"""Settings, read once in the app factory (and by the CLI) from the environment.
+
+Every backend is named by a URL so that an operator moves from the embedded
+defaults to PostgreSQL, S3 and Elasticsearch by changing variables, not code.
+An optional instance file ``<data dir>/onewindow.env`` (``KEY=value`` lines)
+is read too; the process environment wins over it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+PREFIX = "ONEWINDOW_"
+
+# Every variable the application reads; docker-compose.yml may set only these.
+KNOWN_VARIABLES = frozenset(PREFIX + name for name in (
+    "DATA_DIR", "DATABASE_URL", "STORAGE_URL", "INDEX_URL", "SECRET_KEY", "DEMO_PASSWORD",
+    "JOBS_IN_PROCESS", "JOB_POLL_SECONDS", "MAX_UPLOAD_BYTES", "LOCALE",
+))
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    storage_url: str
+    index_url: str
+    secret_key: str
+    demo_password: str = "demo"
+    run_jobs_in_process: bool = True
+    job_poll_seconds: float = 1.0
+    max_upload_bytes: int = 2 * 1024**3
+    default_locale: str = "zh_CN"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def with_overrides(self, **changes: object) -> "Settings":
+        return replace(self, **changes)
+
+
+def _read_instance_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def _secret_key(data_dir: Path, env: Mapping[str, str]) -> str:
+    """A stable key per instance: sessions survive restarts without configuration."""
+    if env.get(PREFIX + "SECRET_KEY"):
+        return env[PREFIX + "SECRET_KEY"]
+    path = data_dir / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="ascii").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env_in = dict(os.environ if environ is None else environ)
+    data_dir = Path(env_in.get(PREFIX + "DATA_DIR") or "./var").resolve()
+    env = {**_read_instance_file(data_dir / "onewindow.env"), **env_in}
+    return Settings(
+        data_dir=data_dir,
+        database_url=env.get(PREFIX + "DATABASE_URL") or f"sqlite:///{data_dir / 'onewindow.db'}",
+        storage_url=env.get(PREFIX + "STORAGE_URL") or f"file://{data_dir / 'objects'}",
+        index_url=env.get(PREFIX + "INDEX_URL") or f"sqlite:///{data_dir / 'index.db'}",
+        secret_key=_secret_key(data_dir, env),
+        demo_password=env.get(PREFIX + "DEMO_PASSWORD") or "demo",
+        run_jobs_in_process=_flag(env.get(PREFIX + "JOBS_IN_PROCESS"), True),
+        job_poll_seconds=float(env.get(PREFIX + "JOB_POLL_SECONDS") or 1.0),
+        max_upload_bytes=int(env.get(PREFIX + "MAX_UPLOAD_BYTES") or 2 * 1024**3),
+        default_locale=env.get(PREFIX + "LOCALE") or "zh_CN",
+        extra={k: v for k, v in env.items() if k.startswith(PREFIX) and k not in KNOWN_VARIABLES},
+    )

@@ -1,0 +1,54 @@
+"""Errors the caller can fix, each with its HTTP status, mapped to responses in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class InvalidInput(AppError):
+    status, code = 400, "invalid_input"
+
+
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class WrongState(Conflict):
+    code = "wrong_state"
+
+
+class PayloadTooLarge(AppError):
+    status, code = 413, "too_large"
+
+
+class UnsupportedType(AppError):
+    status, code = 415, "unsupported_type"
+
+
+class Unavailable(AppError):
+    status, code = 503, "unavailable"

@@ -1,0 +1,92 @@
+"""The job table's operations: enqueue in the caller's transaction, claim, finish."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Job, utcnow
+
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def enqueue(session: Session, kind: str, payload: dict | None = None, *, subject: str = "",
+            max_attempts: int = 5, run_after: datetime | None = None) -> Job:
+    """Adds the job to the caller's unit of work: it exists only if that work commits."""
+    job = Job(kind=kind, payload=payload or {}, subject=subject, max_attempts=max_attempts,
+              run_after=run_after or utcnow())
+    session.add(job)
+    return job
+
+
+def claim(session: Session, worker_id: str, now: datetime | None = None) -> Job | None:
+    """Takes one due job, or one whose worker died (its lease ran out).
+
+    The claim is a compare-and-set UPDATE, so two workers never run the same
+    job, on SQLite and PostgreSQL alike, without dialect-specific locking.
+    """
+    now = now or utcnow()
+    claimable = or_(
+        (Job.status == "pending") & (Job.run_after <= now),
+        (Job.status == "running") & (Job.locked_until < now),
+    )
+    candidates = session.scalars(
+        select(Job.id).where(claimable).order_by(Job.run_after).limit(5)
+    ).all()
+    for job_id in candidates:
+        result = session.execute(
+            update(Job)
+            .where(Job.id == job_id, claimable)
+            .values(status="running", locked_by=worker_id, locked_until=now + LEASE,
+                    attempts=Job.attempts + 1, updated_at=now)
+        )
+        session.commit()
+        if result.rowcount == 1:
+            return session.get(Job, job_id, populate_existing=True)
+    return None
+
+
+def report_progress(session: Session, job_id: str, done: int, total: int, message: str) -> None:
+    session.execute(
+        update(Job).where(Job.id == job_id).values(
+            progress_done=done, progress_total=total, message=message[:500],
+            locked_until=utcnow() + LEASE, updated_at=utcnow())
+    )
+    session.commit()
+
+
+def mark_done(session: Session, job: Job) -> None:
+    job.status = "done"
+    job.finished_at = utcnow()
+    job.locked_by = job.locked_until = None
+    if job.progress_total:
+        job.progress_done = job.progress_total
+    session.commit()
+
+
+def mark_failed(session: Session, job: Job, error: str, *, permanent: bool) -> None:
+    """Retries with exponential backoff until max_attempts; then the job stays failed for a person to see."""
+    job.last_error = error[-4000:]
+    job.locked_by = job.locked_until = None
+    if permanent or job.attempts >= job.max_attempts:
+        job.status = "failed"
+        job.finished_at = utcnow()
+    else:
+        job.status = "pending"
+        job.run_after = utcnow() + min(timedelta(seconds=2 ** job.attempts), MAX_BACKOFF)
+    session.commit()
+
+
+def job_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+    counts = {state: 0 for state in ("pending", "running", "done", "failed")}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def progress_of(session: Session, subject: str) -> list[Job]:
+    """The jobs about one thing (a file, a dossier), newest first, for progress displays."""
+    return list(session.scalars(select(Job).where(Job.subject == subject).order_by(Job.created_at.desc())))

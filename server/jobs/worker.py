@@ -1,0 +1,93 @@
+"""Runs jobs: as a thread inside `onewindow serve`, or as `onewindow worker`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+from typing import Any
+
+from ..db import Database
+from . import queue
+from .registry import JobContext, PermanentFailure, RetryLater, lookup
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, db: Database, services: Any, *, poll_seconds: float = 1.0,
+                 name: str | None = None) -> None:
+        self.db = db
+        self.services = services
+        self.poll_seconds = poll_seconds
+        self.worker_id = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> bool:
+        """Runs one due job; False when there was none."""
+        with self.db.sessions() as session:
+            job = queue.claim(session, self.worker_id)
+            if job is None:
+                return False
+            self._run(session, job)
+            return True
+
+    def run_until_idle(self, limit: int = 10_000) -> int:
+        """Runs due jobs until none is left; tests and CLI commands use this to finish work now."""
+        ran = 0
+        while ran < limit and self.run_once():
+            ran += 1
+        return ran
+
+    def _run(self, session, job) -> None:
+        fn = lookup(job.kind)
+        if fn is None:
+            queue.mark_failed(session, job, f"no handler for job kind {job.kind!r}", permanent=True)
+            return
+
+        def report(done: int, total: int, message: str) -> None:
+            with self.db.sessions() as progress_session:
+                queue.report_progress(progress_session, job.id, done, total, message)
+
+        ctx = JobContext(job_id=job.id, kind=job.kind, payload=dict(job.payload),
+                         attempt=job.attempts, services=self.services, report=report)
+        try:
+            fn(ctx)
+        except PermanentFailure as exc:
+            log.warning("job %s (%s) failed permanently: %s", job.id, job.kind, exc)
+            session.rollback()
+            queue.mark_failed(session, job, str(exc), permanent=True)
+        except RetryLater as exc:
+            session.rollback()
+            queue.mark_failed(session, job, f"retry: {exc}", permanent=False)
+        except Exception:  # noqa: BLE001 - a job's bug must not stop the worker
+            log.exception("job %s (%s) raised", job.id, job.kind)
+            session.rollback()
+            queue.mark_failed(session, job, traceback.format_exc(), permanent=False)
+        else:
+            session.refresh(job)
+            queue.mark_done(session, job)
+
+    def serve_forever(self) -> None:
+        log.info("worker %s polling every %.1fs", self.worker_id, self.poll_seconds)
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # noqa: BLE001 - database blips: wait and poll again
+                log.exception("worker poll failed")
+                busy = False
+            if not busy:
+                self._stop.wait(self.poll_seconds)
+
+    def start_thread(self) -> threading.Thread:
+        self._thread = threading.Thread(target=self.serve_forever, name="onewindow-jobs", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

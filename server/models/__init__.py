@@ -1,0 +1,13 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from .base import Base, new_id, utcnow
+from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
+from .jobs import JOB_STATES, Job
+from .users import ROLES, STAFF_ROLES, ApiToken, User
+
+__all__ = [
+    "Base", "new_id", "utcnow",
+    "Department", "MaterialSlot", "MaterialType", "ServiceItem", "RETENTION_LABELS",
+    "Job", "JOB_STATES",
+    "User", "ApiToken", "ROLES", "STAFF_ROLES",
+]

@@ -1,0 +1,32 @@
+"""The process's backends, built once from the settings: database, object store, search index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indexers import SearchIndex, open_index
+from storage import ObjectStore, open_store
+
+from .config import Settings
+from .db import Database
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    store: ObjectStore
+    index: SearchIndex
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """The one place where configuration turns into backends (each factory picks by URL scheme)."""
+    return Runtime(
+        settings=settings,
+        db=Database(settings.database_url),
+        store=open_store(settings.storage_url),
+        index=open_index(settings.index_url),
+    )

@@ -1,0 +1,1 @@
+"""Helpers shared by the blueprints: request-scoped database session, errors, access."""

@@ -1,0 +1,62 @@
+"""Maps every error to a response in one place: JSON under /api, pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from storage import DigestMismatch, InvalidKey, ObjectNotFound, ObjectSealed, StorageError, TooLarge
+
+from ..errors import AppError, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unavailable
+
+log = logging.getLogger(__name__)
+
+# Storage errors the caller caused (or may retry) become the matching AppError.
+STORAGE_ERRORS: list[tuple[type[Exception], type[AppError], str]] = [
+    (TooLarge, PayloadTooLarge, "文件超过大小限制 (file too large)"),
+    (DigestMismatch, InvalidInput, "文件校验值不符 (the file's SHA-256 does not match)"),
+    (InvalidKey, InvalidInput, "文件名不合法 (invalid object name)"),
+    (ObjectNotFound, NotFound, "文件不存在 (no such file)"),
+    (ObjectSealed, Conflict, "已归档文件不可修改或删除 (archived files cannot be changed or deleted)"),
+]
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz" or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def _render(error: AppError):
+    if _wants_json():
+        return error.to_json(), error.status
+    return render_template("error.html", error=error), error.status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def _app_error(error: AppError):
+        return _render(error)
+
+    @app.errorhandler(StorageError)
+    def _storage_error(error: StorageError):
+        for storage_type, app_type, message in STORAGE_ERRORS:
+            if isinstance(error, storage_type):
+                return _render(app_type(message, {"reason": str(error)}))
+        log.warning("storage unavailable: %s", error)
+        return _render(Unavailable("存储服务暂不可用，请稍后重试 (storage is unavailable, try again later)"))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        wrapped = AppError(error.description or error.name)
+        wrapped.status = error.code or 500
+        wrapped.code = (error.name or "error").lower().replace(" ", "_")
+        return _render(wrapped)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        wrapped = AppError("服务器内部错误 (internal error); it has been logged")
+        wrapped.status, wrapped.code = 500, "internal_error"
+        return _render(wrapped)

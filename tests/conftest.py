@@ -1,0 +1,145 @@
+"""Shared fixtures and the backend conformance harness.
+
+Backends are parametrised here, in one place: storage over local disk and S3,
+index over the embedded index and Elasticsearch, database over SQLite and
+PostgreSQL. The real servers are named by ``ONEWINDOW_TEST_*_URL`` (set by
+``scripts/test`` from ``scripts/services env --prefix ONEWINDOW_TEST_``).
+Without them a parameter skips with the reason; under ``CI=true`` a missing or
+unreachable server fails the test instead, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+REAL_BACKENDS = {
+    "postgresql": "ONEWINDOW_TEST_DATABASE_URL",
+    "s3": "ONEWINDOW_TEST_STORAGE_URL",
+    "elasticsearch": "ONEWINDOW_TEST_INDEX_URL",
+}
+
+
+def _reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    default_port = {"postgresql": 5432, "s3": 443, "http": 80, "https": 443}
+    port = parts.port or default_port.get(parts.scheme.split("+")[0], 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def real_backend_url(name: str) -> str:
+    """The URL of a real server, or skip (fail under CI) with the reason."""
+    var = REAL_BACKENDS[name]
+    url = os.environ.get(var, "")
+    if not url:
+        reason = f"{name}: {var} is not set (run the tests with scripts/test to start real servers)"
+    elif not _reachable(url):
+        reason = f"{name}: server at {urlsplit(url).hostname}:{urlsplit(url).port} is unreachable"
+    else:
+        return url
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(4)}"
+
+
+# --- database ---------------------------------------------------------------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each database backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    base = real_backend_url("postgresql")
+    yield from _fresh_postgres_database(base)
+
+
+def _fresh_postgres_database(base_url: str) -> Iterator[str]:
+    import psycopg
+
+    parts = urlsplit(base_url)
+    name = _unique("ow_test_")
+    admin = urlunsplit(("postgresql", parts.netloc, parts.path, parts.query, ""))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- object storage ---------------------------------------------------------
+
+@pytest.fixture(params=["local", "s3"])
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty object store on each storage backend (a fresh bucket on S3)."""
+    if request.param == "local":
+        return f"file://{tmp_path / 'objects'}"
+    base = urlsplit(real_backend_url("s3"))
+    return urlunsplit((base.scheme, base.netloc, "/" + _unique("ow-test-"), base.query, ""))
+
+
+# --- search index -----------------------------------------------------------
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty search index on each index backend (a fresh index prefix on Elasticsearch)."""
+    if request.param == "embedded":
+        return f"sqlite:///{tmp_path / 'index.db'}"
+    base = urlsplit(real_backend_url("elasticsearch"))
+    return urlunsplit((base.scheme, base.netloc, base.path, f"prefix={_unique('owtest-')}", ""))
+
+
+# --- the application on embedded defaults -----------------------------------
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    from server.config import load_settings
+
+    return load_settings({"ONEWINDOW_DATA_DIR": str(tmp_path / "var"), "ONEWINDOW_DEMO_PASSWORD": "demo-pass"})
+
+
+@pytest.fixture
+def app(settings):
+    from server.app import create_app
+
+    application = create_app(settings, migrate=True, start_jobs=False)
+    application.config.update(TESTING=True)
+    yield application
+    application.extensions["onewindow"].close()
+
+
+@pytest.fixture
+def runtime(app):
+    return app.extensions["onewindow"]
+
+
+@pytest.fixture
+def demo(runtime, settings):
+    """The demo catalogue and users, loaded into the app's database."""
+    from server.services.demo import load_demo
+
+    with runtime.db.session() as session:
+        return load_demo(session, settings.demo_password)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,111 @@
+"""The foundation seen from outside: health, guides, catalogue API, tokens, errors."""
+
+from __future__ import annotations
+
+
+def test_healthz_ok_on_embedded_defaults(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok", body
+    assert set(body["checks"]) == {"database", "storage", "index", "jobs"}
+    assert body["checks"]["jobs"]["pending"] == 0
+    assert body["checks"]["jobs"]["failed"] == 0
+
+
+def test_home_shows_demo_service_guides_in_chinese(client, demo):
+    page = client.get("/").get_data(as_text=True)
+    assert "办事指南" in page
+    assert "开办民宿" in page
+    assert "食品经营许可（副食品店）" in page
+    assert "文旅局" in page and "市场监管局" in page
+
+
+def test_home_speaks_english_when_asked(client, demo):
+    response = client.get("/?lang=en")
+    page = response.get_data(as_text=True)
+    assert "Service guides" in page
+    assert "lang=en" in response.headers.get("Set-Cookie", "")
+    # the choice sticks through the cookie
+    assert "Service guides" in client.get("/").get_data(as_text=True)
+
+
+def test_guide_page_lists_materials_with_flags(client, demo):
+    page = client.get("/services/minsu").get_data(as_text=True)
+    for text in ("经营者身份证", "房屋产权证明或租赁合同", "消防安全检查合格证或消防安全承诺书",
+                 "从业人员健康证明", "可容缺", "《旅馆业治安管理办法》", "30年"):
+        assert text in page, text
+
+
+def test_unknown_guide_is_404_page(client, demo):
+    response = client.get("/services/no-such-thing")
+    assert response.status_code == 404
+    assert "no-such-thing" in response.get_data(as_text=True)
+
+
+def test_api_services_carry_the_guide(client, demo):
+    services = {s["code"]: s for s in client.get("/api/v1/services").get_json()}
+    grocery = services["food-grocery"]
+    assert grocery["name"] == "食品经营许可（副食品店）"
+    assert grocery["department"] == {"code": "scjg", "name": "市场监管局"}
+    assert grocery["time_limit_days"] == 5
+    assert grocery["retention"] == "30y"
+    slots = {m["slot"]: m for m in grocery["materials"]}
+    assert slots["health_certs"]["required"] and not slots["health_certs"]["key"]
+    assert slots["health_certs"]["gap_allowed"]
+    assert slots["legal_rep_id"]["material_type"] == "id_card"
+    assert slots["floor_plan"]["formats"] == ["pdf"]
+    assert slots["floor_plan"]["max_bytes"] == 30 * 1024 * 1024
+
+
+def test_api_departments(client, demo):
+    departments = client.get("/api/v1/departments").get_json()
+    names = {d["code"]: d["name"] for d in departments}
+    assert names["xfjy"] == "消防救援大队"
+    assert names["wjj"] == "卫健局"
+    assert all(set(d) == {"code", "name"} for d in departments)
+
+
+def test_unknown_service_is_json_404(client, demo):
+    response = client.get("/api/v1/services/nope")
+    assert response.status_code == 404
+    error = response.get_json()["error"]
+    assert error["code"] == "not_found"
+    assert "nope" in error["message"]
+
+
+def test_token_roundtrip_and_errors(client, demo):
+    bad = client.post("/api/v1/auth/token", json={"username": "clerk", "password": "wrong"})
+    assert bad.status_code == 401
+    assert bad.get_json()["error"]["code"] == "unauthorized"
+
+    missing = client.post("/api/v1/auth/token", data="not json", content_type="text/plain")
+    assert missing.status_code == 400
+    assert missing.get_json()["error"]["details"]["required"] == ["username", "password"]
+
+    ok = client.post("/api/v1/auth/token", json={"username": "clerk", "password": "demo-pass"})
+    assert ok.status_code == 201
+    assert ok.get_json()["user"]["role"] == "clerk"
+    assert len(ok.get_json()["token"]) >= 32
+
+
+def test_unknown_api_route_is_json_not_html(client):
+    response = client.get("/api/v1/does-not-exist")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_web_login_needs_csrf_token(settings, demo):
+    from server.app import create_app
+
+    app = create_app(settings, start_jobs=False)  # CSRF on, as in production
+    client = app.test_client()
+    response = client.post("/login", data={"username": "clerk", "password": "demo-pass"})
+    assert response.status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    response = client.post("/login?next=//evil.example/", data={
+        "username": "clerk", "password": "demo-pass", "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "李晓燕" in client.get("/").get_data(as_text=True)
