@@ -1,5 +1,1 @@
-"""OneWindow web server: app factory, blueprints, models, jobs and the CLI."""
-
-from .app import create_app
-
-__all__ = ["create_app"]
+"""OneWindow web server: app factory (server.app), blueprints, models, jobs and the CLI."""

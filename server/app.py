@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
     app.extensions[EXTENSION] = runtime
 
     Babel(app, locale_selector=i18n.select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
     i18n.remember_locale(app)
     csrf.init_app(app)
     _init_login(app)

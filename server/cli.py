@@ -108,5 +108,10 @@ def _load_demo(runtime, settings: Settings) -> None:
         click.echo(f"  {login.username:<16} {login.role:<11} {login.name}{dept}")
 
 
+from .cli_archive import archive  # noqa: E402
+
+main.add_command(archive)
+
+
 if __name__ == "__main__":
     sys.exit(main())

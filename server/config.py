@@ -20,7 +20,11 @@ PREFIX = "ONEWINDOW_"
 KNOWN_VARIABLES = frozenset(PREFIX + name for name in (
     "DATA_DIR", "DATABASE_URL", "STORAGE_URL", "INDEX_URL", "SECRET_KEY", "DEMO_PASSWORD",
     "JOBS_IN_PROCESS", "JOB_POLL_SECONDS", "MAX_UPLOAD_BYTES", "LOCALE",
+    "FONDS", "ARCHIVAL_CODE_SCHEME", "VERIFY_INTERVAL_HOURS",
 ))
+
+# 档号 per DA/T 22: 全宗号-年度-保管期限代码-机构代码-件号.
+DEFAULT_ARCHIVAL_CODE_SCHEME = "{fonds}-{year}-{retention}-{org}-{number:05d}"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,9 @@ class Settings:
     job_poll_seconds: float = 1.0
     max_upload_bytes: int = 2 * 1024**3
     default_locale: str = "zh_CN"
+    fonds: str = "0001"
+    archival_code_scheme: str = DEFAULT_ARCHIVAL_CODE_SCHEME
+    verify_interval_hours: float = 24 * 7
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **changes: object) -> "Settings":
@@ -90,5 +97,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         job_poll_seconds=float(env.get(PREFIX + "JOB_POLL_SECONDS") or 1.0),
         max_upload_bytes=int(env.get(PREFIX + "MAX_UPLOAD_BYTES") or 2 * 1024**3),
         default_locale=env.get(PREFIX + "LOCALE") or "zh_CN",
+        fonds=env.get(PREFIX + "FONDS") or "0001",
+        archival_code_scheme=env.get(PREFIX + "ARCHIVAL_CODE_SCHEME") or DEFAULT_ARCHIVAL_CODE_SCHEME,
+        verify_interval_hours=float(env.get(PREFIX + "VERIFY_INTERVAL_HOURS") or 24 * 7),
         extra={k: v for k, v in env.items() if k.startswith(PREFIX) and k not in KNOWN_VARIABLES},
     )

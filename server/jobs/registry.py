@@ -28,7 +28,10 @@ class JobContext:
     report: Callable[[int, int, str], None] = field(repr=False)
 
     def progress(self, done: int, total: int, message: str = "") -> None:
-        """Shown to users while the job runs; also renews the job's lease."""
+        """Shown to users while the job runs; also renews the job's lease.
+
+        Call it outside your own write transactions: on SQLite a second writer waits for the first.
+        """
         self.report(done, total, message)
 
 

@@ -71,10 +71,13 @@ def _users(session: Session, departments: dict[str, Department], password: str) 
         (f"officer-{code}", f"{dept.name}审批员", "officer", code, "", "")
         for code, dept in departments.items()
     ]
+    # One hash for all demo users: they share the printed demo password anyway, and scrypt is slow.
+    password_hash = None
     logins = []
     for username, name, role, dept_code, phone, id_number in specs:
         if session.scalar(select(User).where(User.username == username)) is None:
-            session.add(User(username=username, password_hash=hash_password(password), display_name=name,
+            password_hash = password_hash or hash_password(password)
+            session.add(User(username=username, password_hash=password_hash, display_name=name,
                              role=role, department=departments.get(dept_code) if dept_code else None,
                              phone=phone, id_number=id_number))
         logins.append(DemoLogin(username, role, name, dept_code))

@@ -1,0 +1,125 @@
+"""`onewindow archive verify|export|import`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from .errors import AppError
+from .models import Dossier
+from .runtime import build_runtime
+
+
+@click.group()
+def archive() -> None:
+    """The electronic archive: integrity checks, exports, imports."""
+
+
+def _runtime(ctx: click.Context):
+    from .cli import _settings
+    runtime = build_runtime(_settings(ctx))
+    runtime.db.migrate()
+    return runtime
+
+
+@archive.command()
+@click.argument("dossier_ids", nargs=-1)
+@click.pass_context
+def verify(ctx: click.Context, dossier_ids: tuple[str, ...]) -> None:
+    """Four-property check of the given dossiers (default: every current one). Exit 1 if any fails.
+
+    It only reports; it never repairs.
+    """
+    from .services.archive.checks import check_dossier
+
+    runtime = _runtime(ctx)
+    failed = 0
+    with runtime.db.session() as session:
+        if dossier_ids:
+            dossiers = []
+            for dossier_id in dossier_ids:
+                dossier = session.get(Dossier, dossier_id) or session.scalar(
+                    select(Dossier).where(Dossier.archival_code == dossier_id, Dossier.superseded.is_(False)))
+                if dossier is None:
+                    click.echo(f"FAIL {dossier_id}: no such dossier")
+                    failed += 1
+                else:
+                    dossiers.append(dossier)
+        else:
+            dossiers = list(session.scalars(select(Dossier).where(Dossier.superseded.is_(False))
+                                            .order_by(Dossier.archival_code)))
+        for dossier in dossiers:
+            row = check_dossier(session, runtime, dossier, "manual")
+            label = f"{dossier.archival_code} (dossier {dossier.id}, version {dossier.version})"
+            if row.ok:
+                click.echo(f"OK   {label}")
+                continue
+            failed += 1
+            click.echo(f"FAIL {label}")
+            for prop, body in row.report["properties"].items():
+                for item in body["items"]:
+                    if item["ok"] is False:
+                        where = f" {item['file']}:" if item.get("file") else ""
+                        click.echo(f"     {prop}/{item['check']}:{where} {item['detail']}")
+    total = len(dossier_ids) if dossier_ids else len(dossiers)
+    click.echo(f"{total - failed} of {total} dossier(s) hold")
+    ctx.exit(1 if failed else 0)
+
+
+@archive.command()
+@click.argument("dossier_id")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def export(ctx: click.Context, dossier_id: str, out: Path) -> None:
+    """Write the dossier's package (a BagIt bag in a zip) to OUT."""
+    from .services.archive.export import export_zip
+
+    runtime = _runtime(ctx)
+    with runtime.db.session() as session:
+        dossier = session.get(Dossier, dossier_id)
+        if dossier is None:
+            raise click.ClickException(f"no dossier {dossier_id}")
+        tmp = out.with_name(out.name + ".part")
+        with tmp.open("wb") as fh:
+            count = export_zip(runtime.store, dossier, fh)
+        tmp.replace(out)
+        from .models import DossierEvent
+        dossier.events.append(DossierEvent(action="exported", actor="cli", detail={"to": str(out)}))
+    click.echo(f"wrote {out} ({count} files, bag of {dossier.archival_code})")
+
+
+@archive.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--service", "service_code", required=True, help="Service item code the records belong to.")
+@click.option("--applicant-id", default="", help="Applicant's ID number, for search and reuse.")
+@click.option("--applicant-name", default="")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[Path, ...], service_code: str, applicant_id: str,
+            applicant_name: str, as_json: bool) -> None:
+    """File existing documents as dossiers: each file, or each folder's files together, is one dossier."""
+    from .services.archive.importer import import_path
+
+    runtime = _runtime(ctx)
+    failures = 0
+    for path in paths:
+        try:
+            with runtime.db.session() as session:
+                result = import_path(session, runtime, path, service_code=service_code,
+                                     applicant_id=applicant_id, applicant_name=applicant_name)
+                line = {"dossier_id": result.dossier.id, "archival_code": result.dossier.archival_code,
+                        "sources": result.sources}
+        except AppError as exc:
+            failures += 1
+            click.echo(f"error: {path}: {exc.message}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(line, ensure_ascii=False))
+        else:
+            click.echo(f"{line['dossier_id']}\t{line['archival_code']}\t{' '.join(line['sources'])}")
+    if failures:
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""The archive: sealing dossiers as BagIt packages, four-property checks, export and import."""

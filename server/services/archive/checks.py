@@ -1,0 +1,238 @@
+"""Four-property checks (四性检测): authenticity, integrity, usability, security.
+
+Each finding is reported on its own so an archivist sees exactly which file
+failed which check. A check never repairs anything: a mismatch is evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indexers.extract.check import check_usable
+from indexers.extract.sniff import sniff_file
+from storage import ObjectNotFound, StorageError
+
+from ...models import CheckReport, Dossier, DossierEvent, utcnow
+from ...runtime import Runtime
+from .bag import parse_manifest
+
+PROPERTIES = ("authenticity", "integrity", "usability", "security")
+ALLOWED_FORMATS = frozenset({
+    "application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp", "application/ofd",
+    "application/json", "text/plain",
+})
+REQUIRED_METADATA = ("archival_code", "title", "service_item", "department", "retention", "dates")
+CLAMSCAN_TIMEOUT = 600
+CHUNK = 1024 * 1024
+
+
+@dataclass
+class Finding:
+    check: str
+    ok: bool | None
+    detail: str = ""
+    file: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"check": self.check, "ok": self.ok, "detail": self.detail}
+        if self.file:
+            out["file"] = self.file
+        return out
+
+
+@dataclass
+class Report:
+    findings: dict[str, list[Finding]] = field(default_factory=lambda: {p: [] for p in PROPERTIES})
+
+    def add(self, prop: str, check: str, ok: bool | None, detail: str = "", file: str | None = None) -> None:
+        self.findings[prop].append(Finding(check, ok, detail, file))
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok is not False for items in self.findings.values() for f in items)
+
+    def failures(self) -> list[tuple[str, Finding]]:
+        return [(p, f) for p, items in self.findings.items() for f in items if f.ok is False]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {p: {"ok": all(f.ok is not False for f in items),
+                    "not_run": bool(items) and all(f.ok is None for f in items),
+                    "items": [f.as_dict() for f in items]} for p, items in self.findings.items()}
+
+
+def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger: str) -> CheckReport:
+    """Runs all four checks, stores the report beside the package and records the event."""
+    report = Report()
+    store = runtime.store
+    manifests = _read_manifests(store, dossier, report)
+    _check_tag_files(store, dossier, manifests, report)
+    _check_metadata(store, dossier, report)
+    _check_numbering(session, dossier, report)
+    scanner = shutil.which("clamscan")
+    if scanner is None:
+        report.add("security", "virus_scan", None, "ClamAV (clamscan) is not installed: not run")
+    payload_manifest = manifests.get("manifest-sha256.txt", {})
+    declared = {f.path for f in dossier.files}
+    for path in sorted(set(payload_manifest) - declared):
+        report.add("integrity", "undeclared_file", False, "in the manifest but not in the dossier record", path)
+    for file in dossier.files:
+        _check_file(store, dossier, file, payload_manifest, report, scanner)
+
+    checked_at = utcnow()
+    body = {"dossier_id": dossier.id, "archival_code": dossier.archival_code, "version": dossier.version,
+            "trigger": trigger, "checked_at": checked_at.isoformat(), "ok": report.ok,
+            "properties": report.as_dict()}
+    key = f"dossiers/{dossier.id}/checks/{checked_at.strftime('%Y%m%dT%H%M%S%fZ')}-{trigger}.json"
+    try:
+        store.put(key, [json.dumps(body, ensure_ascii=False, indent=2).encode()], content_type="application/json")
+    except StorageError:
+        key = ""
+    row = CheckReport(dossier_id=dossier.id, at=checked_at, trigger=trigger, ok=report.ok, report=body,
+                      object_key=key)
+    session.add(row)
+    dossier.check_ok = report.ok
+    dossier.checked_at = checked_at
+    failures = [{"property": p, **f.as_dict()} for p, f in report.failures()]
+    dossier.events.append(DossierEvent(action="four_property_check", ok=report.ok,
+                                       detail={"trigger": trigger, "failures": failures[:50]}))
+    session.flush()
+    return row
+
+
+def _read_manifests(store, dossier: Dossier, report: Report) -> dict[str, dict[str, str]]:
+    manifests = {}
+    for name in ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"):
+        try:
+            with store.open(f"{dossier.package_prefix}/{name}") as fh:
+                manifests[name] = parse_manifest(fh.read().decode("utf-8"))
+        except ObjectNotFound:
+            report.add("integrity", "manifest_present", False, "missing", name)
+    return manifests
+
+
+def _check_tag_files(store, dossier: Dossier, manifests: dict, report: Report) -> None:
+    tags = manifests.get("tagmanifest-sha256.txt", {})
+    for path, digest in sorted(tags.items()):
+        actual = _digest_object(store, f"{dossier.package_prefix}/{path}")
+        if actual is None:
+            report.add("integrity", "tag_file_present", False, "missing", path)
+        else:
+            report.add("authenticity", "tag_file_digest", actual == digest,
+                       "" if actual == digest else f"sha256 {actual} != manifest {digest}", path)
+
+
+def _check_metadata(store, dossier: Dossier, report: Report) -> None:
+    try:
+        with store.open(f"{dossier.package_prefix}/metadata/dossier.json") as fh:
+            meta = json.loads(fh.read().decode("utf-8"))
+    except ObjectNotFound:
+        report.add("integrity", "metadata_present", False, "metadata/dossier.json is missing")
+        return
+    except ValueError as exc:
+        report.add("usability", "metadata_parses", False, f"metadata/dossier.json: {exc}")
+        return
+    missing = [k for k in REQUIRED_METADATA if not meta.get(k)]
+    report.add("integrity", "required_metadata", not missing, f"missing: {', '.join(missing)}" if missing else "")
+    agrees = (meta.get("archival_code") == dossier.archival_code
+              and len(meta.get("files", [])) == len(dossier.files))
+    report.add("authenticity", "metadata_agrees_with_record", agrees,
+               "" if agrees else "archival code or file count differs from the record")
+    try:
+        with store.open(f"{dossier.package_prefix}/metadata/events.json") as fh:
+            events = json.loads(fh.read().decode("utf-8"))
+        report.add("integrity", "event_history_present", bool(events), "" if events else "event history is empty")
+    except (ObjectNotFound, ValueError) as exc:
+        report.add("integrity", "event_history_present", False, f"metadata/events.json: {exc}")
+
+
+def _check_numbering(session: Session, dossier: Dossier, report: Report) -> None:
+    numbers = set(session.scalars(select(Dossier.item_number).where(
+        Dossier.fonds == dossier.fonds, Dossier.year == dossier.year,
+        Dossier.retention == dossier.retention, Dossier.org_code == dossier.org_code)))
+    gaps = sorted(set(range(1, max(numbers, default=0) + 1)) - numbers)
+    report.add("integrity", "numbering_without_gaps", not gaps,
+               f"missing item numbers: {gaps[:20]}" if gaps else "")
+
+
+def _check_file(store, dossier: Dossier, file, manifest: dict[str, str], report: Report,
+                scanner: str | None) -> None:
+    key = f"{dossier.package_prefix}/{file.path}"
+    if file.path not in manifest:
+        report.add("integrity", "file_in_manifest", False, "declared but not in manifest-sha256.txt", file.path)
+    with tempfile.TemporaryDirectory(prefix="ow-check-") as tmp:
+        local_path = os.path.join(tmp, "file")
+        try:
+            digests = _download(store, key, local_path)
+        except ObjectNotFound:
+            report.add("integrity", "file_present", False, "the stored object is missing", file.path)
+            return
+        except StorageError as exc:
+            report.add("integrity", "file_present", False, f"cannot read: {exc}", file.path)
+            return
+        size, sha256, sha512 = digests
+        problems = []
+        if sha256 != file.sha256:
+            problems.append(f"sha256 {sha256} != recorded {file.sha256}")
+        if file.path in manifest and sha256 != manifest[file.path]:
+            problems.append("sha256 differs from manifest-sha256.txt")
+        if sha512 != file.sha512:
+            problems.append("sha512 differs from the record")
+        if size != file.size:
+            problems.append(f"size {size} != recorded {file.size}")
+        report.add("authenticity", "digest", not problems, "; ".join(problems), file.path)
+        sniffed = sniff_file(local_path)
+        format_ok = sniffed == file.media_type
+        report.add("authenticity", "format_matches_record", format_ok,
+                   "" if format_ok else f"content is {sniffed}, recorded {file.media_type}", file.path)
+        report.add("usability", "format_allowed", file.media_type in ALLOWED_FORMATS,
+                   "" if file.media_type in ALLOWED_FORMATS else f"{file.media_type} is not an archival format",
+                   file.path)
+        usable, detail = check_usable(local_path, sniffed)
+        report.add("usability", "opens", usable, "" if usable else detail, file.path)
+        if scanner:
+            report.add("security", "virus_scan", *_scan(scanner, local_path), file=file.path)
+
+
+def _download(store, key: str, target: str) -> tuple[int, str, str]:
+    sha256, sha512, size = hashlib.sha256(), hashlib.sha512(), 0
+    with store.open(key) as src, open(target, "wb") as dst:
+        while chunk := src.read(CHUNK):
+            sha256.update(chunk)
+            sha512.update(chunk)
+            size += len(chunk)
+            dst.write(chunk)
+    return size, sha256.hexdigest(), sha512.hexdigest()
+
+
+def _digest_object(store, key: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with store.open(key) as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+    except ObjectNotFound:
+        return None
+    return digest.hexdigest()
+
+
+def _scan(scanner: str, path: str) -> tuple[bool | None, str]:
+    try:
+        result = subprocess.run([scanner, "--no-summary", path], capture_output=True, text=True,
+                                timeout=CLAMSCAN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, "virus scan timed out: not run"
+    if result.returncode == 0:
+        return True, "clean"
+    if result.returncode == 1:
+        return False, result.stdout.strip()[:300]
+    return None, f"clamscan error: {result.stderr.strip()[:200]}"

@@ -1,0 +1,72 @@
+"""`onewindow archive import`: existing documents (e.g. scanned paper records) filed as dossiers."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from indexers.extract.check import count_pages
+from indexers.extract.errors import ExtractError
+from indexers.extract.sniff import sniff_file
+
+from ...errors import InvalidInput
+from ...models import Dossier, utcnow
+from ...runtime import Runtime
+from ..catalogue import get_service
+from .seal import SealFile, SealRequest, seal_dossier
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    dossier: Dossier
+    sources: list[str]
+
+
+def _files_of(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise InvalidInput(f"{path}: the folder holds no files")
+        return files
+    raise InvalidInput(f"{path}: no such file or folder")
+
+
+def _page_count(path: Path, media_type: str) -> int | None:
+    try:
+        return count_pages(path, media_type)
+    except ExtractError:
+        return None
+
+
+def import_path(session: Session, runtime: Runtime, path: Path, *, service_code: str,
+                applicant_id: str = "", applicant_name: str = "", actor: str = "cli") -> ImportResult:
+    """One file, or one folder's files together, become one sealed dossier."""
+    service = get_service(session, service_code)
+    files = _files_of(path)
+    now = utcnow()
+    specs = []
+    for file in files:
+        media_type = sniff_file(file)
+        specs.append(SealFile(
+            name=str(file.relative_to(path)) if path.is_dir() else file.name,
+            open=lambda f=file: open(f, "rb"), media_type=media_type,
+            material_type="legacy_record", material_type_name="存量档案", material_class="basis",
+            pages=_page_count(file, media_type)))
+    mtimes = [os.stat(f).st_mtime for f in files]
+    from datetime import datetime, timezone
+    opened = datetime.fromtimestamp(min(mtimes), timezone.utc)
+    request = SealRequest(
+        title=f"{service.name}（存量档案导入：{path.name}）", service=service, files=specs,
+        opened_at=opened, closed_at=now, sealed_by=actor, departments=list(service.cooperating),
+        applicant_name=applicant_name, applicant_id_number=applicant_id, source="import",
+        source_paths=[str(f) for f in files],
+        events=[{"at": now.isoformat(), "actor": actor, "action": "imported",
+                 "note": f"imported from {path}", "files": len(files)}],
+    )
+    dossier = seal_dossier(session, runtime, request)
+    return ImportResult(dossier, [str(f) for f in files])
