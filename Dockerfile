@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim poppler-utils fonts-noto-cjk curl \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim poppler-utils fonts-wqy-zenhei curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --home-dir /srv/onewindow onewindow
 

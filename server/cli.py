@@ -43,6 +43,7 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool, threads: int) ->
 
     settings = _settings(ctx)
     app = create_app(settings, migrate=True)
+    _schedule_periodic(app.extensions["onewindow"])
     if demo:
         _load_demo(app.extensions["onewindow"], settings)
     server = create_server(app, host=host, port=port, threads=threads)
@@ -69,6 +70,7 @@ def worker(ctx: click.Context) -> None:
 
     settings = _settings(ctx)
     runtime = build_runtime(settings)
+    _schedule_periodic(runtime)
     runner = Worker(runtime.db, runtime, poll_seconds=settings.job_poll_seconds)
     signal.signal(signal.SIGTERM, lambda *_: runner.stop(timeout=0))
     click.echo(f"worker {runner.worker_id} started")
@@ -97,6 +99,13 @@ def demo(ctx: click.Context) -> None:
     _load_demo(runtime, settings)
 
 
+def _schedule_periodic(runtime) -> None:
+    from .tasks import schedule_verification
+
+    with runtime.db.session() as session:
+        schedule_verification(session, runtime.settings.verify_interval_hours)
+
+
 def _load_demo(runtime, settings: Settings) -> None:
     from .services.demo import load_demo
 
@@ -109,8 +118,10 @@ def _load_demo(runtime, settings: Settings) -> None:
 
 
 from .cli_archive import archive  # noqa: E402
+from .cli_index import index  # noqa: E402
 
 main.add_command(archive)
+main.add_command(index)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from .jobs import JobContext, PermanentFailure, enqueue, handler
-from .models import Dossier, Job, utcnow
+from .jobs import JobContext, PermanentFailure, RetryLater, enqueue, enqueue_once, handler
+from .models import Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
+from .services.archive.seal import INDEX_ATTEMPTS
+from .services.archive.text import dossier_doc, extract_file
+
+log = logging.getLogger(__name__)
 
 
 @handler("archive.check")
@@ -39,6 +44,42 @@ def archive_verify_all(ctx: JobContext) -> None:
         ctx.progress(done + 1, len(ids), dossier_id)
     with runtime.db.session() as session:
         schedule_verification(session, runtime.settings.verify_interval_hours)
+
+
+@handler("archive.extract_file")
+def archive_extract_file(ctx: JobContext) -> None:
+    """Text (layer or OCR) and previews of one archived file, then re-index its dossier."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        file = session.get(DossierFile, ctx.payload["file_id"])
+        if file is None:
+            raise PermanentFailure(f"no archived file {ctx.payload['file_id']}")
+        ctx.progress(0, 1, file.name)
+        extract_file(runtime.store, file.dossier, file)
+        enqueue_once(session, "index.dossier", {"dossier_id": file.dossier_id},
+                     subject=f"index:{file.dossier_id}", max_attempts=INDEX_ATTEMPTS)
+        name = file.name
+    ctx.progress(1, 1, name)
+
+
+@handler("index.dossier")
+def index_dossier(ctx: JobContext) -> None:
+    """Applies the outbox entry: (re)indexes one dossier; retried while the index is down."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        dossier = session.get(Dossier, ctx.payload["dossier_id"])
+        if dossier is None:
+            raise PermanentFailure(f"no dossier {ctx.payload['dossier_id']}")
+        superseded = dossier.superseded
+        doc = None if superseded else dossier_doc(runtime.store, dossier)
+    try:
+        if superseded:
+            runtime.index.delete_dossier(ctx.payload["dossier_id"])
+        else:
+            runtime.index.index_dossier(doc)
+    except Exception as exc:  # noqa: BLE001 - any index failure: keep the entry and retry later
+        log.warning("indexing dossier %s failed: %s", ctx.payload["dossier_id"], exc)
+        raise RetryLater(f"index unavailable: {exc}") from exc
 
 
 def schedule_verification(session, interval_hours: float) -> None:

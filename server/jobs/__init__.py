@@ -7,12 +7,12 @@ the maintained task queues offers transactional enqueue on both databases;
 the queue itself is a table and a compare-and-set claim.
 """
 
-from .queue import enqueue, job_counts, progress_of
+from .queue import enqueue, enqueue_once, job_counts, progress_of
 from .registry import JobContext, PermanentFailure, RetryLater, handler, registered_kinds
 from .worker import Worker
 
 __all__ = [
-    "enqueue", "job_counts", "progress_of",
+    "enqueue", "enqueue_once", "job_counts", "progress_of",
     "JobContext", "PermanentFailure", "RetryLater", "handler", "registered_kinds",
     "Worker",
 ]

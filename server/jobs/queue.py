@@ -22,6 +22,13 @@ def enqueue(session: Session, kind: str, payload: dict | None = None, *, subject
     return job
 
 
+def enqueue_once(session: Session, kind: str, payload: dict, *, subject: str, **options) -> Job | None:
+    """Like enqueue, unless a job of this kind about this subject is already waiting to run."""
+    waiting = session.scalar(select(Job.id).where(Job.kind == kind, Job.subject == subject,
+                                                  Job.status == "pending"))
+    return None if waiting else enqueue(session, kind, payload, subject=subject, **options)
+
+
 def claim(session: Session, worker_id: str, now: datetime | None = None) -> Job | None:
     """Takes one due job, or one whose worker died (its lease ran out).
 
@@ -81,9 +88,13 @@ def mark_failed(session: Session, job: Job, error: str, *, permanent: bool) -> N
 
 
 def job_counts(session: Session) -> dict[str, int]:
+    """Jobs by state; ``scheduled`` are pending jobs not yet due (e.g. the next verification round)."""
     rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
     counts = {state: 0 for state in ("pending", "running", "done", "failed")}
     counts.update({status: n for status, n in rows})
+    counts["scheduled"] = session.scalar(select(func.count()).select_from(Job).where(
+        Job.status == "pending", Job.run_after > utcnow())) or 0
+    counts["pending"] -= counts["scheduled"]
     return counts
 
 

@@ -118,6 +118,11 @@ class DossierFile(Base):
     valid_until: Mapped[datetime | None] = mapped_column(nullable=True)
     verified_by: Mapped[str] = mapped_column(String(200), default="")
     verified_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Extraction (text per page, previews) runs as a job after sealing; see services/archive/text.py.
+    text_status: Mapped[str] = mapped_column(String(16), default="pending")
+    text_detail: Mapped[str] = mapped_column(Text, default="")
+    text_pages: Mapped[int] = mapped_column(Integer, default=0)
+    preview_pages: Mapped[int] = mapped_column(Integer, default=0)
 
     dossier: Mapped[Dossier] = relationship(back_populates="files")
     stored: Mapped[StoredObject] = relationship()

@@ -22,7 +22,8 @@ def _database(rt: Runtime) -> dict[str, Any]:
 def _jobs(rt: Runtime) -> dict[str, Any]:
     with rt.db.sessions() as session:
         counts = job_counts(session)
-    return {"ok": True, "pending": counts["pending"] + counts["running"], "failed": counts["failed"]}
+    return {"ok": True, "pending": counts["pending"] + counts["running"], "failed": counts["failed"],
+            "scheduled": counts["scheduled"]}
 
 
 CHECKS: dict[str, Callable[[Runtime], dict[str, Any]]] = {

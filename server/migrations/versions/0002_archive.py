@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 10:19:36.627410
+Create Date: 2026-11-27 10:31:52.979469
 """
 from alembic import op
 import sqlalchemy as sa
@@ -130,6 +130,10 @@ def upgrade() -> None:
     sa.Column('valid_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('verified_by', sa.String(length=200), nullable=False),
     sa.Column('verified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('text_status', sa.String(length=16), nullable=False),
+    sa.Column('text_detail', sa.Text(), nullable=False),
+    sa.Column('text_pages', sa.Integer(), nullable=False),
+    sa.Column('preview_pages', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], name=op.f('fk_dossier_files_dossier_id_dossiers')),
     sa.ForeignKeyConstraint(['object_id'], ['stored_objects.id'], name=op.f('fk_dossier_files_object_id_stored_objects')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dossier_files')),

@@ -26,6 +26,8 @@ RETENTION_YEARS = {"10y": 10, "30y": 30}
 # Object-lock dates must be concrete; "permanent" is locked for a century and extended by policy.
 PERMANENT_LOCK_YEARS = 100
 PACKAGE_FORMAT = "OneWindow-Dossier/1"
+# With backoff capped at an hour, an index that is down for two days still catches up.
+INDEX_ATTEMPTS = 60
 
 
 @dataclass
@@ -133,7 +135,7 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
                               sha256=written.info.sha256, sm3=written.info.sm3 or "",
                               media_type=spec.media_type, sealed_until=lock)
         dossier.files.append(DossierFile(
-            seq=seq, name=spec.name, path=f"data/{path}", material_type=spec.material_type,
+            id=new_id(), seq=seq, name=spec.name, path=f"data/{path}", material_type=spec.material_type,
             material_type_name=spec.material_type_name, material_class=spec.material_class,
             media_type=spec.media_type, size=written.info.size, pages=spec.pages,
             sha256=written.info.sha256, sha512=written.sha512, sm3=written.info.sm3 or "",
@@ -150,11 +152,18 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
         replaces.superseded = True
         replaces.events.append(DossierEvent(action="superseded", actor=request.sealed_by,
                                             detail={"by": dossier_id, "reason": request.correction_reason}))
+        enqueue(session, "index.dossier", {"dossier_id": replaces.id}, subject=f"index:{replaces.id}",
+                max_attempts=INDEX_ATTEMPTS)
     dossier.events.append(DossierEvent(action="sealed", actor=request.sealed_by,
                                        detail={"files": len(dossier.files), "version": version}))
     session.flush()
     enqueue(session, "archive.check", {"dossier_id": dossier_id, "trigger": "seal"},
             subject=f"dossier:{dossier_id}")
+    # Outbox: searchable by its metadata at once, by its text once each file is extracted.
+    enqueue(session, "index.dossier", {"dossier_id": dossier_id}, subject=f"index:{dossier_id}",
+            max_attempts=INDEX_ATTEMPTS)
+    for file in dossier.files:
+        enqueue(session, "archive.extract_file", {"file_id": file.id}, subject=f"file:{file.id}")
     return dossier
 
 
@@ -203,7 +212,7 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "source_paths": list(dossier.source_paths),
         "sealed_by": dossier.sealed_by,
         "files": [{
-            "seq": f.seq, "name": f.name, "path": f.path,
+            "seq": f.seq, "file_id": f.id, "name": f.name, "path": f.path, "shared": f.shared,
             "material_type": f.material_type, "material_type_name": f.material_type_name,
             "class": f.material_class, "class_label": MATERIAL_CLASSES.get(f.material_class, f.material_class),
             "media_type": f.media_type, "size": f.size, "pages": f.pages,

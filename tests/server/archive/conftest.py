@@ -72,3 +72,27 @@ def seal(runtime, demo, documents):
 @pytest.fixture
 def objects_root(settings) -> Path:
     return settings.data_dir / "objects"
+
+
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def make_chinese_pdf(lines: list[str]) -> bytes:
+    """A text-layer PDF in Chinese (reportlab with the Debian WenQuanYi font)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", CJK_FONT))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont("WQY", 14)
+    y = 800
+    for line in lines:
+        pdf.drawString(60, y, line)
+        y -= 24
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
