@@ -56,6 +56,19 @@ SCHEMAS: dict[str, Any] = {
             "materials": {"type": "array", "items": {"$ref": "#/components/schemas/MaterialSlot"}},
         },
     },
+    "SearchResult": {
+        "type": "object", "required": ["total", "hits", "facets"],
+        "properties": {
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "facets": {"type": "object"},
+            "hits": {"type": "array", "items": {"type": "object", "properties": {
+                "dossier_id": {"type": "string"}, "archival_code": {"type": "string"},
+                "title": {"type": "string"}, "service_code": {"type": "string"},
+                "completed_at": {"type": "string", "format": "date-time"}, "score": {"type": "number"},
+                "highlights": {"type": "array", "items": {"type": "string"}},
+                "files": {"type": "array", "items": {"type": "object"}}}}},
+        },
+    },
     "Health": {
         "type": "object", "required": ["status", "checks"],
         "properties": {"status": {"type": "string", "enum": ["ok", "degraded"]},
@@ -66,6 +79,14 @@ SCHEMAS: dict[str, Any] = {
                                "pending": {"type": "integer"}, "failed": {"type": "integer"}}}}}},
     },
 }
+
+def _query(*names: str) -> list[dict[str, Any]]:
+    return [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in names]
+
+
+PAGING = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
+DOSSIER_ID = {"name": "dossier_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 PATHS: dict[str, Any] = {
     "/healthz": {"get": {
@@ -96,6 +117,41 @@ PATHS: dict[str, Any] = {
         "summary": "One service item's guide", "security": [],
         "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {"200": _json({"$ref": "#/components/schemas/Service"}), **_errors(404)},
+    }},
+    "/api/v1/archives": {"get": {
+        "summary": "Full-text and metadata search over dossiers, within the caller's scope",
+        "description": "Officers see their department's dossiers whole and shared material types of others; "
+                       "archivists see all. Terms in q are ANDed; Chinese is matched by overlapping bigrams.",
+        "parameters": _query("q", "service", "department", "material_type", "applicant_id") + [
+            {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+            {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}] + PAGING,
+        "responses": {"200": _json({"$ref": "#/components/schemas/SearchResult"}), **_errors(400, 401, 403, 503)},
+    }},
+    "/api/v1/archives/{dossier_id}": {"get": {
+        "summary": "Dossier metadata, files with digests, event history (what the caller may see)",
+        "parameters": [DOSSIER_ID],
+        "responses": {"200": _json({"type": "object"}), **_errors(401, 404)},
+    }},
+    "/api/v1/archives/{dossier_id}/files/{file_id}": {"get": {
+        "summary": "The file's bytes; supports Range; every call is logged with who, when and purpose",
+        "parameters": [DOSSIER_ID, {"name": "file_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                       {"name": "purpose", "in": "query", "required": True, "schema": {"type": "string"}},
+                       {"name": "Range", "in": "header", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "The whole file"}, "206": {"description": "The requested range"},
+                      "416": {"description": "Range not satisfiable"}, **_errors(400, 401, 404)},
+    }},
+    "/api/v1/archives/{dossier_id}/export": {"get": {
+        "summary": "The dossier as a BagIt bag in a zip (archivists)",
+        "parameters": [DOSSIER_ID],
+        "responses": {"200": {"description": "application/zip", "content": {"application/zip": {}}},
+                      **_errors(401, 403, 404)},
+    }},
+    "/api/v1/me/access-ledger": {"get": {
+        "summary": "Every read of the applicant's archived files by anyone else",
+        "parameters": PAGING,
+        "responses": {"200": _json({"type": "object", "properties": {
+            "total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}}),
+            **_errors(401, 403)},
     }},
     "/api/v1/openapi.json": {"get": {
         "summary": "This document", "security": [],

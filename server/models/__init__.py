@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from .archive import (
-    MATERIAL_CLASSES, ArchivalSequence, CheckReport, Dossier, DossierEvent, DossierFile, StoredObject,
+    MATERIAL_CLASSES, AccessLog, ArchivalSequence, CheckReport, Dossier, DossierEvent, DossierFile, StoredObject,
 )
 from .base import Base, new_id, utcnow
 from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
@@ -12,7 +12,7 @@ __all__ = [
     "Base", "new_id", "utcnow",
     "Department", "MaterialSlot", "MaterialType", "ServiceItem", "RETENTION_LABELS",
     "Job", "JOB_STATES",
-    "StoredObject", "ArchivalSequence", "Dossier", "DossierFile", "DossierEvent", "CheckReport",
+    "AccessLog", "StoredObject", "ArchivalSequence", "Dossier", "DossierFile", "DossierEvent", "CheckReport",
     "MATERIAL_CLASSES",
     "User", "ApiToken", "ROLES", "STAFF_ROLES",
 ]

@@ -82,8 +82,8 @@ def test_intake_goes_on_while_the_index_is_down_and_it_catches_up(seal, runtime)
 
 def test_rebuild_from_object_storage_alone(seal, runtime, settings):
     kept = seal(files={"营业执照.pdf": make_chinese_pdf(LICENCE)}, title="青山村民宿开办")
-    old = seal(files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "客房八间"])}, title="旧版本")
-    new = seal(files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "客房九间"])}, replaces=old,
+    old = seal(files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "一层客房八间，二层公共卫生间与消防通道"])}, title="旧版本")
+    new = seal(files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "一层客房九间，二层公共卫生间与消防通道"])}, replaces=old,
                correction_reason="平面图更正", title="更正版本")
     _run_jobs(runtime)
     assert {h.dossier_id for h in _search(runtime, "民宿").hits} == {kept.id, new.id}
