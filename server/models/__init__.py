@@ -4,6 +4,9 @@ from .archive import (
     MATERIAL_CLASSES, AccessLog, ArchivalSequence, CheckReport, Dossier, DossierEvent, DossierFile, StoredObject,
 )
 from .base import Base, new_id, utcnow
+from .cases import (
+    STATUSES, Application, CaseEvent, CasePart, ClockPause, Holiday, Material, Notice, Rating, ResultFile,
+)
 from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
 from .jobs import JOB_STATES, Job
 from .users import ROLES, STAFF_ROLES, ApiToken, User
@@ -12,6 +15,8 @@ __all__ = [
     "Base", "new_id", "utcnow",
     "Department", "MaterialSlot", "MaterialType", "ServiceItem", "RETENTION_LABELS",
     "Job", "JOB_STATES",
+    "Application", "CaseEvent", "CasePart", "ClockPause", "Holiday", "Material", "Notice", "Rating",
+    "ResultFile", "STATUSES",
     "AccessLog", "StoredObject", "ArchivalSequence", "Dossier", "DossierFile", "DossierEvent", "CheckReport",
     "MATERIAL_CLASSES",
     "User", "ApiToken", "ROLES", "STAFF_ROLES",

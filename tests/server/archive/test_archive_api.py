@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from conftest import make_chinese_pdf
+from archive_samples import make_chinese_pdf
 from server.jobs import Worker
 from server.models import AccessLog, Department, ServiceItem
 

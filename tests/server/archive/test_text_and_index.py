@@ -9,7 +9,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from conftest import make_chinese_pdf, make_jpeg
+from archive_samples import make_chinese_pdf, make_jpeg
 from indexers import Scope, SearchQuery
 from server.cli import main
 from server.jobs import Worker

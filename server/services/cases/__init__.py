@@ -1,0 +1,1 @@
+"""The intake workflow (一窗受理): applying, review at the window, routing, decisions, completion."""

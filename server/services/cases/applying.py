@@ -1,0 +1,215 @@
+"""The applicant's side: drafts, materials (uploaded or reused from the archive), submission, withdrawal."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...errors import Conflict, InvalidInput, NotFound
+from ...models import AccessLog, Application, Dossier, DossierFile, Material, MaterialSlot, User, new_id, utcnow
+from ...runtime import Runtime
+from ..catalogue import get_service
+from . import events, policy
+from .uploads import store_upload
+
+ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+PHONE = re.compile(r"^1\d{10}$")
+
+
+def _applicant_fields(user: User, given: dict[str, Any]) -> dict[str, str]:
+    """Applicants apply as themselves; a clerk enters the walk-in applicant's details."""
+    if user.role == "applicant":
+        fields = {"name": user.display_name, "id_number": user.id_number, "phone": user.phone}
+        fields.update({k: str(v).strip() for k, v in given.items() if k in ("phone",) and v})
+    else:
+        fields = {k: str(given.get(k, "")).strip() for k in ("name", "id_number", "phone")}
+    problems = {}
+    if not fields["name"]:
+        problems["applicant.name"] = "必填 (required)"
+    if not ID_NUMBER.match(fields["id_number"]):
+        problems["applicant.id_number"] = "须为18位居民身份证号码 (must be an 18-character ID number)"
+    if fields["phone"] and not PHONE.match(fields["phone"]):
+        problems["applicant.phone"] = "须为11位手机号码 (must be an 11-digit mobile number)"
+    if problems:
+        raise InvalidInput("申请人信息有误 (applicant details need fixing)", {"fields": problems})
+    fields["id_number"] = fields["id_number"].upper()
+    return fields
+
+
+def create_draft(session: Session, user: User, service_code: str, applicant: dict[str, Any] | None,
+                 form: dict[str, Any] | None) -> Application:
+    policy.require_role(user, "applicant", "clerk", action="create an application")
+    service = get_service(session, service_code)
+    if not service.active:
+        raise InvalidInput(f"事项 {service_code} 已停止受理 (service {service_code} is not open for applications)")
+    if form is not None and not isinstance(form, dict):
+        raise InvalidInput("form 须为 JSON 对象 (form must be a JSON object)")
+    person = _applicant_fields(user, applicant or {})
+    app = Application(id=new_id(), service=service, status="draft", applicant_name=person["name"],
+                      applicant_id_number=person["id_number"], applicant_phone=person["phone"],
+                      applicant_user_id=user.id if user.role == "applicant" else None,
+                      form=form or {}, created_by_id=user.id, channel="online" if user.role == "applicant" else "window")
+    session.add(app)
+    events.record(session, app, user, "create", before="", note="walk-in" if user.role == "clerk" else "")
+    return app
+
+
+def update_form(session: Session, user: User, app: Application, form: dict[str, Any]) -> None:
+    policy.require_applicant_side(user, app, "edit the form")
+    policy.require_status(app, *policy.EDITABLE, action="edit the form")
+    if not isinstance(form, dict):
+        raise InvalidInput("form 须为 JSON 对象 (form must be a JSON object)")
+    app.form = {**app.form, **form}
+    events.record(session, app, user, "edit_form")
+
+
+def _slot(app: Application, slot_code: str) -> MaterialSlot:
+    for slot in app.service.materials:
+        if slot.slot == slot_code:
+            return slot
+    raise NotFound(f"事项 {app.service.code} 没有材料项 {slot_code!r} (no slot {slot_code!r})",
+                   {"slots": [s.slot for s in app.service.materials]})
+
+
+def _may_add_material(user: User, app: Application, slot: str) -> None:
+    policy.require_applicant_side(user, app, "upload materials")
+    if app.status in policy.EDITABLE:
+        return
+    if app.status in policy.GAP_OPEN and slot in app.gap_slots:
+        return
+    policy.require_status(app, *policy.EDITABLE, action="upload materials")
+
+
+def current_materials(app: Application) -> dict[str, Material]:
+    return {m.slot: m for m in app.materials if m.current}
+
+
+def _replace(session: Session, app: Application, material: Material, user: User, action: str, data: dict) -> Material:
+    old = current_materials(app).get(material.slot)
+    if old is not None:
+        old.current = False
+    app.materials.append(material)
+    session.add(material)
+    if app.status in policy.GAP_OPEN and material.slot in app.gap_slots:
+        app.gap_slots = [s for s in app.gap_slots if s != material.slot]
+        events.record(session, app, user, "gap_filled", data={**data, "remaining": list(app.gap_slots)})
+    else:
+        events.record(session, app, user, action, data=data)
+    return material
+
+
+def upload_material(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str,
+                    stream: BinaryIO, filename: str) -> Material:
+    slot = _slot(app, slot_code)
+    _may_add_material(user, app, slot_code)
+    material_id = new_id()
+    upload = store_upload(runtime, f"applications/{app.id}/materials/{material_id}", stream,
+                          formats=list(slot.formats), max_bytes=slot.max_bytes)
+    session.add(upload.stored)
+    session.flush()
+    material = Material(id=material_id, slot=slot_code, filename=(filename or slot.name)[:500],
+                        object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
+                        sha256=upload.stored.sha256, pages=upload.pages, uploaded_by_id=user.id)
+    return _replace(session, app, material, user, "upload",
+                    {"slot": slot_code, "file": material.filename, "sha256": material.sha256, "size": material.size})
+
+
+def reusable(session: Session, user: User, app: Application) -> dict[str, list[dict[str, Any]]]:
+    """Archived files of this applicant that fit each slot and are still valid (数据跑路)."""
+    policy.require_applicant_side(user, app, "see reusable materials")
+    now = utcnow()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for slot in app.service.materials:
+        rows = session.execute(
+            select(DossierFile, Dossier).join(Dossier, DossierFile.dossier_id == Dossier.id).where(
+                Dossier.applicant_id_number == app.applicant_id_number, Dossier.superseded.is_(False),
+                DossierFile.material_type == slot.material_type.code, DossierFile.shared.is_(True))
+            .order_by(Dossier.closed_at.desc())).all()
+        offers = [_offer(f, d) for f, d in rows if _still_valid(f, d, slot, now)]
+        if offers:
+            out[slot.slot] = offers
+    return out
+
+
+def _still_valid(file: DossierFile, dossier: Dossier, slot: MaterialSlot, now: datetime) -> bool:
+    if file.valid_until is not None:
+        return file.valid_until > now
+    days = slot.material_type.valid_days
+    return days is None or (now - dossier.closed_at).days < days
+
+
+def _offer(file: DossierFile, dossier: Dossier) -> dict[str, Any]:
+    return {"file_id": file.id, "dossier_id": dossier.id, "name": file.name, "material_type": file.material_type,
+            "level": "verified_original" if file.verified_by else "archived_copy",
+            "verified_by": file.verified_by or None,
+            "verified_at": file.verified_at.isoformat() if file.verified_at else None,
+            "valid_until": file.valid_until.isoformat() if file.valid_until else None,
+            "archival_code": dossier.archival_code, "media_type": file.media_type, "size": file.size}
+
+
+def reuse_material(session: Session, user: User, app: Application, slot_code: str, file_id: str) -> Material:
+    """Attaches an archived file without a new upload; the applicant's consent is recorded and logged."""
+    slot = _slot(app, slot_code)
+    _may_add_material(user, app, slot_code)
+    offers = reusable(session, user, app).get(slot_code, [])
+    if not any(o["file_id"] == file_id for o in offers):
+        raise InvalidInput("该档案文件不能用于此项材料（不属于申请人、类型不符或已过期） "
+                           "(that archived file cannot fill this slot: not the applicant's, wrong type or expired)",
+                           {"file_id": file_id, "slot": slot_code})
+    file = session.get(DossierFile, file_id)
+    material = Material(slot=slot_code, filename=file.name, object_id=file.object_id, media_type=file.media_type,
+                        size=file.size, sha256=file.sha256, pages=file.pages, uploaded_by_id=user.id,
+                        reused_from_file_id=file.id, reused_from_dossier_id=file.dossier_id)
+    session.add(AccessLog(user_id=user.id, username=user.username, role=user.role, action="reuse",
+                          department_code=user.department.code if user.department else "",
+                          dossier_id=file.dossier_id, file_id=file.id, applicant_id_number=app.applicant_id_number,
+                          purpose=f"复用于办件 {app.id}（{app.service.name}），申请人已同意", application_id=app.id))
+    return _replace(session, app, material, user, "reuse",
+                    {"slot": slot_code, "file": file.name, "from_dossier": file.dossier_id, "consent": True})
+
+
+def missing_slots(app: Application) -> list[MaterialSlot]:
+    have = current_materials(app)
+    return [s for s in app.service.materials if s.required and s.slot not in have]
+
+
+def submit(session: Session, user: User, app: Application, *, defer: list[str] | None = None,
+           undertaking: str = "") -> Application:
+    """Everything required must be there, except non-key items the applicant undertakes to bring (容缺)."""
+    policy.require_applicant_side(user, app, "submit")
+    policy.require_status(app, *policy.EDITABLE, action="submit")
+    defer = [s for s in (defer or [])]
+    missing = missing_slots(app)
+    slots = {s.slot: s for s in app.service.materials}
+    not_deferrable = [s for s in defer if s not in slots or slots[s].key]
+    if not_deferrable:
+        raise InvalidInput("必要材料不能容缺 (key materials cannot be deferred)", {"slots": not_deferrable})
+    still_missing = [s for s in missing if s.slot not in defer]
+    if still_missing:
+        raise Conflict("材料不齐全，请补充以下材料后再提交 (required materials are missing)", {"missing": [
+            {"slot": s.slot, "name": s.name, "key": s.key, "may_defer": not s.key} for s in still_missing]})
+    if defer and not undertaking.strip():
+        raise InvalidInput("容缺提交须填写承诺 (deferring materials needs a written undertaking)",
+                           {"field": "undertaking"})
+    app.gap_slots = [s.slot for s in missing if s.slot in defer]
+    app.gap_undertaking = undertaking.strip() if app.gap_slots else ""
+    first = app.tracking_number is None
+    if first:
+        app.tracking_number = events.tracking_number(session)
+    app.submitted_at = utcnow()
+    events.transition(session, app, user, "submit" if first else "resubmit", "submitted",
+                      data={"deferred": list(app.gap_slots)} if app.gap_slots else None)
+    return app
+
+
+def withdraw(session: Session, user: User, app: Application, reason: str = "") -> Application:
+    policy.require_view(user, app)
+    policy.require_role(user, "applicant", action="withdraw")
+    policy.require_applicant_side(user, app, "withdraw")
+    policy.require_status(app, *policy.BEFORE_ACCEPTANCE, action="withdraw")
+    events.transition(session, app, user, "withdraw", "withdrawn", note=reason)
+    return app

@@ -1,0 +1,103 @@
+"""Working days against the promised time limit (承诺时限), with a holiday calendar.
+
+The clock starts on the day after acceptance, counts working days (weekdays
+that are not holidays, plus weekend days worked in exchange), and stops while
+the case waits for the applicant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...models import Application, Holiday, utcnow
+from ...timeutil import local
+
+WARNING_RATIO = 0.8
+
+
+class Calendar:
+    def __init__(self, holidays: set[date], extra_workdays: set[date]) -> None:
+        self.holidays = holidays
+        self.extra_workdays = extra_workdays
+
+    @classmethod
+    def load(cls, session: Session) -> "Calendar":
+        rows = session.execute(select(Holiday.day, Holiday.working)).all()
+        return cls({d for d, working in rows if not working}, {d for d, working in rows if working})
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def add_workdays(self, start: date, days: int) -> date:
+        """The date on which ``days`` working days after ``start`` have passed."""
+        current, left = start, days
+        while left > 0:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                left -= 1
+        return current
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        count, current = 0, start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                count += 1
+        return count
+
+
+@dataclass(frozen=True)
+class ClockState:
+    used_days: int
+    limit_days: int
+    due_date: date | None
+    level: str  # "none" | "green" | "yellow" | "red" | "paused" | "stopped"
+
+    def as_dict(self) -> dict:
+        return {"used_working_days": self.used_days, "limit_working_days": self.limit_days,
+                "due_date": self.due_date.isoformat() if self.due_date else None, "level": self.level}
+
+
+def _paused_workdays(app: Application, calendar: Calendar, until: date) -> int:
+    total = 0
+    for pause in app.pauses:
+        start = local(pause.started_at).date()
+        end = min(local(pause.ended_at).date() if pause.ended_at else until, until)
+        if end > start:
+            total += calendar.workdays_between(start, end)
+    return total
+
+
+def clock_state(app: Application, calendar: Calendar, now: datetime | None = None) -> ClockState:
+    limit = app.service.time_limit_days
+    if app.accepted_at is None:
+        return ClockState(0, limit, None, "none")
+    now = now or utcnow()
+    stop = app.decided_at or (app.completed_at if app.status in ("completed", "archived") else None)
+    end_day = local(stop or now).date()
+    start_day = local(app.accepted_at).date()
+    paused = _paused_workdays(app, calendar, end_day)
+    used = calendar.workdays_between(start_day, end_day) - paused
+    due = calendar.add_workdays(start_day, limit + paused)
+    if stop is not None:
+        level = "red" if used > limit else "stopped"
+    elif any(p.ended_at is None for p in app.pauses):
+        level = "paused"
+    elif used > limit:
+        level = "red"
+    elif used >= WARNING_RATIO * limit:
+        level = "yellow"
+    else:
+        level = "green"
+    return ClockState(max(used, 0), limit, due, level)
+
+
+def is_overdue(app: Application, calendar: Calendar, now: datetime | None = None) -> bool:
+    return clock_state(app, calendar, now).level == "red"

@@ -1,0 +1,65 @@
+"""Recording transitions, and the numbers people read (tracking numbers, notice numbers)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...models import Application, CaseEvent, ClockPause, Notice, User, utcnow
+from ...timeutil import local
+
+# No 0/O or 1/I: people read these numbers aloud at the window and over the phone.
+_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def tracking_number(session: Session) -> str:
+    """Date plus 8 random characters: unguessable, and sortable by day for the clerks."""
+    while True:
+        number = local(utcnow()).strftime("%Y%m%d") + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+        if session.scalar(select(Application.id).where(Application.tracking_number == number)) is None:
+            return number
+
+
+def record(session: Session, app: Application, actor: User | None, action: str, *, note: str = "",
+           before: str | None = None, data: dict[str, Any] | None = None) -> CaseEvent:
+    """Appends an event; ``before`` defaults to the status the case had before the caller changed it."""
+    seq = (session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.application_id == app.id)) or 0) + 1
+    event = CaseEvent(application_id=app.id, seq=seq, at=utcnow(), action=action, note=note,
+                      actor_id=actor.id if actor else None, actor_name=actor.display_name if actor else "system",
+                      actor_role=actor.role if actor else "system", before=before if before is not None else app.status,
+                      after=app.status, data=data or {})
+    session.add(event)
+    app.events.append(event)
+    return event
+
+
+def transition(session: Session, app: Application, actor: User | None, action: str, new_status: str,
+               **kwargs: Any) -> CaseEvent:
+    before = app.status
+    app.status = new_status
+    _clock(app, before, new_status)
+    return record(session, app, actor, action, before=before, **kwargs)
+
+
+def _clock(app: Application, before: str, after: str) -> None:
+    """The promised-time clock pauses while an accepted case waits for the applicant."""
+    waiting = after == "needs_correction" and app.accepted_at is not None
+    open_pause = next((p for p in app.pauses if p.ended_at is None), None)
+    if waiting and open_pause is None:
+        app.pauses.append(ClockPause(started_at=utcnow(), reason="awaiting_applicant"))
+    elif not waiting and open_pause is not None:
+        open_pause.ended_at = utcnow()
+
+
+def notice(session: Session, app: Application, kind: str, issued_by: User, *, items: list | None = None,
+           note: str = "", deadline=None) -> Notice:
+    count = sum(1 for n in app.notices if n.kind == kind) + 1
+    prefix = {"correction": "BZ", "acceptance": "SL", "gap": "RQ", "rejection": "BY"}[kind]
+    row = Notice(kind=kind, number=f"{prefix}-{app.tracking_number}-{count:02d}", items=items or [], note=note,
+                 deadline=deadline, issued_by=issued_by.display_name)
+    app.notices.append(row)
+    session.add(row)
+    return row

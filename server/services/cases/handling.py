@@ -1,0 +1,150 @@
+"""Behind the window: routing to departments, their decisions and result documents, completion."""
+
+from __future__ import annotations
+
+import io
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...errors import Conflict, InvalidInput
+from ...models import Application, CasePart, Department, MaterialSlot, ResultFile, StoredObject, User, new_id, utcnow
+from ...runtime import Runtime
+from ..archive.seal import SealFile, SealRequest, seal_dossier
+from . import events, policy
+from .notices import notice_pdf
+from .uploads import store_upload
+
+RESULT_FORMATS = ["pdf", "ofd", "jpg", "png"]
+RESULT_MAX_BYTES = 100 * 1024 * 1024
+
+
+def route(session: Session, user: User, app: Application, department_codes: list[str], note: str = "") -> Application:
+    policy.require_view(user, app)
+    policy.require_role(user, "clerk", action="route")
+    policy.require_status(app, "accepted", "accepted_with_gap", action="route")
+    if not isinstance(department_codes, list) or not department_codes:
+        raise InvalidInput("请指定至少一个承办部门 (name at least one department)", {"field": "departments"})
+    departments = list(session.scalars(select(Department).where(Department.code.in_(department_codes))))
+    unknown = sorted(set(department_codes) - {d.code for d in departments})
+    if unknown:
+        raise InvalidInput(f"没有这些部门：{', '.join(unknown)} (unknown departments)", {"unknown": unknown})
+    for department in departments:
+        app.parts.append(CasePart(department=department))
+    events.transition(session, app, user, "route", "in_progress", note=note,
+                      data={"departments": sorted(d.code for d in departments)})
+    return app
+
+
+def _my_part(user: User, app: Application) -> CasePart:
+    return next(p for p in app.parts if p.department_id == user.department_id)
+
+
+def decide(session: Session, user: User, app: Application, outcome: str, note: str = "") -> Application:
+    """Each routed department decides its part; the case is decided when every part is."""
+    policy.require_officer_of(user, app, "decide")
+    policy.require_status(app, "in_progress", action="decide")
+    if outcome not in ("approved", "denied"):
+        raise InvalidInput("outcome 须为 approved 或 denied (outcome must be approved or denied)")
+    if app.gap_slots:
+        raise Conflict("容缺材料尚未补齐，不能作出决定 (materials accepted with a gap have not arrived yet)",
+                       {"gap_slots": list(app.gap_slots)})
+    if outcome == "denied" and not note.strip():
+        raise InvalidInput("不予许可须说明理由 (a denial needs a reason in note)", {"field": "note"})
+    part = _my_part(user, app)
+    if part.status != "pending":
+        raise Conflict(f"本部门已作出决定：{part.status} (your department has already decided)")
+    part.status, part.note, part.decided_by, part.decided_at = outcome, note, user.display_name, utcnow()
+    statuses = [p.status for p in app.parts]
+    if "pending" in statuses:
+        events.record(session, app, user, "decide_part", note=note,
+                      data={"department": user.department.code, "outcome": outcome})
+        return app
+    final = "denied" if "denied" in statuses else "approved"
+    app.outcome, app.decided_at = final, utcnow()
+    events.transition(session, app, user, "decide", final, note=note,
+                      data={"department": user.department.code, "outcome": outcome,
+                            "parts": {p.department.code: p.status for p in app.parts}})
+    return app
+
+
+def upload_result(session: Session, runtime: Runtime, user: User, app: Application, name: str,
+                  stream: BinaryIO, filename: str) -> ResultFile:
+    policy.require_officer_of(user, app, "upload results")
+    policy.require_status(app, "in_progress", "approved", "denied", action="upload results")
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("结果文件名称须为1至200个字符 (the result name must be 1 to 200 characters)")
+    existing = next((r for r in app.results if r.name == name), None)
+    result_id = new_id()
+    upload = store_upload(runtime, f"applications/{app.id}/results/{result_id}", stream,
+                          formats=RESULT_FORMATS, max_bytes=RESULT_MAX_BYTES)
+    session.add(upload.stored)
+    session.flush()
+    if existing is not None:
+        app.results.remove(existing)
+        session.flush()
+    result = ResultFile(id=result_id, name=name, filename=filename or name, department_code=user.department.code,
+                        object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
+                        sha256=upload.stored.sha256, uploaded_by=user.display_name)
+    app.results.append(result)
+    events.record(session, app, user, "upload_result", data={"name": name, "sha256": result.sha256,
+                                                              "replaced": existing is not None})
+    return result
+
+
+def complete(session: Session, runtime: Runtime, user: User, app: Application, note: str = "") -> Application:
+    """Completes the case and seals its dossier (一事一档) in the same transaction."""
+    policy.require_view(user, app)
+    if user.role == "officer":
+        policy.require_officer_of(user, app, "complete")
+    else:
+        policy.require_role(user, "clerk", "officer", action="complete")
+    policy.require_status(app, "approved", "denied", action="complete")
+    if app.outcome == "approved" and not app.results:
+        raise Conflict("准予许可的办件须先上传结果文件 (an approved case needs its result documents first)")
+    app.completed_at = utcnow()
+    events.transition(session, app, user, "complete", "completed", note=note)
+    archive_case(session, runtime, user, app)
+    events.transition(session, app, user, "archive", "archived", data={"dossier_id": app.dossier_id})
+    return app
+
+
+def archive_case(session: Session, runtime: Runtime, user: User, app: Application) -> None:
+    """Seals the case's materials, notices, results and full history as a dossier."""
+    slots: dict[str, MaterialSlot] = {s.slot: s for s in app.service.materials}
+    files: list[SealFile] = []
+    for material in sorted((m for m in app.materials if m.current), key=lambda m: m.uploaded_at):
+        slot = slots.get(material.slot)
+        stored = session.get(StoredObject, material.object_id)
+        files.append(SealFile(
+            name=material.filename, open=lambda key=stored.key: runtime.store.open(key),
+            media_type=material.media_type, material_type=slot.material_type.code if slot else "",
+            material_type_name=slot.material_type.name if slot else "", material_class=slot.material_class if slot else "basis",
+            pages=material.pages, expected_sha256=material.sha256, shared=bool(slot and slot.material_type.shared),
+            verified_by=material.verified_by, verified_at=material.verified_at))
+    for notice in app.notices:
+        data = notice_pdf(app, notice)
+        files.append(SealFile(name=f"{notice.number}.pdf", open=lambda d=data: io.BytesIO(d),
+                              media_type="application/pdf", material_type=f"notice_{notice.kind}",
+                              material_type_name=NOTICE_NAMES[notice.kind], material_class="procedure", pages=1))
+    for result in app.results:
+        stored = session.get(StoredObject, result.object_id)
+        files.append(SealFile(name=result.filename, open=lambda key=stored.key: runtime.store.open(key),
+                              media_type=result.media_type, material_type="result", material_type_name=result.name,
+                              material_class="result", expected_sha256=result.sha256, shared=True))
+    history = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor_name, "role": e.actor_role,
+                "action": e.action, "note": e.note, "before": e.before, "after": e.after, "data": e.data}
+               for e in app.events]
+    dossier = seal_dossier(session, runtime, SealRequest(
+        title=f"{app.applicant_name}{app.service.name}", service=app.service, files=files,
+        opened_at=app.created_at, closed_at=app.completed_at or utcnow(), sealed_by=user.display_name,
+        departments=[p.department.code for p in app.parts], applicant_name=app.applicant_name,
+        applicant_id_number=app.applicant_id_number, application_id=app.id,
+        tracking_number=app.tracking_number or "", outcome=app.outcome, events=history))
+    app.dossier_id = dossier.id
+
+
+NOTICE_NAMES = {"correction": "补正材料通知书", "acceptance": "受理通知书", "gap": "容缺受理通知书",
+                "rejection": "不予受理通知书"}

@@ -1,0 +1,57 @@
+"""Reading cases: one case, work queues, and the public status lookup."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...errors import InvalidInput, NotFound
+from ...models import STATUSES, Application, CasePart, ServiceItem, User
+from . import policy
+from .clock import Calendar, clock_state
+
+
+def get_case(session: Session, user: User, app_id: str) -> Application:
+    app = session.get(Application, app_id)
+    if app is None:
+        raise NotFound(f"没有编号为 {app_id} 的办件 (no application {app_id})")
+    policy.require_view(user, app)
+    return app
+
+
+def list_cases(session: Session, user: User, *, status: str | None, service: str | None, overdue: bool | None,
+               page: int, per_page: int) -> tuple[int, list[Application]]:
+    """Work queues: clerks and supervisors see all cases, officers those routed to them, applicants their own."""
+    query = select(Application)
+    if user.role == "applicant":
+        query = query.where(Application.applicant_user_id == user.id)
+    elif user.role == "officer":
+        query = query.where(Application.id.in_(select(CasePart.application_id).where(
+            CasePart.department_id == user.department_id)))
+    elif user.role not in ("clerk", "supervisor"):
+        policy.require_role(user, "applicant", "clerk", "officer", "supervisor", action="list applications")
+    if status:
+        wanted = status.split(",")
+        unknown = [s for s in wanted if s not in STATUSES]
+        if unknown:
+            raise InvalidInput(f"未知状态 {unknown} (unknown status)", {"allowed": list(STATUSES)})
+        query = query.where(Application.status.in_(wanted))
+    if service:
+        query = query.where(Application.service_id.in_(select(ServiceItem.id).where(ServiceItem.code == service)))
+    query = query.order_by(Application.created_at.desc())
+    if overdue is not None:
+        # Overdue depends on the working-day calendar, so it is decided in Python over the open cases.
+        calendar = Calendar.load(session)
+        rows = [a for a in session.scalars(query.where(Application.accepted_at.is_not(None)))
+                if (clock_state(a, calendar).level == "red") == overdue]
+        return len(rows), rows[(page - 1) * per_page: page * per_page]
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return total, list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
+
+
+def track(session: Session, tracking_number: str, phone_last4: str) -> Application:
+    """The public lookup: the tracking number and the last four digits of the phone, or nothing."""
+    app = session.scalar(select(Application).where(Application.tracking_number == tracking_number))
+    if app is None or not phone_last4 or not app.applicant_phone.endswith(phone_last4) or len(phone_last4) != 4:
+        raise NotFound("未找到该受理编号，或手机号后四位不符 (no such tracking number, or the phone digits do not match)")
+    return app
