@@ -160,6 +160,122 @@ PATHS: dict[str, Any] = {
 }
 
 
+APP_ID = {"name": "app_id", "in": "path", "required": True, "schema": {"type": "string"}}
+SLOT = {"name": "slot", "in": "path", "required": True, "schema": {"type": "string"}}
+CASE = _json({"$ref": "#/components/schemas/Case"})
+UPLOAD_BODY = {"required": True, "description": "Multipart field `file`, or the raw body with Content-Type and "
+               "X-Filename (percent-encoded UTF-8). Streamed to storage; the type is checked from the content.",
+               "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                   "file": {"type": "string", "format": "binary"}}}},
+                           "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+UPLOADED = _json({"type": "object", "required": ["file_id", "sha256", "size", "media_type"], "properties": {
+    "file_id": {"type": "string"}, "sha256": {"type": "string"}, "size": {"type": "integer"},
+    "media_type": {"type": "string"}, "pages": {"type": ["integer", "null"]}}}, "Stored")
+
+
+def _post(summary: str, body: dict[str, Any] | None, *errors: int, response=CASE, params=None) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "parameters": params or [APP_ID],
+                          "responses": {"200": response, **_errors(*errors)}}
+    if body is not None:
+        op["requestBody"] = {"required": False, "content": {"application/json": {"schema": body}}}
+    return {"post": op}
+
+
+def _obj(**props: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props}
+
+
+STR, INT = {"type": "string"}, {"type": "integer"}
+
+PATHS.update({
+    "/api/v1/applications": {
+        "post": {"summary": "Create a draft (applicant, or clerk for a walk-in applicant)",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["service_code"], "properties": {
+                         "service_code": STR, "form": {"type": "object"},
+                         "applicant": _obj(name=STR, id_number=STR, phone=STR)}}}}},
+                 "responses": {"201": _json(_obj(id=STR, status=STR)), **_errors(400, 401, 403, 404)}},
+        "get": {"summary": "Work queues: filter by status (comma-separated), service, overdue",
+                "parameters": _query("status", "service", "overdue") + PAGING,
+                "responses": {"200": _json(_obj(total=INT, items={"type": "array", "items": {"type": "object"}})),
+                              **_errors(400, 401, 403)}},
+    },
+    "/api/v1/applications/{app_id}": {
+        "get": {"summary": "Status, materials, events, notices (owner and staff in scope)", "parameters": [APP_ID],
+                "responses": {"200": CASE, **_errors(401, 404)}},
+        "patch": {"summary": "Save form fields of a draft (save and resume later)", "parameters": [APP_ID],
+                  "requestBody": {"content": {"application/json": {"schema": _obj(form={"type": "object"})}}},
+                  "responses": {"200": CASE, **_errors(400, 401, 403, 404, 409)}},
+    },
+    "/api/v1/applications/{app_id}/materials/{slot}": {"put": {
+        "summary": "Upload one material into its slot", "parameters": [APP_ID, SLOT], "requestBody": UPLOAD_BODY,
+        "responses": {"201": UPLOADED, **_errors(400, 401, 403, 404, 409, 413, 415)}}},
+    "/api/v1/applications/{app_id}/files/{file_id}": {"get": {
+        "summary": "A submitted material's bytes (supports Range)",
+        "parameters": [APP_ID, {"name": "file_id", "in": "path", "required": True, "schema": STR}],
+        "responses": {"200": {"description": "The file"}, "206": {"description": "A range"}, **_errors(401, 404)}}},
+    "/api/v1/applications/{app_id}/reusable": {"get": {
+        "summary": "Archived materials of the same applicant that fit this application's slots and are still valid",
+        "parameters": [APP_ID],
+        "responses": {"200": _json(_obj(slots={"type": "object"})), **_errors(401, 403, 404)}}},
+    "/api/v1/applications/{app_id}/materials/{slot}/reuse": _post(
+        "Attach an archived file without a new upload; records the consent", _obj(file_id=STR),
+        400, 401, 403, 404, 409, response=UPLOADED, params=[APP_ID, SLOT]),
+    "/api/v1/applications/{app_id}/submit": _post(
+        "Submit; 409 lists every missing required slot. Non-key slots may be deferred (容缺) with an undertaking",
+        _obj(defer={"type": "array", "items": STR}, undertaking=STR), 400, 401, 403, 404, 409,
+        response=_json(_obj(id=STR, status=STR, tracking_number=STR, deferred={"type": "array", "items": STR}))),
+    "/api/v1/applications/{app_id}/withdraw": _post("Withdraw before acceptance", _obj(reason=STR),
+                                                    401, 403, 404, 409),
+    "/api/v1/applications/{app_id}/review": _post(
+        "Review at the window; 'correct' produces ONE notice listing every failed slot",
+        {"type": "object", "required": ["decision"], "properties": {
+            "decision": {"type": "string", "enum": ["accept", "accept_with_gap", "correct", "reject"]},
+            "verdicts": {"type": "array", "items": _obj(slot=STR, ok={"type": "boolean"}, reason=STR)},
+            "note": STR, "gap_deadline": {"type": "string", "format": "date"}}}, 400, 401, 403, 404, 409),
+    "/api/v1/applications/{app_id}/route": _post(
+        "Route to one or more departments", _obj(departments={"type": "array", "items": STR}, note=STR),
+        400, 401, 403, 404, 409),
+    "/api/v1/applications/{app_id}/results/{name}": {"put": {
+        "summary": "Upload a result document (e.g. the licence)",
+        "parameters": [APP_ID, {"name": "name", "in": "path", "required": True, "schema": STR}],
+        "requestBody": UPLOAD_BODY, "responses": {"201": UPLOADED, **_errors(400, 401, 403, 404, 409, 413, 415)}}},
+    "/api/v1/applications/{app_id}/results/{result_id}": {"get": {
+        "summary": "A result document's bytes (the applicant once the case is completed)",
+        "parameters": [APP_ID, {"name": "result_id", "in": "path", "required": True, "schema": STR}],
+        "responses": {"200": {"description": "The file"}, **_errors(401, 403, 404)}}},
+    "/api/v1/applications/{app_id}/decision": _post(
+        "A routed department decides its part; the case is decided when every part is",
+        {"type": "object", "required": ["outcome"], "properties": {
+            "outcome": {"type": "string", "enum": ["approved", "denied"]}, "note": STR}}, 400, 401, 403, 404, 409),
+    "/api/v1/applications/{app_id}/complete": _post(
+        "Complete the case and seal its dossier into the archive", _obj(note=STR), 401, 403, 404, 409),
+    "/api/v1/applications/{app_id}/rating": _post(
+        "Rate the service 1-5 after completion (好差评); a low score opens a follow-up",
+        {"type": "object", "required": ["score"], "properties": {
+            "score": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": STR}}, 400, 401, 403, 404, 409,
+        response=_json(_obj(score=INT, comment=STR, follow_up={"type": ["string", "null"]}))),
+    "/api/v1/applications/{app_id}/notices/{notice_id}.pdf": {"get": {
+        "summary": "A notice (受理通知书, 一次性告知书 …) as PDF",
+        "parameters": [APP_ID, {"name": "notice_id", "in": "path", "required": True, "schema": STR}],
+        "responses": {"200": {"description": "application/pdf", "content": {"application/pdf": {}}},
+                      **_errors(401, 404)}}},
+    "/api/v1/track/{tracking_number}": {"get": {
+        "summary": "Public status lookup that reveals no personal data", "security": [],
+        "parameters": [{"name": "tracking_number", "in": "path", "required": True, "schema": STR},
+                       {"name": "phone_last4", "in": "query", "required": True, "schema": STR}],
+        "responses": {"200": _json(_obj(tracking_number=STR, service_name=STR, status=STR, status_label=STR,
+                                        steps={"type": "array", "items": {"type": "object"}})),
+                      **_errors(404)}}},
+})
+
+SCHEMAS["Case"] = {"type": "object", "required": ["id", "status"], "properties": {
+    "id": STR, "tracking_number": {"type": ["string", "null"]}, "status": STR, "status_label": STR,
+    "service_code": STR, "clock": {"type": "object"}, "materials": {"type": "array", "items": {"type": "object"}},
+    "events": {"type": "array", "items": {"type": "object"}}, "notices": {"type": "array", "items": {"type": "object"}},
+    "parts": {"type": "array", "items": {"type": "object"}}, "results": {"type": "array", "items": {"type": "object"}}}}
+
+
 def document(server_url: str = "/") -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

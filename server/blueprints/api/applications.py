@@ -97,7 +97,7 @@ def upload_material(app_id: str, slot: str):
             "size": material.size, "media_type": material.media_type, "pages": material.pages}, 201
 
 
-@bp.get("/applications/<app_id>/materials/<file_id>")
+@bp.get("/applications/<app_id>/files/<file_id>")
 def download_material(app_id: str, file_id: str):
     app = _case(app_id)
     material = next((m for m in app.materials if m.id == file_id), None)
