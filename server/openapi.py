@@ -260,6 +260,23 @@ PATHS.update({
         "parameters": [APP_ID, {"name": "notice_id", "in": "path", "required": True, "schema": STR}],
         "responses": {"200": {"description": "application/pdf", "content": {"application/pdf": {}}},
                       **_errors(401, 404)}}},
+    "/api/v1/applications/{app_id}/uploads": _post(
+        "Start a resumable upload (weak connections): declare slot, filename and size",
+        {"type": "object", "required": ["slot", "size"], "properties": {"slot": STR, "filename": STR, "size": INT}},
+        400, 401, 403, 404, 409, 413, response=_json({"$ref": "#/components/schemas/Upload"})),
+    "/api/v1/uploads/{upload_id}": {
+        "get": {"summary": "A resumable upload's state: how many bytes the server has",
+                "parameters": [{"name": "upload_id", "in": "path", "required": True, "schema": STR}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Upload"}), **_errors(401, 404)}},
+        "patch": {"summary": "Append bytes at Upload-Offset; the last chunk files the material (201)",
+                  "parameters": [{"name": "upload_id", "in": "path", "required": True, "schema": STR},
+                                 {"name": "Upload-Offset", "in": "header", "required": True, "schema": INT}],
+                  "requestBody": {"required": True, "content": {"application/octet-stream": {
+                      "schema": {"type": "string", "format": "binary"}}}},
+                  "responses": {"200": _json({"$ref": "#/components/schemas/Upload"}, "More bytes expected"),
+                                "201": _json({"$ref": "#/components/schemas/Upload"}, "Complete: material filed"),
+                                **_errors(400, 401, 404, 409, 413, 415)}},
+    },
     "/api/v1/track/{tracking_number}": {"get": {
         "summary": "Public status lookup that reveals no personal data", "security": [],
         "parameters": [{"name": "tracking_number", "in": "path", "required": True, "schema": STR},
@@ -269,6 +286,8 @@ PATHS.update({
                       **_errors(404)}}},
 })
 
+SCHEMAS["Upload"] = _obj(upload_id=STR, slot=STR, filename=STR, size=INT, offset=INT,
+                         complete={"type": "boolean"}, file_id={"type": ["string", "null"]})
 SCHEMAS["Case"] = {"type": "object", "required": ["id", "status"], "properties": {
     "id": STR, "tracking_number": {"type": ["string", "null"]}, "status": STR, "status_label": STR,
     "service_code": STR, "clock": {"type": "object"}, "materials": {"type": "array", "items": {"type": "object"}},

@@ -6,6 +6,7 @@ from .archive import (
 from .base import Base, new_id, utcnow
 from .cases import (
     STATUSES, Application, CaseEvent, CasePart, ClockPause, Holiday, Material, Notice, Rating, ResultFile,
+    UploadSession,
 )
 from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
 from .jobs import JOB_STATES, Job
@@ -16,7 +17,7 @@ __all__ = [
     "Department", "MaterialSlot", "MaterialType", "ServiceItem", "RETENTION_LABELS",
     "Job", "JOB_STATES",
     "Application", "CaseEvent", "CasePart", "ClockPause", "Holiday", "Material", "Notice", "Rating",
-    "ResultFile", "STATUSES",
+    "ResultFile", "STATUSES", "UploadSession",
     "AccessLog", "StoredObject", "ArchivalSequence", "Dossier", "DossierFile", "DossierEvent", "CheckReport",
     "MATERIAL_CLASSES",
     "User", "ApiToken", "ROLES", "STAFF_ROLES",

@@ -201,3 +201,24 @@ class Holiday(Base):
     day: Mapped[date] = mapped_column(Date, unique=True)
     working: Mapped[bool] = mapped_column(Boolean, default=False)
     name: Mapped[str] = mapped_column(String(100), default="")
+
+
+class UploadSession(Base):
+    """A resumable upload: chunks append to a spool file until the declared size is reached.
+
+    Rural applicants upload from phones on weak links; a dropped connection
+    resumes from the last byte the server has instead of starting over.
+    """
+
+    __tablename__ = "upload_sessions"
+
+    id: Mapped[str] = id_column()
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    slot: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    material_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = created_column()
+    updated_at: Mapped[datetime] = created_column()

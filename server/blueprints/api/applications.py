@@ -9,7 +9,7 @@ from flask import Response, request
 
 from ...errors import Forbidden, InvalidInput, NotFound
 from ...models import StoredObject
-from ...services.cases import applying, handling, queries, rating, review
+from ...services.cases import applying, handling, queries, rating, resumable, review
 from ...services.cases.clock import Calendar
 from ...services.cases.notices import notice_pdf
 from ...services.cases.views import case_detail, case_summary, public_status
@@ -230,3 +230,36 @@ def track(tracking_number: str):
     session = db_session()
     app = queries.track(session, tracking_number, request.args.get("phone_last4", ""))
     return public_status(app, Calendar.load(session))
+
+
+@bp.post("/applications/<app_id>/uploads")
+def start_upload(app_id: str):
+    """Resumable upload, step 1: declare slot, filename and size."""
+    body = _body()
+    app = _case(app_id)
+    upload = resumable.start(db_session(), runtime(), api_user(), app, str(body.get("slot", "")),
+                             str(body.get("filename") or ""), body.get("size"))
+    db_session().commit()
+    return resumable.status_json(upload), 201
+
+
+@bp.get("/uploads/<upload_id>")
+def upload_status(upload_id: str):
+    """Where to resume: the number of bytes the server already has."""
+    return resumable.status_json(resumable.get(db_session(), api_user(), upload_id))
+
+
+@bp.patch("/uploads/<upload_id>")
+def append_upload(upload_id: str):
+    """Resumable upload, step 2: send bytes from Upload-Offset; the last chunk files the material."""
+    try:
+        offset = int(request.headers.get("Upload-Offset", ""))
+    except ValueError:
+        raise InvalidInput("缺少 Upload-Offset 头 (send the Upload-Offset header)", {"header": "Upload-Offset"}) from None
+    upload, material = resumable.append(db_session(), runtime(), api_user(), upload_id, offset, request.stream)
+    db_session().commit()
+    body = resumable.status_json(upload)
+    if material is not None:
+        body.update({"sha256": material.sha256, "media_type": material.media_type, "pages": material.pages})
+        return body, 201
+    return body, 200

@@ -158,3 +158,26 @@ def test_bad_uploads_are_refused_clearly(api, minsu_files):
              content_type="multipart/form-data; boundary=zz")
     detail = api.json("GET", f"/applications/{app_id}", "applicant")
     assert detail["materials"] == []
+
+
+def test_resumable_upload_survives_a_dropped_connection(api, minsu_files):
+    app_id = api.json("POST", "/applications", "applicant", 201, json={"service_code": "minsu"})["id"]
+    data = minsu_files["floor_plan"][0] * 1  # a real PDF
+    started = api.json("POST", f"/applications/{app_id}/uploads", "applicant", 201,
+                       json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)})
+    upload = f"/uploads/{started['upload_id']}"
+    first = api.json("PATCH", upload, "applicant", 200, data=data[:100], headers={"Upload-Offset": "0"})
+    assert first["offset"] == 100 and not first["complete"]
+    # the connection drops; the client asks where to resume and sends a stale offset first
+    assert api.json("GET", upload, "applicant")["offset"] == 100
+    stale = api.json("PATCH", upload, "applicant", 409, data=data[50:], headers={"Upload-Offset": "50"})
+    assert stale["error"]["details"]["offset"] == 100
+    done = api.json("PATCH", upload, "applicant", 201, data=data[100:], headers={"Upload-Offset": "100"})
+    assert done["complete"] and done["media_type"] == "application/pdf"
+    import hashlib
+    assert done["sha256"] == hashlib.sha256(data).hexdigest()
+    detail = api.json("GET", f"/applications/{app_id}", "applicant")
+    assert [m["slot"] for m in detail["materials"]] == ["floor_plan"]
+    api.call("GET", upload, "applicant2", 404)
+    api.json("POST", f"/applications/{app_id}/uploads", "applicant", 413,
+             json={"slot": "floor_plan", "size": 10**12})

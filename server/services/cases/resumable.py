@@ -1,0 +1,90 @@
+"""Resumable uploads for weak connections: start, append chunks at an offset, finish into the slot.
+
+Chunks are appended to a spool file in the data folder; the finished file
+goes through exactly the same checks and storage path as a one-shot upload.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from ...errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from ...models import Application, Material, UploadSession, User, utcnow
+from ...runtime import Runtime
+from . import policy
+from .applying import _may_add_material, _slot, upload_material
+
+CHUNK = 1024 * 1024
+
+
+def _spool(runtime: Runtime, upload_id: str) -> Path:
+    folder = runtime.settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{upload_id}.part"
+
+
+def start(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, filename: str,
+          size: object) -> UploadSession:
+    slot = _slot(app, slot_code)
+    _may_add_material(user, app, slot_code)
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise InvalidInput("size 须为文件字节数 (size must be the file's length in bytes)", {"field": "size"})
+    if size > slot.max_bytes:
+        raise PayloadTooLarge(f"文件超过此项材料的大小上限 {slot.max_bytes // (1024 * 1024)} MB "
+                              f"(larger than this slot's limit of {slot.max_bytes} bytes)", {"max_bytes": slot.max_bytes})
+    upload = UploadSession(application_id=app.id, slot=slot_code, filename=(filename or slot.name)[:500],
+                           size=size, user_id=user.id)
+    session.add(upload)
+    session.flush()
+    _spool(runtime, upload.id).touch()
+    return upload
+
+
+def get(session: Session, user: User, upload_id: str) -> UploadSession:
+    upload = session.get(UploadSession, upload_id)
+    if upload is None or upload.user_id != user.id:
+        raise NotFound(f"没有上传任务 {upload_id} (no upload {upload_id})")
+    return upload
+
+
+def append(session: Session, runtime: Runtime, user: User, upload_id: str, offset: int,
+           stream: BinaryIO) -> tuple[UploadSession, Material | None]:
+    """Appends bytes at ``offset``; when the declared size is reached, files the material."""
+    upload = get(session, user, upload_id)
+    if upload.material_id:
+        raise Conflict("该上传已完成 (this upload is already complete)", {"offset": upload.offset})
+    if offset != upload.offset:
+        raise Conflict("偏移量不符，请从服务器记录的位置继续 (offset mismatch: resume from the server's offset)",
+                       {"offset": upload.offset})
+    path = _spool(runtime, upload.id)
+    written = upload.offset
+    with open(path, "r+b") as fh:
+        fh.seek(upload.offset)
+        fh.truncate()
+        while chunk := stream.read(CHUNK):
+            written += len(chunk)
+            if written > upload.size:
+                raise InvalidInput("数据超过声明的文件大小 (more bytes than the declared size)",
+                                   {"size": upload.size, "offset": upload.offset})
+            fh.write(chunk)
+        fh.flush()
+        os.fsync(fh.fileno())
+    upload.offset, upload.updated_at = written, utcnow()
+    if written < upload.size:
+        return upload, None
+    app = session.get(Application, upload.application_id)
+    policy.require_view(user, app)
+    with open(path, "rb") as fh:
+        material = upload_material(session, runtime, user, app, upload.slot, fh, upload.filename)
+    upload.material_id = material.id
+    path.unlink(missing_ok=True)
+    return upload, material
+
+
+def status_json(upload: UploadSession) -> dict:
+    return {"upload_id": upload.id, "slot": upload.slot, "filename": upload.filename, "size": upload.size,
+            "offset": upload.offset, "complete": upload.material_id is not None, "file_id": upload.material_id}
