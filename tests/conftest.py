@@ -107,13 +107,33 @@ def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return urlunsplit((base.scheme, base.netloc, base.path, f"prefix={_unique('owtest-')}", ""))
 
 
-# --- the application on embedded defaults -----------------------------------
+# --- the application --------------------------------------------------------
+
+def _settings(tmp_path: Path, **urls: str):
+    from server.config import load_settings
+
+    env = {"ONEWINDOW_DATA_DIR": str(tmp_path / "var"), "ONEWINDOW_DEMO_PASSWORD": "demo-pass"}
+    env.update({f"ONEWINDOW_{name.upper()}_URL": url for name, url in urls.items()})
+    return load_settings(env)
+
 
 @pytest.fixture
 def settings(tmp_path: Path):
-    from server.config import load_settings
+    """Embedded defaults: SQLite, local disk, the embedded index."""
+    return _settings(tmp_path)
 
-    return load_settings({"ONEWINDOW_DATA_DIR": str(tmp_path / "var"), "ONEWINDOW_DEMO_PASSWORD": "demo-pass"})
+
+@pytest.fixture
+def real_stack_settings(tmp_path: Path) -> Iterator:
+    """PostgreSQL, S3 and Elasticsearch, each fresh (a new database, bucket and index prefix)."""
+    base_db = real_backend_url("postgresql")
+    s3 = urlsplit(real_backend_url("s3"))
+    es = urlsplit(real_backend_url("elasticsearch"))
+    for database_url in _fresh_postgres_database(base_db):
+        yield _settings(
+            tmp_path, database=database_url,
+            storage=urlunsplit((s3.scheme, s3.netloc, "/" + _unique("ow-stack-"), s3.query, "")),
+            index=urlunsplit((es.scheme, es.netloc, es.path, f"prefix={_unique('owstack-')}", "")))
 
 
 @pytest.fixture
@@ -123,7 +143,10 @@ def app(settings):
     application = create_app(settings, migrate=True, start_jobs=False)
     application.config.update(TESTING=True)
     yield application
-    application.extensions["onewindow"].close()
+    runtime = application.extensions["onewindow"]
+    if not runtime.settings.index_url.startswith("sqlite"):
+        runtime.index.destroy()
+    runtime.close()
 
 
 @pytest.fixture

@@ -1,0 +1,346 @@
+"""The same behaviour on every index backend (embedded tantivy and Elasticsearch).
+
+Each test runs once per backend through the ``index_url`` fixture; a final test
+runs a set of queries on both and requires identical answers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from indexers import DossierDoc, Scope, SearchIndex, SearchQuery, SearchResult, open_index
+from indexers import units as unit_layout
+from indexers.tokenize import join_cjk_lines, normalize
+
+from search_corpus import LY, SHARED_TYPES, SJ, XF, ZJ, build_corpus
+
+pytestmark = pytest.mark.backends
+
+EVERYTHING = Scope.everything()
+TOURISM = Scope(departments=[LY], shared_material_types=list(SHARED_TYPES))
+
+
+def search(index: SearchIndex, q: str = "", scope: Scope = EVERYTHING, **kwargs) -> SearchResult:
+    return index.search(SearchQuery(q=q, scope=scope, **kwargs))
+
+
+def ids(result: SearchResult) -> set[str]:
+    return {hit.dossier_id for hit in result.hits}
+
+
+def file_ids(result: SearchResult, dossier_id: str) -> set[str]:
+    hit = next(h for h in result.hits if h.dossier_id == dossier_id)
+    return {f.file_id for f in hit.files}
+
+
+def folded(text: str) -> str:
+    return join_cjk_lines(normalize(text))
+
+
+def visible_text(doc: DossierDoc, scope: Scope) -> str:
+    """What a scope may search in a dossier, folded like the index folds it."""
+    whole = scope.all or bool(set(doc.allowed_departments) & set(scope.departments))
+    files = [f for f in doc.files if whole or (f.shared and f.material_type in scope.shared_material_types)]
+    if not whole and not files:
+        return ""
+    parts = [doc.title, doc.applicant_name, doc.applicant_id_number, doc.archival_code, doc.service_name]
+    for f in files:
+        parts += [f.name, f.material_type_name, "\n".join(p.text for p in f.pages)]
+    return folded("\n|\n".join(parts))
+
+
+# --- Chinese matching --------------------------------------------------------
+
+
+def test_two_character_word_matches_everywhere_including_inside_longer_runs(loaded):
+    result = search(loaded, "民宿")
+    # d-ms-003 says only 大溪村民宿 (jieba: 村民 + 宿); d-sp-002 has 村民住宿, which is not 民宿.
+    assert ids(result) == {"d-ms-001", "d-ms-003", "d-ms-004"}
+    assert result.total == 3
+
+
+def test_word_broken_across_lines_is_one_phrase(loaded):
+    result = search(loaded, "申请事项：开办民宿")
+    assert ids(result) == {"d-ms-001"}
+
+
+def test_phrase_is_exact_not_a_bag_of_bigrams(loaded):
+    assert ids(search(loaded, "民宿开办")) == {"d-ms-001"}  # only 民宿开办申请表 has that order
+    assert ids(search(loaded, "宿民")) == set()
+
+
+def test_traditional_and_simplified_match_each_other(loaded):
+    assert ids(search(loaded, "营业执照")) == {"d-sp-002", "d-gg-005"}
+    assert ids(search(loaded, "營業執照")) == {"d-sp-002", "d-gg-005"}
+    assert ids(search(loaded, "开办民宿申请")) == {"d-ms-004"}
+    assert ids(search(loaded, "消防设施")) == {"d-ms-004"}
+
+
+def test_full_width_and_half_width_digits_match(loaded):
+    assert ids(search(loaded, "2031年3月31日")) == {"d-sp-002"}
+    assert ids(search(loaded, "２０３１年")) == {"d-sp-002"}
+    assert ids(search(loaded, "ＪＹ13301020012345")) == {"d-sp-002"}
+
+
+def test_numbers_are_whole_tokens_not_glued_to_chinese(loaded):
+    assert ids(search(loaded, "0012345")) == {"d-ms-001"}
+    assert ids(search(loaded, "第0012345号")) == {"d-ms-001"}
+    assert ids(search(loaded, "12345")) == set()
+
+
+def test_identifiers_match_exactly(loaded):
+    assert ids(search(loaded, "33010219900101123X")) == {"d-ms-001"}
+    assert ids(search(loaded, "33010219900101123x")) == {"d-ms-001"}
+    assert ids(search(loaded, "3301021990")) == set()
+    assert ids(search(loaded, "13800001234")) == {"d-ms-001"}  # written 138-0000-1234
+    assert ids(search(loaded, "91330102ma2h1xxx0y")) == {"d-sp-002"}
+    assert ids(search(loaded, "0001-2026-30Y-MSCJ-00012")) == {"d-ms-001"}
+
+
+def test_single_character_query(loaded):
+    assert ids(search(loaded, "宿")) == {"d-ms-001", "d-sp-002", "d-ms-003", "d-ms-004"}
+
+
+def test_metadata_is_searchable(loaded):
+    assert ids(search(loaded, "张三丰")) == {"d-ms-001"}
+    assert ids(search(loaded, "陈美玲")) == {"d-ms-004"}
+    assert ids(search(loaded, "房屋产权证明")) == {"d-ms-001"}  # the material type's name
+    assert ids(search(loaded, "MSCJ")) == {"d-ms-001", "d-ms-003", "d-ms-004"}
+
+
+def test_terms_are_anded_and_no_hit_fails_a_term(loaded, corpus):
+    by_id = {d.dossier_id: d for d in corpus}
+    for q in ("民宿 消防", "青山 营业执照", "青山村 张三丰 灭火器", "食品 李四"):
+        result = search(loaded, q)
+        assert result.hits, q
+        for hit in result.hits:
+            text = visible_text(by_id[hit.dossier_id], EVERYTHING)
+            for term in q.split():
+                assert folded(term) in text, (q, hit.dossier_id, term)
+    assert ids(search(loaded, "民宿 消防")) == {"d-ms-001", "d-ms-004"}
+    assert ids(search(loaded, "民宿 不存在的词")) == set()
+
+
+def test_punctuation_only_terms_are_ignored(loaded):
+    assert ids(search(loaded, "民宿 ，")) == ids(search(loaded, "民宿"))
+
+
+# --- filters, paging, facets ---------------------------------------------------
+
+
+def test_filters(loaded):
+    assert ids(search(loaded, service="kbms")) == {"d-ms-001", "d-ms-003", "d-ms-004"}
+    assert ids(search(loaded, department=XF)) == {"d-ms-001", "d-xf-006"}
+    assert ids(search(loaded, material_type="fire_inspection")) == {"d-ms-001", "d-xf-006"}
+    assert ids(search(loaded, applicant_id="33010219900101123x")) == {"d-ms-001"}
+    assert ids(search(loaded, "青山", service="spjy")) == {"d-sp-002"}
+
+
+def test_date_range_is_inclusive_calendar_days_in_china_time(loaded):
+    march = search(loaded, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    assert ids(march) == {"d-ms-001", "d-gg-005"}  # d-gg-005 completed 2026-03-31 23:30 +08:00
+    assert ids(search(loaded, date_from=date(2026, 4, 1))) == {"d-sp-002", "d-xf-006"}
+    assert ids(search(loaded, date_to=date(2026, 1, 31))) == {"d-ms-004"}
+
+
+def test_paging_and_total(loaded):
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        result = search(loaded, per_page=2, page=page)
+        assert result.total == 6
+        assert len(result.hits) == 2
+        seen += [h.dossier_id for h in result.hits]
+    assert len(set(seen)) == 6
+    # Without terms, newest first.
+    assert seen[0] == "d-xf-006" and seen[-1] == "d-ms-004"
+    assert search(loaded, per_page=2, page=4).hits == []
+
+
+def test_facets_count_dossiers(loaded):
+    result = search(loaded, "青山")
+    assert result.total == len(result.hits)
+    services: dict[str, int] = {}
+    for hit in result.hits:
+        services[hit.service_code] = services.get(hit.service_code, 0) + 1
+    assert result.facets["service"] == services
+    assert result.facets["department"][SJ] == 2  # d-sp-002 and d-ms-001 (routed to SJ)
+    assert result.facets["material_type"]["business_licence"] == 2
+
+
+def test_highlights_mark_matches_and_escape_html(loaded):
+    result = search(loaded, "民宿")
+    for hit in result.hits:
+        assert any("<mark>" in h for h in hit.highlights), hit
+        for f in hit.files:
+            assert all("<mark>" in h for h in f.highlights)
+    fire = search(loaded, "消防安全检查申报表")
+    texts = [h for hit in fire.hits for f in hit.files for h in f.highlights]
+    assert any("<mark>消防安全检查申报表</mark>" in t for t in texts)
+    assert all("<" not in t.replace("<mark>", "").replace("</mark>", "") for t in texts)
+    script = search(loaded, "alert")
+    assert script.hits[0].files[0].highlights[0].startswith("&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;")
+    licence = search(loaded, "统一社会信用代码 91330102MA2H1XXX0Y")
+    marks = re.findall(r"<mark>(.*?)</mark>", " ".join(h for f in licence.hits[0].files for h in f.highlights))
+    assert "統一社會信用代碼" in marks and "91330102MA2H1XXX0Y" in marks  # marked as written
+
+
+def test_file_hits_name_the_files_that_match(loaded):
+    result = search(loaded, "灭火器")
+    assert file_ids(result, "d-ms-001") == {"f-001-fire"}
+
+
+# --- permissions ---------------------------------------------------------------
+
+
+def test_department_sees_its_dossiers_whole(loaded):
+    result = search(loaded, "民宿", TOURISM)
+    assert ids(result) == {"d-ms-001", "d-ms-003", "d-ms-004"}
+    assert ids(search(loaded, "灭火器", TOURISM)) == {"d-ms-001", "d-ms-004"}
+
+
+def test_other_departments_shared_files_are_visible_file_only(loaded):
+    result = search(loaded, "李四", TOURISM)
+    assert ids(result) == {"d-sp-002"}
+    assert file_ids(result, "d-sp-002") == {"f-002-lic", "f-002-result"}
+    licence = search(loaded, "JY13301020012345", TOURISM)
+    assert ids(licence) == {"d-sp-002"}
+    assert file_ids(licence, "d-sp-002") == {"f-002-result"}  # the application form also says it
+
+
+def test_other_departments_unshared_files_are_invisible(loaded):
+    assert search(loaded, "食品安全管理制度", TOURISM).total == 0
+    assert search(loaded, "预包装食品", TOURISM).total == 0
+    assert search(loaded, "青山大酒店", TOURISM).total == 0
+    only_ids = Scope(departments=[LY], shared_material_types=["id_card"])
+    assert search(loaded, "李四", only_ids).total == 0
+
+
+def test_counts_and_facets_respect_the_scope(loaded, corpus):
+    result = search(loaded, "青山", TOURISM)
+    expected = {d.dossier_id for d in corpus if folded("青山") in visible_text(d, TOURISM)}
+    assert ids(result) == expected == {"d-ms-001", "d-ms-004", "d-sp-002", "d-gg-005"}
+    assert result.total == 4
+    assert result.facets["service"] == {"kbms": 2, "spjy": 1, "hwgg": 1}
+    assert result.facets["department"] == {LY: 2, SJ: 2, XF: 1, ZJ: 1}
+    # Own dossiers count every type they hold; others' only their visible shared files.
+    assert result.facets["material_type"] == {
+        "application_form": 2,
+        "business_licence": 2,
+        "fire_inspection": 1,
+        "food_licence": 1,
+        "id_card": 1,
+        "property_certificate": 1,
+    }
+    everything = search(loaded, scope=TOURISM)
+    assert everything.total == 5  # own 3 + d-sp-002 and d-gg-005 through shared files; not d-xf-006
+
+
+def test_scopes_without_rights_see_nothing(loaded):
+    assert search(loaded, "民宿", Scope()).total == 0
+    assert search(loaded, scope=Scope(departments=["NOPE"])).total == 0
+    market = search(loaded, scope=Scope(departments=[SJ]))
+    assert ids(market) == {"d-sp-002", "d-ms-001"}
+    assert ids(search(loaded, "消防", Scope(departments=[ZJ]))) == set()
+
+
+# --- writes ------------------------------------------------------------------------
+
+
+def test_delete(loaded):
+    loaded.delete_dossier("d-ms-001")
+    assert "d-ms-001" not in ids(search(loaded, "民宿"))
+    assert search(loaded, "李四", TOURISM).total == 1
+    assert search(loaded, "张三丰", TOURISM).total == 0  # its shared ID card went too
+    loaded.delete_dossier("no-such-dossier")
+
+
+def test_reindex_replaces(loaded, corpus):
+    original = next(d for d in corpus if d.dossier_id == "d-ms-001")
+    changed = replace(
+        original,
+        title="张三丰开办茶室",
+        files=[f for f in original.files if f.file_id != "f-001-id"],  # the shared ID card is withdrawn
+    )
+    loaded.index_dossier(changed)
+    assert search(loaded, "茶室").total == 1
+    assert search(loaded, "33010219900101123X", Scope(departments=[ZJ], shared_material_types=["id_card"])).total == 0
+    assert search(loaded, "公民身份号码").total == 0
+    assert search(loaded, scope=EVERYTHING).total == 6
+
+
+def test_index_one_then_many_is_idempotent(search_index, corpus):
+    search_index.index_dossier(corpus[0])
+    search_index.index_many(corpus)
+    search_index.index_many(corpus)
+    assert search(search_index).total == 6
+
+
+def test_rebuild_swaps_in_a_complete_index(loaded, corpus):
+    assert loaded.needs_rebuild()
+    assert loaded.rebuild(corpus[:2]) == 2
+    assert not loaded.needs_rebuild()
+    assert ids(search(loaded)) == {"d-ms-001", "d-sp-002"}
+    loaded.clear()
+    assert search(loaded).total == 0
+
+
+def test_schema_version_change_requires_rebuild(loaded, corpus, index_url, monkeypatch):
+    loaded.rebuild(corpus)
+    assert not loaded.needs_rebuild()
+    monkeypatch.setattr(unit_layout, "SCHEMA_VERSION", unit_layout.SCHEMA_VERSION + 1)
+    newer = open_index(index_url)
+    try:
+        assert newer.needs_rebuild()
+        assert search(newer).total == 0
+        newer.rebuild(corpus)
+        assert not newer.needs_rebuild() and search(newer).total == 6
+    finally:
+        newer.close()
+
+
+def test_check_and_describe(loaded):
+    started = time.monotonic()
+    health = loaded.check()
+    assert health["ok"] is True and health["backend"] == loaded.backend
+    assert time.monotonic() - started < 3
+    info = loaded.describe()
+    assert info["backend"] == loaded.backend and info["schema_version"] == unit_layout.SCHEMA_VERSION
+
+
+# --- both backends together ------------------------------------------------------
+
+AGREEMENT_QUERIES = [
+    ("民宿", EVERYTHING, {}),
+    ("开办民宿", EVERYTHING, {}),
+    ("宿", EVERYTHING, {}),
+    ("营业执照", TOURISM, {}),
+    ("青山", TOURISM, {}),
+    ("李四", TOURISM, {}),
+    ("民宿 消防", EVERYTHING, {"department": XF}),
+    ("", TOURISM, {"material_type": "business_licence"}),
+    ("", EVERYTHING, {"date_from": date(2026, 3, 1), "date_to": date(2026, 4, 1)}),
+    ("33010219900101123x", EVERYTHING, {}),
+]
+
+
+def test_backends_agree(search_index, tmp_path: Path):
+    """Every backend answers like the embedded reference (on the embedded parameter: reproducibly)."""
+    reference = open_index(f"sqlite:///{tmp_path / 'reference' / 'index.db'}")
+    try:
+        for index in (reference, search_index):
+            index.index_many(build_corpus())
+        for q, scope, filters in AGREEMENT_QUERIES:
+            a, b = search(reference, q, scope, **filters), search(search_index, q, scope, **filters)
+            assert a.total == b.total and a.facets == b.facets, q
+            assert [h.dossier_id for h in a.hits] == [h.dossier_id for h in b.hits], q
+            for ha, hb in zip(a.hits, b.hits):
+                assert ha.highlights == hb.highlights and ha.files == hb.files, q
+                assert ha.score == pytest.approx(hb.score, rel=0.25), q
+    finally:
+        reference.destroy()
