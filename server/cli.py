@@ -118,9 +118,11 @@ def _load_demo(runtime, settings: Settings) -> None:
 
 
 from .cli_archive import archive  # noqa: E402
+from .cli_calendar import calendar  # noqa: E402
 from .cli_index import index  # noqa: E402
 
 main.add_command(archive)
+main.add_command(calendar)
 main.add_command(index)
 
 

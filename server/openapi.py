@@ -255,6 +255,9 @@ PATHS.update({
         {"type": "object", "required": ["score"], "properties": {
             "score": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": STR}}, 400, 401, 403, 404, 409,
         response=_json(_obj(score=INT, comment=STR, follow_up={"type": ["string", "null"]}))),
+    "/api/v1/applications/{app_id}/rating/follow-up": _post(
+        "The supervisor closes the follow-up of a low rating with what was done", _obj(note=STR),
+        400, 401, 403, 404, 409),
     "/api/v1/applications/{app_id}/notices/{notice_id}.pdf": {"get": {
         "summary": "A notice (受理通知书, 一次性告知书 …) as PDF",
         "parameters": [APP_ID, {"name": "notice_id", "in": "path", "required": True, "schema": STR}],

@@ -215,6 +215,13 @@ def rate_application(app_id: str):
     return {"score": row.score, "comment": row.comment, "follow_up": row.follow_up_status or None}, 201
 
 
+@bp.post("/applications/<app_id>/rating/follow-up")
+def close_follow_up(app_id: str):
+    app = _case(app_id)
+    rating.close_follow_up(db_session(), api_user(), app, str(_body().get("note") or ""))
+    return _detail(app)
+
+
 @bp.get("/applications/<app_id>/notices/<notice_id>.pdf")
 def download_notice(app_id: str, notice_id: str):
     app = _case(app_id)

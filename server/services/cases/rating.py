@@ -26,3 +26,15 @@ def rate(session: Session, user: User, app: Application, score: object, comment:
     session.add(rating)
     events.record(session, app, user, "rate", note=rating.comment, data={"score": score})
     return rating
+
+
+def close_follow_up(session: Session, user: User, app: Application, note: str) -> Rating:
+    """The supervisor records what was done about a low rating (差评回访整改)."""
+    policy.require_role(user, "supervisor", action="close a rating follow-up")
+    if app.rating is None or app.rating.follow_up_status != "open":
+        raise Conflict("此办件没有待处理的差评回访 (no open follow-up on this case)")
+    if not note.strip():
+        raise InvalidInput("请填写回访整改情况 (describe the follow-up in note)", {"field": "note"})
+    app.rating.follow_up_status, app.rating.follow_up_note = "closed", note.strip()[:2000]
+    events.record(session, app, user, "close_follow_up", note=note.strip())
+    return app.rating
