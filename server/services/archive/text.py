@@ -51,8 +51,8 @@ def extract_file(store: ObjectStore, dossier: Dossier, file: DossierFile, *, pre
         try:
             pages = extract_text(local, file.media_type)
         except OcrUnavailable as exc:
-            pages = extract_text(local, file.media_type, ocr=False) if file.media_type == "application/pdf" else []
-            status, detail = "partial", f"OCR not available: {exc}"
+            pages = exc.partial
+            status, detail = "partial", f"OCR not available, pages {exc.pending_pages} pending: {exc}"
         except ExtractError as exc:
             pages, status, detail = [], "failed", str(exc)
         body = [{"page_no": p.page_no, "text": p.text, "source": p.source} for p in pages]

@@ -1,0 +1,70 @@
+"""Page counts and the usability check the archive's four-property check reuses.
+
+"Usable" in the archival sense (DA/T 70): the stored bytes really are the
+format they claim and a reader can open them. It is decided from content, so
+a renamed file or a truncated upload is caught at intake, not years later.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .errors import ExtractError, ExtractionFailed
+from .images import check_image, image_page_count
+from .model import Limits
+from .ofd import ofd_page_count
+from .sandbox import PdfWorker, default_worker
+from .sniff import OFD, sniff_file
+
+_ALIASES = {
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "image/x-png": "image/png",
+    "image/tif": "image/tiff",
+    "image/x-tiff": "image/tiff",
+    "application/x-pdf": "application/pdf",
+    "image/x-ms-bmp": "image/bmp",
+}
+PILLOW_TYPES = {"image/jpeg", "image/png", "image/tiff", "image/webp", "image/gif", "image/bmp", "image/jp2"}
+
+
+def normalise_media_type(media_type: str) -> str:
+    base = media_type.split(";", 1)[0].strip().lower()
+    return _ALIASES.get(base, base)
+
+
+def count_pages(
+    path: str | os.PathLike[str], media_type: str | None = None, *, limits: Limits = Limits(), worker: PdfWorker | None = None
+) -> int:
+    """Pages of a PDF or OFD, frames of an image; ExtractionFailed if it cannot tell."""
+    media_type = normalise_media_type(media_type or sniff_file(path))
+    if media_type == "application/pdf":
+        return int((worker or default_worker(limits.memory_mb)).run("count", path, limits)["page_count"])
+    if media_type in PILLOW_TYPES:
+        return image_page_count(path)
+    if media_type == OFD:
+        return ofd_page_count(path)
+    raise ExtractionFailed("unsupported", f"cannot count pages of {media_type}")
+
+
+def check_usable(
+    path: str | os.PathLike[str], media_type: str | None = None, *, limits: Limits = Limits(), worker: PdfWorker | None = None
+) -> tuple[bool, str]:
+    """``(ok, detail)``: content matches ``media_type`` (if given) and opens.
+
+    Never raises for a bad file: the archive check records the detail.
+    """
+    actual = sniff_file(path)
+    if media_type and normalise_media_type(media_type) != actual:
+        return False, f"content is {actual}, declared {normalise_media_type(media_type)}"
+    try:
+        if actual == "application/pdf":
+            pages = (worker or default_worker(limits.memory_mb)).run("check", path, limits)["page_count"]
+            return True, f"PDF, {pages} page(s)"
+        if actual in PILLOW_TYPES:
+            return check_image(path)
+        if actual == OFD:
+            return True, f"OFD, {ofd_page_count(path)} page(s)"
+    except ExtractError as exc:
+        return False, str(exc)
+    return False, f"unsupported media type {actual}"

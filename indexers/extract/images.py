@@ -1,0 +1,101 @@
+"""Opening untrusted images with Pillow: decode checks, EXIF orientation, frames.
+
+Phone photos of licences are usually stored sideways with an EXIF
+Orientation tag; previews and OCR both need the upright pixels. Pillow's
+decompression-bomb guard is kept and turned into ExtractionFailed so a job
+records it instead of crashing.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Iterable
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import ExtractionFailed
+
+_ORIENTATION_TAG = 0x0112
+_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
+
+
+@contextmanager
+def opened(path: str | os.PathLike[str]) -> Iterator[Image.Image]:
+    """Image.open with Pillow's failures mapped onto ExtractionFailed."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                yield img
+    except Image.DecompressionBombError as exc:
+        raise ExtractionFailed("too_large", str(exc)) from exc
+    except _DECODE_ERRORS as exc:
+        raise ExtractionFailed("unreadable", f"{type(exc).__name__}: {exc}") from exc
+
+
+def orientation(img: Image.Image) -> int:
+    try:
+        return int(img.getexif().get(_ORIENTATION_TAG, 1) or 1)
+    except Exception:
+        return 1
+
+
+def frame_count(img: Image.Image) -> int:
+    return int(getattr(img, "n_frames", 1) or 1)
+
+
+def needs_pillow_for_ocr(path: str | os.PathLike[str], native_formats: Iterable[str]) -> bool:
+    """Whether the file must be re-encoded before an external OCR engine sees it."""
+    with opened(path) as img:
+        return img.format not in set(native_formats) or frame_count(img) > 1 or orientation(img) != 1
+
+
+def upright(img: Image.Image) -> Image.Image:
+    """The image as a viewer shows it, in a mode every encoder accepts."""
+    img = ImageOps.exif_transpose(img) or img
+    if img.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = img.convert("RGBA")
+        base = Image.new("RGB", rgba.size, (255, 255, 255))
+        base.paste(rgba, mask=rgba.getchannel("A"))
+        return base
+    if img.mode not in ("RGB", "L"):
+        return img.convert("RGB")
+    return img
+
+
+def iter_upright_frames(path: str | os.PathLike[str]) -> Iterator[tuple[Image.Image, int | None]]:
+    """Each frame (multi-page TIFF scans have many), upright, with its dpi if known."""
+    with opened(path) as img:
+        for index in range(frame_count(img)):
+            try:
+                img.seek(index)
+                img.load()
+            except _DECODE_ERRORS as exc:
+                raise ExtractionFailed("unreadable", f"frame {index + 1}: {type(exc).__name__}: {exc}") from exc
+            dpi = img.info.get("dpi")
+            yield upright(img.copy()), int(round(float(dpi[0]))) if dpi and dpi[0] else None
+
+
+def check_image(path: str | os.PathLike[str]) -> tuple[bool, str]:
+    """Fully decode every frame: a truncated upload passes a header check but fails here."""
+    try:
+        with opened(path) as img:
+            img.verify()
+        with opened(path) as img:
+            frames = frame_count(img)
+            for index in range(frames):
+                img.seek(index)
+                img.load()
+            return True, f"{img.format} {img.width}x{img.height}, {frames} frame(s)"
+    except ExtractionFailed as exc:
+        return False, str(exc)
+    except _DECODE_ERRORS as exc:
+        return False, f"unreadable: {type(exc).__name__}: {exc}"
+
+
+def image_page_count(path: str | os.PathLike[str]) -> int:
+    with opened(path) as img:
+        return frame_count(img)

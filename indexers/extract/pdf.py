@@ -1,0 +1,52 @@
+"""PDF text per page: the text layer from pypdf (sandboxed), OCR for scanned pages."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .errors import OcrUnavailable, RendererUnavailable
+from .model import Limits, PageText
+from .ocr import Tesseract, default_engine
+from .render import render_page_pnm, safe_dpi
+from .sandbox import PdfWorker, default_worker
+
+
+def text_layer(path: str | os.PathLike[str], limits: Limits = Limits(), worker: PdfWorker | None = None) -> list[dict[str, Any]]:
+    """Raw per-page results from the worker: ``{"n", "text", "ocr"}``, ``ocr`` meaning "needs OCR"."""
+    worker = worker or default_worker(limits.memory_mb)
+    return worker.run("text", path, limits)["pages"]
+
+
+def extract_pdf_text(
+    path: str | os.PathLike[str],
+    *,
+    ocr: bool = True,
+    engine: Tesseract | None = None,
+    limits: Limits = Limits(),
+    worker: PdfWorker | None = None,
+) -> list[PageText]:
+    """Text of every page, OCR'ing the pages that have no usable text layer.
+
+    With ``ocr=False`` the pages needing OCR are left out, for a fast first
+    pass. If OCR is wanted but the engine or renderer is missing, raises
+    OcrUnavailable carrying the text-layer pages so the caller can keep them.
+    """
+    pages = text_layer(path, limits, worker)
+    done = [PageText(p["n"], p["text"], "text") for p in pages if not p["ocr"]]
+    pending = [p for p in pages if p["ocr"]]
+    if not pending or not ocr:
+        return done
+    engine = engine or default_engine()
+    try:
+        engine.executable()
+        ocr_pages = [_ocr_page(path, p, engine, limits) for p in pending]
+    except (OcrUnavailable, RendererUnavailable) as exc:
+        raise OcrUnavailable(str(exc), partial=done, pending_pages=[p["n"] for p in pending]) from exc
+    return sorted(done + ocr_pages, key=lambda page: page.page_no)
+
+
+def _ocr_page(path: str | os.PathLike[str], page: dict[str, Any], engine: Tesseract, limits: Limits) -> PageText:
+    dpi = safe_dpi(page.get("w", 612.0), page.get("h", 792.0), limits.ocr_dpi)
+    pnm = render_page_pnm(path, page["n"], dpi=dpi, gray=True, limits=limits)
+    return PageText(page["n"], engine.recognize(pnm, dpi=dpi, limits=limits), "ocr")
