@@ -132,7 +132,8 @@ def real_stack_settings(tmp_path: Path) -> Iterator:
     for database_url in _fresh_postgres_database(base_db):
         yield _settings(
             tmp_path, database=database_url,
-            storage=urlunsplit((s3.scheme, s3.netloc, "/" + _unique("ow-stack-"), s3.query, "")),
+            # governance-mode locks let test buckets be removed; production uses compliance mode
+            storage=urlunsplit((s3.scheme, s3.netloc, "/" + _unique("ow-stack-"), "lock_mode=governance", "")),
             index=urlunsplit((es.scheme, es.netloc, es.path, f"prefix={_unique('owstack-')}", "")))
 
 

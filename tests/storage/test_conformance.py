@@ -408,11 +408,16 @@ def test_seal_expires(default_store):
     assert not store.exists("sealed/short")
 
 
-def test_bad_seal_dates_rejected(store):
-    for bad in (datetime.now() + timedelta(days=1), datetime.now(timezone.utc) - timedelta(seconds=1)):
-        with pytest.raises(ValueError):
-            store.put("sealed/bad", io.BytesIO(b"x"), seal_until=bad)
-    assert not store.exists("sealed/bad")
+def test_seal_dates(store):
+    with pytest.raises(ValueError):
+        store.put("sealed/naive", io.BytesIO(b"x"), seal_until=datetime.now() + timedelta(days=1))
+    assert not store.exists("sealed/naive")
+    info = store.put("sealed/expired", io.BytesIO(b"x"), seal_until=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    assert info.sealed_until is None and store.stat("sealed/expired").sealed_until is None
+    store.delete("sealed/expired")
+    until = future(60)
+    info = store.put("sealed/rounded", io.BytesIO(b"x"), seal_until=until + timedelta(microseconds=1))
+    assert info.sealed_until == until + timedelta(seconds=1), "retention is rounded up, never shortened"
 
 
 def test_s3_seal_uses_object_lock(store, backend):

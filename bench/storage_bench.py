@@ -1,0 +1,200 @@
+"""Benchmark: a streamed ``put`` through ``storage`` vs a raw copy to the same backend.
+
+    python bench/storage_bench.py [--size-mib 1024] [--runs 2] [--s3-url s3://...] [--storage-url URL ...]
+
+By default it measures local disk (a temp dir) and, when ONEWINDOW_TEST_STORAGE_URL
+or --s3-url names an S3 server, a fresh bucket on it (removed afterwards).
+``--storage-url`` benchmarks exactly the given store(s) instead.
+
+For each backend one child process writes the same random source file
+(pre-read into the page cache) ``--runs`` times each way, alternating:
+
+* ours: ``store.put(key, open(source))`` - length unknown to the store,
+  SHA-256 and SM3 computed, durable (fsync / completed multipart) on return;
+* raw, local: ``shutil.copyfileobj`` into a file in the same folder, then fsync
+  (the same durability; the figure without fsync is printed too);
+* raw, S3: minio ``put_object`` with the length known, no digests of ours.
+
+The best run of each is compared (the machine may be shared). Peak memory is
+the growth of the child's ``ru_maxrss`` across its puts only, measured
+before any raw copy runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MIB = 1 << 20
+
+
+def peak_kib() -> int:
+    """Peak RSS of this process so far, in KiB.
+
+    Linux ``ru_maxrss`` is no use in a child: exec keeps the high-water mark of
+    the forking parent (a 300 MB pytest shows up as the child's peak), so read
+    VmHWM, the peak of this address space only, where /proc has it.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def child(url: str, source: str, runs: int) -> dict:
+    """Runs in a fresh process: timings and the peak-RSS growth of our puts."""
+    from storage import open_store
+
+    store = open_store(url)
+    size = os.path.getsize(source)
+    result: dict = {"size": size, "ours": [], "raw": [], "raw_nofsync": []}
+    start = peak_kib()
+    for run in range(runs):
+        began = time.perf_counter()
+        with open(source, "rb") as stream:
+            info = store.put(f"bench/ours-{run}", stream)
+        result["ours"].append(time.perf_counter() - began)
+        assert info.size == size
+        result["rss_growth_kib"] = peak_kib() - start
+        raw, nofsync = raw_copy(store, source, run)
+        result["raw"].append(raw)
+        if nofsync is not None:
+            result["raw_nofsync"].append(nofsync)
+    for run in range(runs):
+        store.delete(f"bench/ours-{run}")
+    store.close()
+    return result
+
+
+def raw_copy(store, source: str, run: int) -> tuple[float, float | None]:
+    """Seconds for the same bytes copied without our interface (and, locally, before fsync)."""
+    if store.backend == "local":
+        target = Path(store.root) / f"raw-{run}"
+        began = time.perf_counter()
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, MIB)
+            dst.flush()
+            nofsync = time.perf_counter() - began
+            os.fsync(dst.fileno())
+        raw = time.perf_counter() - began
+        target.unlink()
+        return raw, nofsync
+    client, name = store._client, f"bench/raw-{run}"
+    began = time.perf_counter()
+    result = client.fput_object(store.bucket, name, source)
+    raw = time.perf_counter() - began
+    client.remove_object(store.bucket, name, version_id=result.version_id)
+    return raw, None
+
+
+def hash_ceilings(mib: int = 256) -> dict[str, float]:
+    """Single-core speed of each digest on this CPU, in MB/s: the floor of any put's duration."""
+    block = os.urandom(8 * MIB)
+    speeds = {}
+    for name in ("sha256", "sm3"):
+        digest = hashlib.new(name)
+        began = time.perf_counter()
+        for _ in range(mib // 8):
+            digest.update(block)
+        speeds[name] = mib * MIB / (time.perf_counter() - began) / 1e6
+    return speeds
+
+
+def fresh_s3_url(base: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, f"/ow-bench-{secrets.token_hex(4)}", parts.query, ""))
+
+
+def remove_bucket(url: str) -> None:
+    from storage import open_store
+
+    store = open_store(url)
+    try:
+        for item in store._client.list_objects(store.bucket, recursive=True, include_version=False):
+            store._client.remove_object(store.bucket, item.object_name)
+        store._client.remove_bucket(store.bucket)
+    except Exception as exc:  # a leftover bucket is worth a warning, not a failed benchmark
+        print(f"warning: could not remove bench bucket {store.bucket}: {exc}", file=sys.stderr)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--s3-url", default=os.environ.get("ONEWINDOW_TEST_STORAGE_URL", ""))
+    parser.add_argument("--storage-url", action="append", default=[],
+                        help="benchmark exactly this store (repeatable) instead of the defaults")
+    parser.add_argument("--child", nargs=2, metavar=("URL", "SOURCE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child[0], args.child[1], args.runs)))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="ow-bench-") as tmp:
+        source = Path(tmp) / "source.bin"
+        with open(source, "wb") as out:
+            for _ in range(args.size_mib):
+                out.write(os.urandom(MIB))
+        with open(source, "rb") as warm:
+            while warm.read(16 * MIB):
+                pass
+        targets: list[tuple[str, str, bool]] = []
+        if args.storage_url:
+            targets = [(urlsplit(u).scheme.replace("file", "local"), u, False) for u in args.storage_url]
+        else:
+            targets.append(("local", f"file://{tmp}/objects", False))
+            if args.s3_url:
+                targets.append(("s3", fresh_s3_url(args.s3_url), True))
+
+        print(f"{args.size_mib} MiB, best of {args.runs} runs; MB/s = 10^6 bytes/s")
+        print(f"{'backend':8} {'ours MB/s':>10} {'raw MB/s':>10} {'ratio':>6} {'peak RSS growth':>16}")
+        for name, url, temporary in targets:
+            try:
+                run = subprocess.run([sys.executable, __file__, "--runs", str(args.runs),
+                                      "--child", url, str(source)],
+                                     capture_output=True, text=True, timeout=3600)
+            finally:
+                if temporary:
+                    remove_bucket(url)
+            if run.returncode != 0:
+                print(f"{name:8} failed: {run.stderr.strip()[-2000:]}")
+                continue
+            report = json.loads(run.stdout.strip().splitlines()[-1])
+            size = report["size"]
+            ours = size / min(report["ours"]) / 1e6
+            raw = size / min(report["raw"]) / 1e6
+            line = (f"{name:8} {ours:10.1f} {raw:10.1f} {ours / raw:6.2f} "
+                    f"{report['rss_growth_kib'] / 1024:13.1f} MiB")
+            if report["raw_nofsync"]:
+                nofsync = size / min(report["raw_nofsync"]) / 1e6
+                line += f"   (raw without fsync: {nofsync:.0f} MB/s, ratio {ours / nofsync:.2f})"
+            print(line, flush=True)
+            print(f"{'':8} runs: ours {', '.join(f'{t:.1f}s' for t in report['ours'])}; "
+                  f"raw {', '.join(f'{t:.1f}s' for t in report['raw'])}")
+        ceilings = hash_ceilings()
+        print(f"digest speed on one core of this CPU: sha256 {ceilings['sha256']:.0f} MB/s, "
+              f"sm3 {ceilings['sm3']:.0f} MB/s (a put cannot beat the slower one)")
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
