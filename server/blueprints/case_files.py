@@ -1,0 +1,76 @@
+"""Files of a case for whoever may view the case: page previews, the materials, notices as PDF, results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from ..errors import Forbidden, NotFound
+from ..models import Application, Material, StoredObject
+from ..services.cases import queries
+from ..services.cases.notices import notice_pdf
+from ..web import previews
+from ..web.access import require_sign_in, web_user
+from ..web.context import db_session, runtime
+from ..web.ranges import send_object
+
+bp = Blueprint("case_files", __name__)
+require_sign_in(bp)
+
+NO_PREVIEW_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 160"><rect width="120" height="160" '
+                  'rx="6" fill="#eef2f7"/><path d="M30 30h44l16 16v84H30z" fill="#fff" stroke="#9aa7b6" '
+                  'stroke-width="3"/><path d="M42 70h36M42 86h36M42 102h24" stroke="#9aa7b6" stroke-width="3"/></svg>')
+
+
+def _case(app_id: str) -> Application:
+    return queries.get_case(db_session(), web_user(), app_id)
+
+
+def _material(app: Application, material_id: str) -> Material:
+    material = next((m for m in app.materials if m.id == material_id), None)
+    if material is None:
+        raise NotFound(f"办件中没有材料 {material_id} (no material {material_id})")
+    return material
+
+
+@bp.get("/cases/<app_id>/materials/<material_id>/pages/<int:page>-<int:px>.webp")
+def preview(app_id: str, material_id: str, page: int, px: int):
+    material = _material(_case(app_id), material_id)
+    previews.check_request(material.pages, page, px)
+    stored = db_session().get(StoredObject, material.object_id)
+    data = previews.material_preview(runtime(), material_id=material.id, object_key=stored.key,
+                                     media_type=material.media_type, page=page, px=px)
+    if data is None:
+        return Response(NO_PREVIEW_SVG, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    # A material never changes in place (a re-upload is a new id), so the browser may keep its previews.
+    return Response(data, mimetype=previews.MEDIA_TYPE, headers={"Cache-Control": "private, max-age=86400"})
+
+
+@bp.get("/cases/<app_id>/materials/<material_id>")
+def material_file(app_id: str, material_id: str):
+    material = _material(_case(app_id), material_id)
+    stored = db_session().get(StoredObject, material.object_id)
+    return send_object(runtime().store, stored.key, size=material.size, media_type=material.media_type,
+                       filename=material.filename, sha256=material.sha256)
+
+
+@bp.get("/cases/<app_id>/notices/<notice_id>.pdf")
+def notice(app_id: str, notice_id: str):
+    app = _case(app_id)
+    row = next((n for n in app.notices if n.id == notice_id), None)
+    if row is None:
+        raise NotFound(f"没有通知书 {notice_id} (no notice {notice_id})")
+    return Response(notice_pdf(app, row), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{row.number}.pdf"'})
+
+
+@bp.get("/cases/<app_id>/results/<result_id>")
+def result(app_id: str, result_id: str):
+    app = _case(app_id)
+    row = next((r for r in app.results if r.id == result_id), None)
+    if row is None:
+        raise NotFound(f"没有结果文件 {result_id} (no result {result_id})")
+    if web_user().role == "applicant" and app.status not in ("completed", "archived"):
+        raise Forbidden("办结后方可下载结果 (results can be downloaded once the case is completed)")
+    stored = db_session().get(StoredObject, row.object_id)
+    return send_object(runtime().store, stored.key, size=row.size, media_type=row.media_type,
+                       filename=row.filename, sha256=row.sha256)

@@ -1,0 +1,120 @@
+"""The department officer's pages (部门办理): cases routed to the department, materials, results, decision, completion."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..errors import AppError, Conflict, InvalidInput
+from ..models import Application, User
+from ..services.cases import handling, policy, queries
+from ..services.cases.clock import Calendar, clock_state
+from ..web.access import require_sign_in, web_user
+from ..web.casepage import slot_rows
+from ..web.context import db_session, runtime
+
+bp = Blueprint("department", __name__, url_prefix="/dept")
+require_sign_in(bp)
+
+QUEUE_SIZE = 50
+
+
+def _officer() -> User:
+    user = web_user()
+    policy.require_role(user, "officer", action="work a department queue")
+    return user
+
+
+def _case(app_id: str) -> Application:
+    return queries.get_case(db_session(), _officer(), app_id)
+
+
+def my_part(user: User, app: Application):
+    return next((p for p in app.parts if p.department_id == user.department_id), None)
+
+
+@bp.get("")
+def queue():
+    user = _officer()
+    session = db_session()
+    _total, open_cases = queries.list_cases(session, user, status="in_progress,approved,denied", service=None,
+                                            overdue=None, page=1, per_page=QUEUE_SIZE)
+    _total, done = queries.list_cases(session, user, status="completed,archived", service=None, overdue=None,
+                                      page=1, per_page=10)
+    todo = [a for a in open_cases if a.status == "in_progress" and my_part(user, a).status == "pending"]
+    waiting = [a for a in open_cases if a not in todo]
+    sections = [{"key": "todo", "title": _l("待本部门决定"), "cases": todo},
+                {"key": "waiting", "title": _l("本部门已决定"), "cases": waiting},
+                {"key": "done", "title": _l("最近办结"), "cases": done}]
+    return render_template("dept/queue.html", sections=sections, calendar=Calendar.load(session),
+                           clock_state=clock_state, my_part=my_part, user=user)
+
+
+def case_page(app: Application, *, error: AppError | None = None):
+    user = web_user()
+    session = db_session()
+    part = my_part(user, app)
+    body = render_template("dept/case.html", app=app, error=error, part=part,
+                           clock=clock_state(app, Calendar.load(session)), rows=slot_rows(session, user, app),
+                           may_decide=app.status == "in_progress" and part is not None and part.status == "pending",
+                           may_upload=app.status in ("in_progress", "approved", "denied"),
+                           may_complete=app.status in ("approved", "denied"))
+    return body, (error.status if error else 200)
+
+
+@bp.get("/cases/<app_id>")
+def case(app_id: str):
+    return case_page(_case(app_id))
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/cases/<app_id>/results", methods=["POST", "PUT"])
+def upload_result(app_id: str):
+    """A form post (multipart), or the raw file from upload.js with X-Filename and X-Result-Name, for a progress bar."""
+    user, app = _officer(), _case(app_id)
+    if request.method == "PUT":
+        stream, filename = request.stream, unquote(request.headers.get("X-Filename", ""))
+        name = unquote(request.headers.get("X-Result-Name", ""))
+    else:
+        file = request.files.get("file")
+        if file is None or not file.filename:
+            raise InvalidInput("请选择结果文件 (choose the result file)", {"field": "file"})
+        stream, filename, name = file.stream, file.filename, request.form.get("name", "")
+    result = handling.upload_result(db_session(), runtime(), user, app, name, stream, filename)
+    db_session().commit()
+    if _wants_json():
+        return {"id": result.id, "name": result.name, "size": result.size, "sha256": result.sha256}, 201
+    flash(_("结果文件已上传：%(name)s", name=result.name), "ok")
+    return redirect(url_for("department.case", app_id=app_id), 303)
+
+
+def _act(app_id: str, action, done_message: str):
+    user, app = _officer(), _case(app_id)
+    session = db_session()
+    try:
+        action(session, user, app)
+    except (Conflict, InvalidInput) as error:
+        session.rollback()
+        return case_page(_case(app_id), error=error)
+    session.commit()
+    flash(done_message, "ok")
+    return redirect(url_for("department.case", app_id=app_id), 303)
+
+
+@bp.post("/cases/<app_id>/decide")
+def decide(app_id: str):
+    outcome = request.form.get("outcome", "")
+    return _act(app_id, lambda session, user, app: handling.decide(
+        session, user, app, outcome, request.form.get("note", "")), _("本部门决定已记录。"))
+
+
+@bp.post("/cases/<app_id>/complete")
+def complete(app_id: str):
+    return _act(app_id, lambda session, user, app: handling.complete(
+        session, runtime(), user, app, request.form.get("note", "")), _("已办结并归档。"))

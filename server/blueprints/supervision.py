@@ -1,0 +1,64 @@
+"""The supervisor's dashboard (督办): clock warnings, handling times and ratings, with server-drawn charts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from ..models import STATUSES
+from ..services.cases import policy, queries, supervision
+from ..services.cases.clock import Calendar, clock_state
+from ..web import labels
+from ..web.access import require_sign_in, web_user
+from ..web.casepage import slot_rows
+from ..web.charts import Bar, bar_chart
+from ..web.context import db_session
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+require_sign_in(bp)
+
+STATE_COLOURS = {"needs_correction": "bar-amber", "rejected": "bar-grey", "withdrawn": "bar-grey",
+                 "denied": "bar-grey", "archived": "bar-green", "completed": "bar-green"}
+SCORE_COLOURS = {1: "bar-red", 2: "bar-red", 3: "bar-amber", 4: "bar-green", 5: "bar-green"}
+
+
+def charts(data: dict) -> dict:
+    """The dashboard's four charts from the summary's numbers."""
+    by_state = [Bar(labels.label(labels.STATUS, s), data["by_state"][s], STATE_COLOURS.get(s, "bar-blue"))
+                for s in STATUSES if data["by_state"][s]]
+    times = data["handling_time"]
+    dist = data["ratings"]["distribution"]
+    return {
+        "by_state": bar_chart(by_state, title=str(labels.CHART["by_state"]), empty=str(labels.CHART["empty"])),
+        "by_service": bar_chart([Bar(r["name"], r["average_working_days"]) for r in times["by_service"]],
+                                title=str(labels.CHART["by_service"]), unit=str(labels.CHART["days"]),
+                                empty=str(labels.CHART["empty"])),
+        "by_department": bar_chart([Bar(r["name"], r["average_working_days"], "bar-teal")
+                                    for r in times["by_department"]],
+                                   title=str(labels.CHART["by_department"]), unit=str(labels.CHART["days"]),
+                                   empty=str(labels.CHART["empty"])),
+        "ratings": bar_chart([Bar("★" * int(s), dist[s], SCORE_COLOURS[int(s)]) for s in sorted(dist, reverse=True)],
+                             title=str(labels.CHART["ratings"]), empty=str(labels.CHART["empty"]))
+        if data["ratings"]["count"] else bar_chart([], title="", empty=str(labels.CHART["empty"])),
+    }
+
+
+@bp.get("")
+def dashboard():
+    data = supervision.summary(db_session(), web_user())
+    return render_template("supervision/dashboard.html", data=data, charts=charts(data))
+
+
+@bp.get("/summary.json")
+def summary_json():
+    return supervision.summary(db_session(), web_user()), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/cases/<app_id>")
+def case(app_id: str):
+    """A read-only view of any case, for following up a warning or a low rating."""
+    user = web_user()
+    policy.require_role(user, "supervisor", "admin", action="see the supervision dashboard")
+    session = db_session()
+    app = queries.get_case(session, user, app_id)
+    return render_template("supervision/case.html", app=app, clock=clock_state(app, Calendar.load(session)),
+                           rows=slot_rows(session, user, app))
