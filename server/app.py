@@ -13,7 +13,7 @@ from flask_wtf import CSRFProtect
 from . import i18n, tasks  # noqa: F401 - tasks registers the job handlers
 from .config import Settings, load_settings
 from .jobs import Worker
-from .runtime import Runtime, build_runtime
+from .runtime import build_runtime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 EXTENSION = "onewindow"

@@ -280,6 +280,9 @@ PATHS.update({
                                 "201": _json({"$ref": "#/components/schemas/Upload"}, "Complete: material filed"),
                                 **_errors(400, 401, 404, 409, 413, 415)}},
     },
+    "/api/v1/supervision/summary": {"get": {
+        "summary": "Supervision: cases by state, overdue and warning lists, handling times, ratings (supervisors)",
+        "responses": {"200": _json({"type": "object"}), **_errors(401, 403)}}},
     "/api/v1/track/{tracking_number}": {"get": {
         "summary": "Public status lookup that reveals no personal data", "security": [],
         "parameters": [{"name": "tracking_number", "in": "path", "required": True, "schema": STR},

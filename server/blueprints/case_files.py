@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from ..errors import Forbidden, NotFound
-from ..models import Application, Material, StoredObject
+from ..models import Application, StoredObject
 from ..services.cases import queries
 from ..services.cases.notices import notice_pdf
 from ..web import previews
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session, runtime
-from ..web.ranges import send_object
+from ..web.ranges import send_stored
 
 bp = Blueprint("case_files", __name__)
 require_sign_in(bp)
@@ -25,16 +24,9 @@ def _case(app_id: str) -> Application:
     return queries.get_case(db_session(), web_user(), app_id)
 
 
-def _material(app: Application, material_id: str) -> Material:
-    material = next((m for m in app.materials if m.id == material_id), None)
-    if material is None:
-        raise NotFound(f"办件中没有材料 {material_id} (no material {material_id})")
-    return material
-
-
 @bp.get("/cases/<app_id>/materials/<material_id>/pages/<int:page>-<int:px>.webp")
 def preview(app_id: str, material_id: str, page: int, px: int):
-    material = _material(_case(app_id), material_id)
+    material = queries.material_of(_case(app_id), material_id)
     previews.check_request(material.pages, page, px)
     stored = db_session().get(StoredObject, material.object_id)
     data = previews.material_preview(runtime(), material_id=material.id, object_key=stored.key,
@@ -47,30 +39,20 @@ def preview(app_id: str, material_id: str, page: int, px: int):
 
 @bp.get("/cases/<app_id>/materials/<material_id>")
 def material_file(app_id: str, material_id: str):
-    material = _material(_case(app_id), material_id)
-    stored = db_session().get(StoredObject, material.object_id)
-    return send_object(runtime().store, stored.key, size=material.size, media_type=material.media_type,
-                       filename=material.filename, sha256=material.sha256)
+    material = queries.material_of(_case(app_id), material_id)
+    return send_stored(runtime(), db_session(), material.object_id, filename=material.filename,
+                       sha256=material.sha256)
 
 
 @bp.get("/cases/<app_id>/notices/<notice_id>.pdf")
 def notice(app_id: str, notice_id: str):
     app = _case(app_id)
-    row = next((n for n in app.notices if n.id == notice_id), None)
-    if row is None:
-        raise NotFound(f"没有通知书 {notice_id} (no notice {notice_id})")
+    row = queries.notice_of(app, notice_id)
     return Response(notice_pdf(app, row), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{row.number}.pdf"'})
 
 
 @bp.get("/cases/<app_id>/results/<result_id>")
 def result(app_id: str, result_id: str):
-    app = _case(app_id)
-    row = next((r for r in app.results if r.id == result_id), None)
-    if row is None:
-        raise NotFound(f"没有结果文件 {result_id} (no result {result_id})")
-    if web_user().role == "applicant" and app.status not in ("completed", "archived"):
-        raise Forbidden("办结后方可下载结果 (results can be downloaded once the case is completed)")
-    stored = db_session().get(StoredObject, row.object_id)
-    return send_object(runtime().store, stored.key, size=row.size, media_type=row.media_type,
-                       filename=row.filename, sha256=row.sha256)
+    row = queries.result_of(web_user(), _case(app_id), result_id)
+    return send_stored(runtime(), db_session(), row.object_id, filename=row.filename, sha256=row.sha256)

@@ -55,18 +55,11 @@ def upload_status(upload_id: str):
 
 @bp.patch("/uploads/<upload_id>")
 def append_upload(upload_id: str):
-    try:
-        offset = int(request.headers.get("Upload-Offset", ""))
-    except ValueError:
-        raise InvalidInput("缺少 Upload-Offset 头 (send the Upload-Offset header)", {"header": "Upload-Offset"}) from None
+    offset = resumable.parse_offset(request.headers.get("Upload-Offset"))
     upload, material = resumable.append(db_session(), runtime(), web_user(), upload_id, offset, request.stream)
     db_session().commit()
-    body = resumable.status_json(upload)
-    if material is None:
-        return body, 200
-    body.update({"name": material.filename, "size": material.size, "media_type": material.media_type,
-                 "pages": material.pages})
-    return body, 201
+    return resumable.status_json(upload, material), 201 if material is not None else 200
+
 
 
 @bp.post("/cases/<app_id>/form")

@@ -39,7 +39,7 @@ class SlotRow:
 
 def may_upload(user: User, app: Application, slot: str) -> bool:
     try:
-        applying._may_add_material(user, app, slot)
+        applying.require_can_add_material(user, app, slot)
     except AppError:
         return False
     return True

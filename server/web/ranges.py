@@ -18,6 +18,15 @@ def _stream(store, key: str, start: int, end: int) -> Iterator[bytes]:
             yield chunk
 
 
+def send_stored(runtime, session, object_id: str, *, filename: str, sha256: str) -> Response:
+    """Sends a recorded object (material, result) by its StoredObject row."""
+    from ..models import StoredObject
+
+    stored = session.get(StoredObject, object_id)
+    return send_object(runtime.store, stored.key, size=stored.size, media_type=stored.media_type,
+                       filename=filename, sha256=sha256)
+
+
 def send_object(store, key: str, *, size: int, media_type: str, filename: str, sha256: str) -> Response:
     """200 with the whole object, 206 with one range, 416 for a range past the end."""
     headers = {

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from . import applications, archives, catalogue, openapi, tokens  # noqa: E402,F401 - routes register on import
+from . import applications, archives, catalogue, openapi, supervision, tokens  # noqa: E402,F401 - routes register on import

@@ -7,15 +7,14 @@ from urllib.parse import unquote
 
 from flask import Response, request
 
-from ...errors import Forbidden, InvalidInput, NotFound
-from ...models import StoredObject
+from ...errors import InvalidInput
 from ...services.cases import applying, handling, queries, rating, resumable, review
 from ...services.cases.clock import Calendar
 from ...services.cases.notices import notice_pdf
 from ...services.cases.views import case_detail, case_summary, public_status
 from ...web.context import db_session, runtime
 from ...web.paging import paging
-from ...web.ranges import send_object
+from ...web.ranges import send_stored
 from . import bp
 from .access import api_user
 
@@ -99,13 +98,9 @@ def upload_material(app_id: str, slot: str):
 
 @bp.get("/applications/<app_id>/files/<file_id>")
 def download_material(app_id: str, file_id: str):
-    app = _case(app_id)
-    material = next((m for m in app.materials if m.id == file_id), None)
-    if material is None:
-        raise NotFound(f"办件中没有材料 {file_id} (no material {file_id})")
-    stored = db_session().get(StoredObject, material.object_id)
-    return send_object(runtime().store, stored.key, size=material.size, media_type=material.media_type,
-                       filename=material.filename, sha256=material.sha256)
+    material = queries.material_of(_case(app_id), file_id)
+    return send_stored(runtime(), db_session(), material.object_id, filename=material.filename,
+                       sha256=material.sha256)
 
 
 @bp.get("/applications/<app_id>/reusable")
@@ -179,16 +174,8 @@ def upload_result(app_id: str, name: str):
 
 @bp.get("/applications/<app_id>/results/<result_id>")
 def download_result(app_id: str, result_id: str):
-    app = _case(app_id)
-    user = api_user()
-    result = next((r for r in app.results if r.id == result_id), None)
-    if result is None:
-        raise NotFound(f"没有结果文件 {result_id} (no result {result_id})")
-    if user.role == "applicant" and app.status not in ("completed", "archived"):
-        raise Forbidden("办结后方可下载结果 (results can be downloaded once the case is completed)")
-    stored = db_session().get(StoredObject, result.object_id)
-    return send_object(runtime().store, stored.key, size=result.size, media_type=result.media_type,
-                       filename=result.filename, sha256=result.sha256)
+    result = queries.result_of(api_user(), _case(app_id), result_id)
+    return send_stored(runtime(), db_session(), result.object_id, filename=result.filename, sha256=result.sha256)
 
 
 @bp.post("/applications/<app_id>/decision")
@@ -225,9 +212,7 @@ def close_follow_up(app_id: str):
 @bp.get("/applications/<app_id>/notices/<notice_id>.pdf")
 def download_notice(app_id: str, notice_id: str):
     app = _case(app_id)
-    notice = next((n for n in app.notices if n.id == notice_id), None)
-    if notice is None:
-        raise NotFound(f"没有通知书 {notice_id} (no notice {notice_id})")
+    notice = queries.notice_of(app, notice_id)
     return Response(notice_pdf(app, notice), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{notice.number}.pdf"'})
 
@@ -259,14 +244,7 @@ def upload_status(upload_id: str):
 @bp.patch("/uploads/<upload_id>")
 def append_upload(upload_id: str):
     """Resumable upload, step 2: send bytes from Upload-Offset; the last chunk files the material."""
-    try:
-        offset = int(request.headers.get("Upload-Offset", ""))
-    except ValueError:
-        raise InvalidInput("缺少 Upload-Offset 头 (send the Upload-Offset header)", {"header": "Upload-Offset"}) from None
+    offset = resumable.parse_offset(request.headers.get("Upload-Offset"))
     upload, material = resumable.append(db_session(), runtime(), api_user(), upload_id, offset, request.stream)
     db_session().commit()
-    body = resumable.status_json(upload)
-    if material is not None:
-        body.update({"sha256": material.sha256, "media_type": material.media_type, "pages": material.pages})
-        return body, 201
-    return body, 200
+    return resumable.status_json(upload, material), 201 if material is not None else 200

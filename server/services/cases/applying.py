@@ -75,7 +75,8 @@ def _slot(app: Application, slot_code: str) -> MaterialSlot:
                    {"slots": [s.slot for s in app.service.materials]})
 
 
-def _may_add_material(user: User, app: Application, slot: str) -> None:
+def require_can_add_material(user: User, app: Application, slot: str) -> None:
+    """Materials go in while the case is editable, and deferred (容缺) slots while it is handled."""
     policy.require_applicant_side(user, app, "upload materials")
     if app.status in policy.EDITABLE:
         return
@@ -105,7 +106,7 @@ def _replace(session: Session, app: Application, material: Material, user: User,
 def upload_material(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str,
                     stream: BinaryIO, filename: str) -> Material:
     slot = _slot(app, slot_code)
-    _may_add_material(user, app, slot_code)
+    require_can_add_material(user, app, slot_code)
     material_id = new_id()
     upload = store_upload(runtime, f"applications/{app.id}/materials/{material_id}", stream,
                           formats=list(slot.formats), max_bytes=slot.max_bytes)
@@ -153,8 +154,8 @@ def _offer(file: DossierFile, dossier: Dossier) -> dict[str, Any]:
 
 def reuse_material(session: Session, user: User, app: Application, slot_code: str, file_id: str) -> Material:
     """Attaches an archived file without a new upload; the applicant's consent is recorded and logged."""
-    slot = _slot(app, slot_code)
-    _may_add_material(user, app, slot_code)
+    _slot(app, slot_code)
+    require_can_add_material(user, app, slot_code)
     offers = reusable(session, user, app).get(slot_code, [])
     if not any(o["file_id"] == file_id for o in offers):
         raise InvalidInput("该档案文件不能用于此项材料（不属于申请人、类型不符或已过期） "

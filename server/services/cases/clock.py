@@ -65,7 +65,7 @@ class ClockState:
                 "due_date": self.due_date.isoformat() if self.due_date else None, "level": self.level}
 
 
-def _paused_workdays(app: Application, calendar: Calendar, until: date) -> int:
+def paused_workdays(app: Application, calendar: Calendar, until: date) -> int:
     total = 0
     for pause in app.pauses:
         start = local(pause.started_at).date()
@@ -83,7 +83,7 @@ def clock_state(app: Application, calendar: Calendar, now: datetime | None = Non
     stop = app.decided_at or (app.completed_at if app.status in ("completed", "archived") else None)
     end_day = local(stop or now).date()
     start_day = local(app.accepted_at).date()
-    paused = _paused_workdays(app, calendar, end_day)
+    paused = paused_workdays(app, calendar, end_day)
     used = calendar.workdays_between(start_day, end_day) - paused
     due = calendar.add_workdays(start_day, limit + paused)
     if stop is not None:

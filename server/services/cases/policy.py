@@ -49,6 +49,13 @@ def require_applicant_side(user: User, app: Application, action: str) -> None:
         raise Forbidden(f"只有申请人本人或窗口人员可以{action} (only the applicant or a clerk may {action})")
 
 
+def require_results_visible(user: User, app: Application) -> None:
+    """Staff in scope see results as they are uploaded; the applicant once the case is completed."""
+    require_view(user, app)
+    if user.role == "applicant" and app.status not in ("completed", "archived"):
+        raise Forbidden("办结后方可下载结果 (results can be downloaded once the case is completed)")
+
+
 def require_officer_of(user: User, app: Application, action: str) -> None:
     require_view(user, app)
     if not _routed_to(user, app):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidInput, NotFound
-from ...models import STATUSES, Application, CasePart, ServiceItem, User
+from ...models import STATUSES, Application, CasePart, Material, Notice, ResultFile, ServiceItem, User
 from . import policy
 from .clock import Calendar, clock_state
 
@@ -55,3 +55,26 @@ def track(session: Session, tracking_number: str, phone_last4: str) -> Applicati
     if app is None or not phone_last4 or not app.applicant_phone.endswith(phone_last4) or len(phone_last4) != 4:
         raise NotFound("未找到该受理编号，或手机号后四位不符 (no such tracking number, or the phone digits do not match)")
     return app
+
+
+def material_of(app: Application, material_id: str) -> Material:
+    """A material of a case the caller may already see (any version, so history stays viewable)."""
+    for material in app.materials:
+        if material.id == material_id:
+            return material
+    raise NotFound(f"办件中没有材料 {material_id} (no material {material_id})")
+
+
+def notice_of(app: Application, notice_id: str) -> Notice:
+    for notice in app.notices:
+        if notice.id == notice_id:
+            return notice
+    raise NotFound(f"没有通知书 {notice_id} (no notice {notice_id})")
+
+
+def result_of(user: User, app: Application, result_id: str) -> ResultFile:
+    policy.require_results_visible(user, app)
+    for result in app.results:
+        if result.id == result_id:
+            return result
+    raise NotFound(f"没有结果文件 {result_id} (no result {result_id})")

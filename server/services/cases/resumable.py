@@ -16,7 +16,7 @@ from ...errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from ...models import Application, Material, UploadSession, User, utcnow
 from ...runtime import Runtime
 from . import policy
-from .applying import _may_add_material, _slot, upload_material
+from .applying import require_can_add_material, _slot, upload_material
 
 CHUNK = 1024 * 1024
 
@@ -30,7 +30,7 @@ def _spool(runtime: Runtime, upload_id: str) -> Path:
 def start(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, filename: str,
           size: object) -> UploadSession:
     slot = _slot(app, slot_code)
-    _may_add_material(user, app, slot_code)
+    require_can_add_material(user, app, slot_code)
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise InvalidInput("size 须为文件字节数 (size must be the file's length in bytes)", {"field": "size"})
     if size > slot.max_bytes:
@@ -85,6 +85,18 @@ def append(session: Session, runtime: Runtime, user: User, upload_id: str, offse
     return upload, material
 
 
-def status_json(upload: UploadSession) -> dict:
-    return {"upload_id": upload.id, "slot": upload.slot, "filename": upload.filename, "size": upload.size,
+def parse_offset(header: str | None) -> int:
+    """The Upload-Offset header, which every chunk must carry."""
+    try:
+        return int(header or "")
+    except ValueError:
+        raise InvalidInput("缺少 Upload-Offset 头 (send the Upload-Offset header)", {"header": "Upload-Offset"}) from None
+
+
+def status_json(upload: UploadSession, material: Material | None = None) -> dict:
+    body = {"upload_id": upload.id, "slot": upload.slot, "filename": upload.filename, "size": upload.size,
             "offset": upload.offset, "complete": upload.material_id is not None, "file_id": upload.material_id}
+    if material is not None:
+        body.update({"name": material.filename, "sha256": material.sha256, "media_type": material.media_type,
+                     "pages": material.pages})
+    return body

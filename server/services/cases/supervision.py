@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...models import STATUSES, Application, CasePart, Rating, User, utcnow
 from ...timeutil import local
 from . import policy
-from .clock import Calendar, _paused_workdays, clock_state
+from .clock import Calendar, paused_workdays, clock_state
 
 # Accepted cases whose clock still runs (or is paused while the applicant corrects).
 OPEN_STATUSES = ("accepted", "accepted_with_gap", "in_progress", "needs_correction")
@@ -73,7 +73,7 @@ def clock_lists(session: Session, calendar: Calendar, now: datetime) -> dict[str
 def _workdays_until(app: Application, calendar: Calendar, end: datetime) -> int:
     """Working days from acceptance to ``end``, less the days the clock was paused."""
     start_day, end_day = local(app.accepted_at).date(), local(end).date()
-    return max(calendar.workdays_between(start_day, end_day) - _paused_workdays(app, calendar, end_day), 0)
+    return max(calendar.workdays_between(start_day, end_day) - paused_workdays(app, calendar, end_day), 0)
 
 
 def _average(values: list[int]) -> float | None:

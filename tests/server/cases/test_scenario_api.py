@@ -181,3 +181,10 @@ def test_resumable_upload_survives_a_dropped_connection(api, minsu_files):
     api.call("GET", upload, "applicant2", 404)
     api.json("POST", f"/applications/{app_id}/uploads", "applicant", 413,
              json={"slot": "floor_plan", "size": 10**12})
+
+
+def test_supervision_summary_is_for_supervisors(api):
+    summary = api.json("GET", "/supervision/summary", "supervisor")
+    assert summary, "the summary has content"
+    api.call("GET", "/supervision/summary", "clerk", 403)
+    api.call("GET", "/supervision/summary", None, 401)
