@@ -1,0 +1,103 @@
+"""Plan -> Elasticsearch query DSL, mirroring the tantivy compiler clause for clause.
+
+Only core Lucene queries are used (term, terms, match_phrase over the
+whitespace analyser, range, bool), because CI's node has no
+analysis-common module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .query import BOOST_BODY, BOOST_EXACT, BOOST_META, BOOST_WORD, FACET_FIELDS, FACET_SIZE, Plan
+from .tokenize import TermTokens
+from .units import KIND_DOSSIER, KIND_SHARED
+
+Json = dict[str, Any]
+# Exact below this many dossiers per bucket (HyperLogLog above), like the embedded backend;
+# larger values make every search allocate big counting sets.
+CARDINALITY_PRECISION = 3_000
+
+
+def _field(field: str, term: TermTokens, boost: float) -> Json:
+    if len(term.phrase) == 1:
+        return {"term": {field: {"value": term.phrase[0], "boost": boost}}}
+    return {"match_phrase": {field: {"query": " ".join(term.phrase), "boost": boost}}}
+
+
+def term_clause(term: TermTokens) -> Json:
+    should = []
+    if term.phrase:
+        should += [_field("body", term, BOOST_BODY), _field("meta", term, BOOST_META)]
+    elif term.char:
+        should.append({"term": {"chars": {"value": term.char, "boost": BOOST_BODY}}})
+    if term.exact:
+        should.append({"term": {"exact": {"value": term.exact, "boost": BOOST_EXACT}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def boosts(plan: Plan) -> list[Json]:
+    words = dict.fromkeys(w for t in plan.terms for w in t.boosts)
+    return [{"term": {"words": {"value": w, "boost": BOOST_WORD}}} for w in words]
+
+
+def filters(plan: Plan) -> list[Json]:
+    f = plan.filters
+    out: list[Json] = []
+    for field, value in (
+        ("service", f.service),
+        ("departments", f.department),
+        ("material_types", f.material_type),
+        ("applicant_id", f.applicant_id),
+    ):
+        if value:
+            out.append({"term": {field: value}})
+    if f.start or f.end:
+        bounds = {}
+        if f.start:
+            bounds["gte"] = f.start.isoformat()
+        if f.end:
+            bounds["lt"] = f.end.isoformat()
+        out.append({"range": {"completed_at": bounds}})
+    return out
+
+
+def visible_dossiers(plan: Plan) -> Json | None:
+    kind = {"term": {"kind": KIND_DOSSIER}}
+    if plan.visibility.all:
+        return kind
+    if not plan.visibility.departments:
+        return None
+    return {"bool": {"filter": [kind, {"terms": {"departments": list(plan.visibility.departments)}}]}}
+
+
+def visible_shared(plan: Plan) -> Json | None:
+    vis = plan.visibility
+    if vis.all or not vis.shared_types:
+        return None
+    clause: Json = {
+        "filter": [{"term": {"kind": KIND_SHARED}}, {"terms": {"material_types": list(vis.shared_types)}}],
+    }
+    if vis.departments:
+        clause["must_not"] = [{"terms": {"departments": list(vis.departments)}}]
+    return {"bool": clause}
+
+
+def query(plan: Plan, visibility: Json, with_boosts: bool) -> Json:
+    must = [term_clause(t) for t in plan.terms] or [{"match_all": {}}]
+    body: Json = {"must": must, "filter": [visibility, *filters(plan)]}
+    if with_boosts:
+        body["should"] = boosts(plan)
+    return {"bool": body}
+
+
+def count_aggs(distinct: bool) -> Json:
+    """Facet terms; ``distinct`` counts dossiers among several units per dossier."""
+    card = {"cardinality": {"field": "dkey", "precision_threshold": CARDINALITY_PRECISION}}
+    aggs: Json = {
+        name: {"terms": {"field": field, "size": FACET_SIZE}, **({"aggs": {"d": card}} if distinct else {})}
+        for name, field in FACET_FIELDS.items()
+    }
+    if distinct:
+        aggs["total"] = card
+    return aggs

@@ -1,0 +1,128 @@
+"""Highlighted snippets, computed the same way for every backend.
+
+Matches are found by regular expressions derived from the query terms, run
+over the original text with every variant of each character (traditional,
+full-width, upper case) in a character class, so a traditional page or a
+full-width number is marked where the user sees it and no page is normalised
+at query time. The rest of the snippet is HTML-escaped: extracted and OCR text
+is untrusted.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Sequence
+
+from .tokenize import CJK, TermTokens, is_cjk, variants
+
+MARK_OPEN = "<mark>"
+MARK_CLOSE = "</mark>"
+SNIPPET_CHARS = 90
+_PIECES = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+")
+_WHITESPACE = re.compile(r"\s+")
+_MAX_SPANS = 400
+# Word boundaries for Latin and digits, full-width included. A class with the whole
+# CJK range (beyond the BMP) would cost the regex compiler milliseconds per query.
+_ALNUM = "0-9A-Za-z\u00c0-\u00ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+
+
+def _char(char: str) -> str:
+    # An alternation, not a [class]: a class with non-ASCII members costs sre a 64k bitmap to compile.
+    others = variants(char)
+    return "(?:" + "|".join(re.escape(c) for c in char + others) + ")" if others else re.escape(char)
+
+
+def _chars(text: str, gap: str = "") -> str:
+    return gap.join(_char(c) for c in text)
+
+
+def term_pattern(term: TermTokens) -> str:
+    """Regex over normalised text for one term: its pieces in order, gaps of spaces/punctuation allowed."""
+    if term.char:
+        return _char(term.char)
+    pieces = _PIECES.findall(term.norm)
+    parts = [_chars(p, r"\s*") if is_cjk(p[0]) else _chars(p) for p in pieces]
+    pattern = r"[\W_]*".join(parts)
+    if pieces and not is_cjk(pieces[0][0]):
+        pattern = f"(?<![{_ALNUM}])" + pattern
+    if pieces and not is_cjk(pieces[-1][-1]):
+        pattern += f"(?![{_ALNUM}])"
+    if term.exact and term.exact.isdigit() and len(term.exact) < 17:
+        # A phone number typed plainly, written 138-0000-1234 (or the reverse).
+        digits = r"[ -]*".join(term.exact)
+        pattern = f"{pattern}|(?<![{_ALNUM}]){digits}(?![{_ALNUM}])" if pattern else digits
+    return pattern
+
+
+class Highlighter:
+    """Finds and marks the query's terms in any text."""
+
+    def __init__(self, terms: Sequence[TermTokens]) -> None:
+        ordered = sorted(range(len(terms)), key=lambda i: -len(terms[i].norm))
+        alternatives = [f"(?P<t{i}>{term_pattern(terms[i])})" for i in ordered if term_pattern(terms[i])]
+        self._regex = re.compile("|".join(alternatives)) if alternatives else None
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of each match, in original-text offsets."""
+        if self._regex is None or not text:
+            return []
+        found = []
+        for match in self._regex.finditer(text):
+            start, end = match.span()
+            if start == end:
+                continue
+            found.append((start, end, int((match.lastgroup or "t0")[1:])))
+            if len(found) >= _MAX_SPANS:
+                break
+        return found
+
+    @property
+    def size(self) -> int:
+        """How many distinct terms the highlighter looks for."""
+        return self._regex.groups if self._regex is not None else 0
+
+    def mark(self, text: str, spans: list[tuple[int, int, int]] | None = None) -> str | None:
+        """The whole (short) text with its matches marked, or None when nothing matches."""
+        spans = self.spans(text) if spans is None else spans
+        return _render(text, 0, len(text), spans) if spans else None
+
+    def snippets(
+        self, text: str, limit: int = 2, width: int = SNIPPET_CHARS, spans: list[tuple[int, int, int]] | None = None
+    ) -> list[str]:
+        """Up to ``limit`` windows of about ``width`` characters, those with the most distinct terms first."""
+        spans = self.spans(text) if spans is None else spans
+        if not spans:
+            return []
+        candidates = []
+        for start, _, _ in spans[:50]:
+            lo = max(0, start - width // 4)
+            hi = min(len(text), lo + width)
+            inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
+            candidates.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
+        chosen: list[tuple[int, int]] = []
+        for _, _, lo, hi in sorted(candidates):
+            if all(hi <= a or lo >= b for a, b in chosen):
+                chosen.append((lo, hi))
+            if len(chosen) == limit:
+                break
+        return [_render(text, lo, hi, spans) for lo, hi in sorted(chosen)]
+
+
+def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int, int]]) -> str:
+    out = ["…"] if lo > 0 else []
+    at = lo
+    for start, end, _ in spans:
+        if start < at or end > hi:
+            continue
+        out.append(_plain(text[at:start]))
+        out.append(MARK_OPEN + _plain(text[start:end]) + MARK_CLOSE)
+        at = end
+    out.append(_plain(text[at:hi]))
+    if hi < len(text):
+        out.append("…")
+    return "".join(out).strip()
+
+
+def _plain(fragment: str) -> str:
+    return escape(_WHITESPACE.sub(" ", fragment), quote=False)
