@@ -100,10 +100,12 @@ def demo(ctx: click.Context) -> None:
 
 
 def _schedule_periodic(runtime) -> None:
-    from .tasks import schedule_verification
+    """Work that start-up owes: the next verification round, and a rebuild of a stale index."""
+    from .tasks import schedule_index_rebuild, schedule_verification
 
     with runtime.db.session() as session:
         schedule_verification(session, runtime.settings.verify_interval_hours)
+        schedule_index_rebuild(session, runtime)
 
 
 def _load_demo(runtime, settings: Settings) -> None:

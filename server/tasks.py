@@ -11,7 +11,7 @@ from .jobs import JobContext, PermanentFailure, RetryLater, enqueue, enqueue_onc
 from .models import Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
 from .services.archive.seal import INDEX_ATTEMPTS
-from .services.archive.text import dossier_doc, extract_file
+from .services.archive.text import dossier_doc, docs_from_storage, extract_file
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,28 @@ def index_dossier(ctx: JobContext) -> None:
     except Exception as exc:  # noqa: BLE001 - any index failure: keep the entry and retry later
         log.warning("indexing dossier %s failed: %s", ctx.payload["dossier_id"], exc)
         raise RetryLater(f"index unavailable: {exc}") from exc
+
+
+@handler("index.rebuild")
+def index_rebuild(ctx: JobContext) -> None:
+    """Rebuilds the index from the object store (after a schema change, or on a new index)."""
+    runtime = ctx.services
+    try:
+        count = runtime.index.rebuild(docs_from_storage(runtime.store))
+    except Exception as exc:  # noqa: BLE001 - the index may be down: try again later
+        raise RetryLater(f"index unavailable: {exc}") from exc
+    ctx.progress(count, count, f"{count} dossier(s) indexed")
+
+
+def schedule_index_rebuild(session, runtime) -> bool:
+    """Queues a rebuild when the index says its contents are stale (a new schema version, or never built)."""
+    try:
+        stale = runtime.index.needs_rebuild()
+    except Exception:  # noqa: BLE001 - an unreachable index is retried by the jobs that need it
+        return False
+    if stale:
+        enqueue_once(session, "index.rebuild", {}, subject="index:rebuild", max_attempts=INDEX_ATTEMPTS)
+    return stale
 
 
 def schedule_verification(session, interval_hours: float) -> None:

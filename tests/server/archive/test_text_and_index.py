@@ -99,3 +99,19 @@ def test_rebuild_from_object_storage_alone(seal, runtime, settings):
     assert {h.dossier_id for h in _search(runtime, "民宿").hits} == {kept.id, new.id}
     assert [h.dossier_id for h in _search(runtime, "客房九间").hits] == [new.id]
     assert _search(runtime, "客房八间").total == 0
+
+
+def test_a_stale_index_is_rebuilt_by_a_job(seal, runtime):
+    from server.tasks import schedule_index_rebuild
+
+    dossier = seal(files={"营业执照.pdf": make_chinese_pdf(LICENCE)})
+    _run_jobs(runtime)
+    runtime.index.clear()
+    assert runtime.index.needs_rebuild(), "an index never rebuilt from the object store is incomplete"
+    with runtime.db.session() as session:
+        assert schedule_index_rebuild(session, runtime)
+    _run_jobs(runtime)
+    assert not runtime.index.needs_rebuild()
+    assert [h.dossier_id for h in _search(runtime, "青山村").hits] == [dossier.id]
+    with runtime.db.session() as session:
+        assert not schedule_index_rebuild(session, runtime)
