@@ -118,9 +118,15 @@ def _settings(tmp_path: Path, **urls: str):
 
 
 @pytest.fixture
-def settings(tmp_path: Path):
+def embedded_settings(tmp_path: Path):
     """Embedded defaults: SQLite, local disk, the embedded index."""
     return _settings(tmp_path)
+
+
+@pytest.fixture
+def settings(embedded_settings):
+    """The settings the `app` fixture runs with; test packages may override this to add backends."""
+    return embedded_settings
 
 
 @pytest.fixture

@@ -208,9 +208,8 @@ def submit(session: Session, user: User, app: Application, *, defer: list[str] |
 
 
 def withdraw(session: Session, user: User, app: Application, reason: str = "") -> Application:
-    policy.require_view(user, app)
-    policy.require_role(user, "applicant", action="withdraw")
     policy.require_applicant_side(user, app, "withdraw")
+    policy.require_role(user, "applicant", action="withdraw")
     policy.require_status(app, *policy.BEFORE_ACCEPTANCE, action="withdraw")
     events.transition(session, app, user, "withdraw", "withdrawn", note=reason)
     return app

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from archive_samples import make_chinese_pdf
 from server.jobs import Worker
-from server.models import AccessLog, Department, ServiceItem
+from server.models import AccessLog
 
 
 @pytest.fixture

@@ -8,18 +8,9 @@ from case_support import Api, jpeg_bytes, pdf_bytes
 
 
 @pytest.fixture(params=["embedded", "real-servers"])
-def settings(request, tmp_path):
+def settings(request):
     """The workflow runs on the embedded defaults and on PostgreSQL + S3 + Elasticsearch."""
-    if request.param == "embedded":
-        return request.getfixturevalue("settings_embedded")
-    return request.getfixturevalue("real_stack_settings")
-
-
-@pytest.fixture
-def settings_embedded(tmp_path):
-    from server.config import load_settings
-
-    return load_settings({"ONEWINDOW_DATA_DIR": str(tmp_path / "var"), "ONEWINDOW_DEMO_PASSWORD": "demo-pass"})
+    return request.getfixturevalue("embedded_settings" if request.param == "embedded" else "real_stack_settings")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from case_support import MINSU_APPLICANT, dump, pdf_bytes
