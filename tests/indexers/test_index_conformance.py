@@ -7,7 +7,6 @@ runs a set of queries on both and requires identical answers.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -306,10 +305,8 @@ def test_schema_version_change_requires_rebuild(loaded, corpus, index_url, monke
 
 
 def test_check_and_describe(loaded):
-    started = time.monotonic()
     health = loaded.check()
     assert health["ok"] is True and health["backend"] == loaded.backend
-    assert time.monotonic() - started < 3
     info = loaded.describe()
     assert info["backend"] == loaded.backend and info["schema_version"] == unit_layout.SCHEMA_VERSION
 

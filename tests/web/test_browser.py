@@ -19,7 +19,6 @@ import base64
 import os
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -244,7 +243,6 @@ class Pages:
 
 
 def test_the_whole_loop_in_chromium(server, driver, files):
-    started = time.monotonic()
     base, wsgi, runtime = server
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
@@ -402,4 +400,3 @@ def test_the_whole_loop_in_chromium(server, driver, files):
     assert len(p.all("svg.chart")) == 4
     p.shot("supervision")
 
-    assert time.monotonic() - started < 180, "keep the browser loop under three minutes"
