@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 from typing import Any
+
+from PIL import Image
 
 from .errors import OcrUnavailable, RendererUnavailable
 from .model import Limits, PageText
@@ -49,4 +52,9 @@ def extract_pdf_text(
 def _ocr_page(path: str | os.PathLike[str], page: dict[str, Any], engine: Tesseract, limits: Limits) -> PageText:
     dpi = safe_dpi(page.get("w", 612.0), page.get("h", 792.0), limits.ocr_dpi)
     pnm = render_page_pnm(path, page["n"], dpi=dpi, gray=True, limits=limits)
-    return PageText(page["n"], engine.recognize(pnm, dpi=dpi, limits=limits), "ocr")
+    if not engine.preprocess:
+        return PageText(page["n"], engine.recognize(pnm, dpi=dpi, limits=limits), "ocr")
+    with Image.open(io.BytesIO(pnm)) as img:
+        img.load()
+        text = engine.recognize_image(img, dpi=dpi, limits=limits)
+    return PageText(page["n"], text, "ocr")

@@ -27,8 +27,12 @@ def run_tool(
     timeout_s: float,
     memory_mb: int | None = None,
     env: Mapping[str, str] | None = None,
+    pass_fds: Sequence[int] = (),
 ) -> bytes:
-    """Run a program to completion and return its stdout, or raise ExtractionFailed."""
+    """Run a program to completion and return its stdout, or raise ExtractionFailed.
+
+    ``pass_fds`` are file descriptors the program inherits (at the same numbers).
+    """
     command = list(argv)
     prlimit = find_tool("prlimit")
     if memory_mb and prlimit:
@@ -42,6 +46,7 @@ def run_tool(
             timeout=timeout_s,
             env=full_env,
             start_new_session=True,
+            pass_fds=tuple(pass_fds),
             check=False,
         )
     except subprocess.TimeoutExpired as exc:

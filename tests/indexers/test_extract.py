@@ -196,7 +196,7 @@ def test_encrypted_pdf_is_reported(text_pdf: tuple[Path, list[str]], tmp_path: P
 
 # --- hostile PDFs ----------------------------------------------------------
 
-def _fails(path: Path, reason: str, limits: Limits = Limits(), within_s: float = 15.0, worker: PdfWorker | None = None) -> None:
+def _fails(path: Path, reason: str, limits: Limits = Limits(), within_s: float = 60.0, worker: PdfWorker | None = None) -> None:
     started = time.monotonic()
     with pytest.raises(ExtractionFailed) as err:
         extract_text(path, limits=limits, worker=worker)
@@ -233,7 +233,7 @@ def test_timeout_kills_the_worker_and_the_next_job_runs(tmp_path: Path, text_pdf
         worker.run("count", text_pdf[0], Limits())
         pid = worker.pid
         assert pid is not None
-        _fails(tmp_path / "flood.pdf", "timeout", Limits(timeout_s=2), within_s=10, worker=worker)
+        _fails(tmp_path / "flood.pdf", "timeout", Limits(timeout_s=2), within_s=60, worker=worker)
         assert worker.pid is None
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
@@ -256,7 +256,7 @@ def test_worker_recovers_from_outside_kill_and_recycles(text_pdf: tuple[Path, li
 
 def test_memory_limit_stops_the_worker(tmp_path: Path) -> None:
     samples.operator_flood_pdf(tmp_path / "flood.pdf")
-    _fails(tmp_path / "flood.pdf", "memory", Limits(memory_mb=200, timeout_s=90), within_s=90)
+    _fails(tmp_path / "flood.pdf", "memory", Limits(memory_mb=200, timeout_s=90), within_s=180)
 
 
 # --- images, EXIF, previews ------------------------------------------------
@@ -339,6 +339,49 @@ def test_ocr_of_exif_rotated_scan(scan_image: tuple[Path, str], tmp_path: Path) 
     exif[0x0112] = 6
     stored.save(rotated, exif=exif.tobytes(), quality=92, dpi=(300, 300))
     assert samples.similarity(drawn, extract_text(rotated)[0].text) >= 0.9
+
+
+BLANK_PAGE_LINES = ["本办法自二〇二六年一月一日起施行。", "申请人对不予受理决定不服的，可以依法申请行政复议。", "咨询电话：0571-12345"]
+
+
+def test_illumination_is_levelled_and_paper_made_white() -> None:
+    from indexers.extract.preprocess import prepare_for_ocr
+
+    require(samples.cjk_font_path() is not None, "no CJK font (apt: fonts-wqy-zenhei)")
+    img, _ = samples.nearly_blank_page(BLANK_PAGE_LINES)
+    photo = samples.phone_photo(img, seed=2)
+    w, h = photo.size
+    corners = [(w // 10, h // 10), (w - w // 10, h // 10), (w // 10, h - h // 10), (w - w // 10, h - h // 10)]
+    before = [photo.crop((x - 20, y - 20, x + 20, y + 20)).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) for x, y in corners]
+    assert max(before) - min(before) > 15  # unevenly lit
+    cleaned, factor = prepare_for_ocr(photo)
+    assert factor == 1.0 and cleaned.mode == "L" and cleaned.size == photo.size
+    lower = cleaned.crop((0, h // 3, w, h))  # no text there: only paper, now white
+    assert lower.histogram()[255] / (lower.width * lower.height) > 0.99
+    text_band = cleaned.crop((100, 150, w - 100, 400)).histogram()
+    assert sum(text_band[:200]) > 2000  # the ink is kept
+
+
+def test_small_images_are_enlarged_for_ocr() -> None:
+    from indexers.extract.preprocess import prepare_for_ocr
+
+    cleaned, factor = prepare_for_ocr(Image.new("RGB", (600, 900), "white"))
+    assert factor == 2.0 and cleaned.size == (1200, 1800) and cleaned.mode == "L"
+    _, factor = prepare_for_ocr(Image.new("L", (1000, 1500), 255), upscale=False)
+    assert factor == 1.0
+    _, factor = prepare_for_ocr(Image.new("L", (2480, 3508), 255))
+    assert factor == 1.0
+
+
+def test_ocr_of_nearly_blank_unevenly_lit_photo(tmp_path: Path) -> None:
+    """A last page with three lines on it, photographed: bare Tesseract 5.3 returns nothing."""
+    require_ocr()
+    img, drawn = samples.nearly_blank_page(BLANK_PAGE_LINES)
+    path = tmp_path / "last_page.jpg"
+    samples.phone_photo(img, seed=5).save(path, quality=80)
+    pages = extract_text(path)
+    assert [(p.page_no, p.source) for p in pages] == [(1, "ocr")]
+    assert samples.similarity(drawn, pages[0].text) >= 0.9
 
 
 def test_ocr_of_image_only_pdf(scanned_pdf: tuple[Path, str]) -> None:
