@@ -31,7 +31,7 @@ from .base import SearchIndex
 from .models import DossierDoc, SearchQuery, SearchResult
 from .query import FACET_FIELDS, plan_query
 from .results import Counts, Group, build_hits, empty_result
-from .units import KIND_SHARED, Unit, build_units, dossier_key
+from .units import Unit, build_units, dossier_key
 
 DEFAULT_PREFIX = "onewindow"
 BULK_DOSSIERS = 500
@@ -48,7 +48,6 @@ def mapping(complete: bool) -> dict[str, Any]:
             "kind": {"type": "keyword"},
             "dossier_id": {"type": "keyword"},
             "dkey": {"type": "long"},
-            "file_id": {"type": "keyword"},
             "body": _TEXT,
             "meta": _TEXT,
             "words": {**_TEXT, "index_options": "freqs"},
@@ -69,7 +68,6 @@ def _source(unit: Unit) -> dict[str, Any]:
         "kind": unit.kind,
         "dossier_id": unit.dossier_id,
         "dkey": dossier_key(unit.dossier_id),
-        "file_id": unit.file_id,
         "body": unit.body,
         "meta": unit.meta,
         "words": unit.words,
@@ -234,64 +232,32 @@ class ElasticIndex(SearchIndex):
         self._ensure()
         visible = parts[0] if len(parts) == 1 else {"bool": {"should": parts, "minimum_should_match": 1}}
         aggs: dict[str, Any] = {}
-        if own is not None:
-            aggs["own"] = {"filter": own, "aggs": dsl.count_aggs(distinct=False)}
-        if shared is not None:
-            aggs["shared"] = {"filter": shared, "aggs": dsl.count_aggs(distinct=True)}
+        for name, part in (("own", own), ("shared", shared)):
+            if part is not None:
+                aggs[name] = {"filter": part, "aggs": dsl.count_aggs()}
         sort: list[Any] = [{"completed_at": "desc"}, {"dkey": "asc"}]
         if plan.has_terms:
             sort.insert(0, {"_score": "desc"})
-        request: dict[str, Any] = {
-            "query": dsl.query(plan, visible, with_boosts=True),
-            "from_": plan.offset,
-            "size": plan.limit,
-            "sort": sort,
-            "source": ["kind", "payload"],
-            "track_total_hits": False,
-            "aggs": aggs,
-        }
-        if shared is not None:
-            request["collapse"] = {"field": "dossier_id"}
-        found = self._client.search(index=self.alias, **request).body
+        found = self._client.search(
+            index=self.alias,
+            query=dsl.query(plan, visible, with_boosts=True),
+            from_=plan.offset,
+            size=plan.limit,
+            sort=sort,
+            source=["kind", "payload"],
+            track_total_hits=False,
+            aggs=aggs,
+        ).body
         groups = []
         for hit in found["hits"]["hits"]:
             source = hit["_source"]
             group = Group(source["payload"]["dossier_id"], float(hit.get("_score") or 0.0) if plan.has_terms else 0.0)
             group.units = [(source["kind"], source["payload"])]
             groups.append(group)
-        self._add_sibling_units(groups, request["query"])
         counts = Counts()
-        for part, distinct in (("own", False), ("shared", True)):
-            if part not in found.get("aggregations", {}):
-                continue
-            agg = found["aggregations"][part]
-            total = agg["total"]["value"] if distinct else agg["doc_count"]
-            facets = {
-                name: {b["key"]: (b["d"]["value"] if distinct else b["doc_count"]) for b in agg[name]["buckets"]}
-                for name in FACET_FIELDS
-            }
-            counts.add(total, facets)
+        for agg in found.get("aggregations", {}).values():
+            counts.add(agg["doc_count"], {name: {b["key"]: b["doc_count"] for b in agg[name]["buckets"]} for name in FACET_FIELDS})
         return counts.result(build_hits(groups, plan))
-
-    def _add_sibling_units(self, groups: list[Group], query: dict[str, Any]) -> None:
-        """Other matching shared units of dossiers seen only through shared files (one request,
-        cheaper than collapse inner_hits, which runs one search per hit)."""
-        partial = {g.dossier_id: g for g in groups if g.units[0][0] == KIND_SHARED}
-        if not partial:
-            return
-        found = self._client.search(
-            index=self.alias,
-            query={"bool": {"must": [query], "filter": [{"terms": {"dossier_id": list(partial)}}, {"term": {"kind": KIND_SHARED}}]}},
-            size=10 * len(partial),
-            source=["kind", "payload"],
-            sort=["_score", {"dkey": "asc"}],
-            track_total_hits=False,
-        ).body
-        for hit in found["hits"]["hits"]:
-            group = partial[hit["_source"]["payload"]["dossier_id"]]
-            files = {f["id"] for _, p in group.units for f in p["files"]}
-            if not files & {f["id"] for f in hit["_source"]["payload"]["files"]}:
-                group.units.append((KIND_SHARED, hit["_source"]["payload"]))
 
     # --- administration ------------------------------------------------------
 

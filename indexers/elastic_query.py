@@ -14,9 +14,6 @@ from .tokenize import TermTokens
 from .units import KIND_DOSSIER, KIND_SHARED
 
 Json = dict[str, Any]
-# Exact below this many dossiers per bucket (HyperLogLog above), like the embedded backend;
-# larger values make every search allocate big counting sets.
-CARDINALITY_PRECISION = 3_000
 
 
 def _field(field: str, term: TermTokens, boost: float) -> Json:
@@ -91,13 +88,6 @@ def query(plan: Plan, visibility: Json, with_boosts: bool) -> Json:
     return {"bool": body}
 
 
-def count_aggs(distinct: bool) -> Json:
-    """Facet terms; ``distinct`` counts dossiers among several units per dossier."""
-    card = {"cardinality": {"field": "dkey", "precision_threshold": CARDINALITY_PRECISION}}
-    aggs: Json = {
-        name: {"terms": {"field": field, "size": FACET_SIZE}, **({"aggs": {"d": card}} if distinct else {})}
-        for name, field in FACET_FIELDS.items()
-    }
-    if distinct:
-        aggs["total"] = card
-    return aggs
+def count_aggs() -> Json:
+    """Facet terms (each visible dossier is one unit, so document counts are dossier counts)."""
+    return {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACET_FIELDS.items()}

@@ -26,6 +26,7 @@ import secrets
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -45,6 +46,8 @@ WRITER_HEAP = 128_000_000
 BULK_WRITER_HEAP = 512_000_000
 COMMIT_EVERY = 5_000
 LOCK_WAIT_SECONDS = 60.0
+# Counting threads per index: one per part (own dossiers, others' shared files).
+SEARCH_THREADS = 2
 
 
 def _schema() -> tantivy.Schema:
@@ -52,7 +55,6 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("kind", tokenizer_name="raw")
     sb.add_text_field("dossier_id", stored=True, tokenizer_name="raw", fast=True)
     sb.add_unsigned_field("dkey", fast=True)
-    sb.add_text_field("file_id", stored=True, tokenizer_name="raw")
     sb.add_text_field("body", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("meta", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
@@ -72,7 +74,6 @@ def _document(unit: Unit) -> tantivy.Document:
     doc.add_text("kind", unit.kind)
     doc.add_text("dossier_id", unit.dossier_id)
     doc.add_unsigned("dkey", dossier_key(unit.dossier_id))
-    doc.add_text("file_id", unit.file_id)
     doc.add_text("body", unit.body)
     doc.add_text("meta", unit.meta)
     doc.add_text("words", unit.words)
@@ -106,6 +107,7 @@ class EmbeddedIndex(SearchIndex):
         self._index: tantivy.Index | None = None
         self._stamp: tuple[int, int] | None = None
         self._state: dict[str, Any] = {}
+        self._executor: ThreadPoolExecutor | None = None
 
     # --- generations ---------------------------------------------------------
 
@@ -300,41 +302,40 @@ class EmbeddedIndex(SearchIndex):
             groups.append(group)
         return groups
 
-    def _count(self, searcher: tantivy.Searcher, query: Query, distinct: bool) -> tuple[int, dict[str, dict[str, int]]]:
-        """Dossiers matching ``query`` in one aggregation pass: each unit is a dossier, or
-        (``distinct``, others' shared files) units are counted per dossier_id."""
-        card = {"cardinality": {"field": "dkey"}}
-        aggs: dict[str, Any] = {
-            name: {"terms": {"field": field, "size": FACET_SIZE}, **({"aggs": {"d": card}} if distinct else {})}
-            for name, field in FACET_FIELDS.items()
-        }
-        aggs["total"] = card if distinct else {"value_count": {"field": "dkey"}}
+    def _count(self, searcher: tantivy.Searcher, query: Query) -> tuple[int, dict[str, dict[str, int]]]:
+        """Dossiers matching ``query`` and facet counts, in one aggregation pass (one unit per dossier)."""
+        aggs: dict[str, Any] = {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACET_FIELDS.items()}
+        aggs["total"] = {"value_count": {"field": "dkey"}}
         result = searcher.aggregate(query, aggs)
         total = round(result.get("total", {}).get("value") or 0)
-        facets = {}
-        for name in FACET_FIELDS:
-            buckets = result.get(name, {}).get("buckets", [])
-            facets[name] = {b["key"]: round(b["d"]["value"]) if distinct else b["doc_count"] for b in buckets}
+        facets = {name: {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", [])} for name in FACET_FIELDS}
         return total, facets
 
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._open_mutex:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="index-count")
+            return self._executor
+
     def search(self, query: SearchQuery) -> SearchResult:
+        """Counting runs on the pool while this thread ranks: tantivy releases the GIL, and
+        on a large archive the counts over every match cost as much as the ranking."""
         plan = plan_query(query)
         if plan.visibility.nothing:
             return empty_result()
         index = self._open()
         searcher = index.searcher()
         c = self._compiler
-        own, shared = c.visible_dossiers(plan), c.visible_shared(plan)
-        parts = [p for p in (own, shared) if p is not None]
+        parts = [p for p in (c.visible_dossiers(plan), c.visible_shared(plan)) if p is not None]
         if not parts:
             return empty_result()
+        pool = self._pool()
+        counting = [pool.submit(self._count, searcher, c.query(plan, part, with_boosts=False)) for part in parts]
         visible = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
         groups = self._units(searcher, c.query(plan, visible, with_boosts=True), plan)
         counts = Counts()
-        if own is not None:
-            counts.add(*self._count(searcher, c.query(plan, own, with_boosts=False), distinct=False))
-        if shared is not None:
-            counts.add(*self._count(searcher, c.query(plan, shared, with_boosts=False), distinct=True))
+        for future in counting:
+            counts.add(*future.result())
         return counts.result(build_hits(groups, plan))
 
     # --- administration ------------------------------------------------------
@@ -375,6 +376,9 @@ class EmbeddedIndex(SearchIndex):
         with self._open_mutex:
             self._index = None
             self._stamp = None
+            if self._executor is not None:
+                self._executor.shutdown(wait=False)
+                self._executor = None
 
     def destroy(self) -> None:
         self.close()

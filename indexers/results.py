@@ -81,33 +81,48 @@ def _render(scan: _FileScan, hl: Highlighter, with_snippets: bool) -> FileHit:
     return FileHit(file_id=file["id"], name=file.get("name", ""), material_type=file.get("type", ""), highlights=highlights)
 
 
+def _shared_files(files: list[_FileScan], payload: Mapping[str, Any], plan: Plan, hl: Highlighter) -> list[_FileScan]:
+    """The shared files that explain a match seen only through shared files.
+
+    Preferred: files that satisfy every term by themselves or through the
+    applicant's identity (a search for 李四 lists all of 李四's shared files;
+    a licence number lists the licence). Otherwise the files where some term occurs.
+    """
+    if not plan.has_terms:
+        return files
+    identity = {s[2] for value in payload.get("identity", []) for s in hl.spans(value)}
+    complete = [f for f in files if len(f.terms | identity) == hl.size]
+    return complete or [f for f in files if f.terms] or files
+
+
 def build_hit(group: Group, plan: Plan, hl: Highlighter) -> DossierHit:
     """One dossier hit: metadata highlights, then the files that explain the match.
 
     A dossier seen whole lists its files where a term occurs (or, without
     terms, those of the requested material type); a dossier seen only through
-    shared files lists exactly those files. Files are ranked by how many
-    terms they contain; only the first few get text snippets.
+    shared files lists those files, of the types the scope may see. Files are
+    ranked by how many terms they contain; only the first few get text snippets.
     """
-    payload = group.units[0][1]
+    kind, payload = group.units[0]
+    only_shared = kind == KIND_SHARED
     wanted_type = plan.filters.material_type
-    only_shared = all(kind == KIND_SHARED for kind, _ in group.units)
-    units = group.units
-    if only_shared:  # one file per unit: list them in a stable order whatever the engine's ties
-        units = sorted(units, key=lambda u: u[1]["files"][0]["id"] if u[1].get("files") else "")
     files: dict[str, Mapping[str, Any]] = {}
-    for _, unit_payload in units:
+    for _, unit_payload in group.units:
         for file in unit_payload.get("files", []):
             files.setdefault(file["id"], file)
-    ranked: list[tuple[int, int, _FileScan]] = []
-    for position, file in enumerate(files.values()):
+    scans: list[_FileScan] = []
+    for file in files.values():
         if wanted_type and file.get("type") != wanted_type:
             continue
-        scan = _scan(file, hl) if plan.has_terms else _FileScan(file, set(), [], [])
-        if only_shared or scan.terms or (not plan.has_terms and wanted_type):
-            ranked.append((-len(scan.terms), position, scan))
-    ranked.sort(key=lambda r: (r[0], r[1]))
-    file_hits = [_render(scan, hl, i < SNIPPET_FILES) for i, (_, _, scan) in enumerate(ranked[:MAX_FILES_PER_HIT])]
+        if only_shared and file.get("type") not in plan.visibility.shared_types:
+            continue
+        scans.append(_scan(file, hl) if plan.has_terms else _FileScan(file, set(), [], []))
+    if only_shared:
+        listed = _shared_files(scans, payload, plan, hl)
+    else:
+        listed = [s for s in scans if s.terms or (not plan.has_terms and wanted_type)]
+    ranked = sorted(enumerate(listed), key=lambda r: (-len(r[1].terms), r[0]))
+    file_hits = [_render(scan, hl, i < SNIPPET_FILES) for i, (_, scan) in enumerate(ranked[:MAX_FILES_PER_HIT])]
     highlights = [m for m in (hl.mark(v) for v in payload.get("meta", [])) if m] if plan.has_terms else []
     if not highlights:
         highlights = next(([h] for f in file_hits for h in f.highlights[:1]), [])

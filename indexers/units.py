@@ -1,10 +1,17 @@
 """Turning a dossier into the documents both backends store ("units").
 
 A dossier becomes one ``dossier`` unit holding its metadata and all its files
-(visible to its own departments and to archivists), plus one ``shared`` unit
-per shared file (visible to other departments, file only). Any scope sees at
-most one kind for a given dossier, so counting units of the visible kind
-counts dossiers, and terms are ANDed over the whole visible part of a dossier.
+(visible to its own departments and to archivists), plus at most one
+``shared`` unit holding its shared files and the applicant's identity
+(visible to other departments). Every scope sees at most one unit per
+dossier, so counting matching units counts dossiers exactly (no distinct
+counting, which cost the most at a million pages), and terms are ANDed over
+the whole visible part of a dossier.
+
+Which files are shared is fixed when the dossier is indexed (``FileDoc.shared``,
+from the catalogue); a search still lists only files of the types its scope
+may see. After changing which material types are shared, run
+``onewindow index rebuild``.
 
 Token fields are produced here, once, by ``tokenize``; both backends index
 them with a plain whitespace tokenizer, so they match identically.
@@ -22,7 +29,7 @@ from .models import DossierDoc, FileDoc
 
 # Bump when fields, tokenisation or unit layout change: stored indexes with another
 # version report needs_rebuild() and are replaced by a rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 KIND_DOSSIER = "dossier"
 KIND_SHARED = "shared"
@@ -36,7 +43,6 @@ class Unit:
     uid: str
     kind: str
     dossier_id: str
-    file_id: str
     body: str
     meta: str
     words: str
@@ -97,15 +103,12 @@ def _joined(parts: list[tokenize.Analyzed]) -> tokenize.Analyzed:
     )
 
 
-def _unit(
-    doc: DossierDoc, kind: str, files: list[FileDoc], body: tokenize.Analyzed, meta: tokenize.Analyzed, uid: str, file_id: str
-) -> Unit:
+def _unit(doc: DossierDoc, kind: str, files: list[FileDoc], body: tokenize.Analyzed, meta: tokenize.Analyzed, uid: str) -> Unit:
     completed = utc(doc.completed_at).replace(microsecond=0)
     return Unit(
         uid=uid,
         kind=kind,
         dossier_id=doc.dossier_id,
-        file_id=file_id,
         body=body.match,
         meta=meta.match,
         words=f"{meta.boost} {body.boost}".strip(),
@@ -129,20 +132,22 @@ def _unit(
 
 
 def build_units(doc: DossierDoc) -> list[Unit]:
-    """The dossier unit and one unit per shared file; each file is tokenised once.
+    """The dossier unit and, when it has shared files, one shared unit; each file is tokenised once.
 
-    A shared unit carries only the applicant's identity as metadata (who the
-    material belongs to, which is how other departments look for it), not the
+    The shared unit carries only the applicant's identity as metadata (who the
+    materials belong to, which is how other departments look for them), not the
     dossier's title: an ID card is not "about" the food licence it was filed with.
     """
     meta = tokenize.analyze(_FIELD_BREAK.join(_meta_values(doc)))
     files = list(doc.files)
     analysed = [tokenize.analyze(_FIELD_BREAK.join(_file_texts(f))) for f in files]
-    units = [_unit(doc, KIND_DOSSIER, files, _joined(analysed), meta, doc.dossier_id, "")]
-    if any(f.shared for f in files):
-        identity = tokenize.analyze(_FIELD_BREAK.join(v for v in (doc.applicant_name, doc.applicant_id_number) if v))
-        for file, body in zip(files, analysed):
-            if file.shared:
-                uid = f"{doc.dossier_id}/{file.file_id}"
-                units.append(_unit(doc, KIND_SHARED, [file], body, identity, uid, file.file_id))
+    units = [_unit(doc, KIND_DOSSIER, files, _joined(analysed), meta, doc.dossier_id)]
+    shared = [(f, body) for f, body in zip(files, analysed) if f.shared]
+    if shared:
+        identity_values = [v for v in (doc.applicant_name, doc.applicant_id_number) if v]
+        identity = tokenize.analyze(_FIELD_BREAK.join(identity_values))
+        unit = _unit(doc, KIND_SHARED, [f for f, _ in shared], _joined([b for _, b in shared]), identity,
+                     f"{doc.dossier_id}/shared")
+        unit.payload["identity"] = identity_values
+        units.append(unit)
     return units

@@ -229,16 +229,37 @@ def test_counts_and_facets_respect_the_scope(loaded, corpus):
     assert result.total == 4
     assert result.facets["service"] == {"kbms": 2, "spjy": 1, "hwgg": 1}
     assert result.facets["department"] == {LY: 2, SJ: 2, XF: 1, ZJ: 1}
-    # Own dossiers count every type they hold; others' only their visible shared files.
+    # Own dossiers count every type they hold; others' only the shared types they hold
+    # (d-sp-002's food licence counts although 青山 is only in its business licence).
     assert result.facets["material_type"] == {
         "application_form": 2,
         "business_licence": 2,
         "fire_inspection": 1,
+        "food_licence": 1,
         "id_card": 1,
         "property_certificate": 1,
     }
     everything = search(loaded, scope=TOURISM)
     assert everything.total == 5  # own 3 + d-sp-002 and d-gg-005 through shared files; not d-xf-006
+
+
+def test_counts_of_others_shared_files_are_exact_at_any_size(search_index, corpus):
+    """Each dossier seen through several shared files counts once, however many match."""
+    template = next(d for d in corpus if d.dossier_id == "d-sp-002")
+    licence = next(f for f in template.files if f.material_type == "business_licence")
+    food = next(f for f in template.files if f.material_type == "food_licence")
+    copies = [
+        replace(template, dossier_id=f"d-copy-{n:04d}", files=[replace(licence, file_id=f"lic-{n}"), replace(food, file_id=f"food-{n}")])
+        for n in range(450)
+    ]
+    search_index.index_many(copies)
+    result = search(search_index, "李四", TOURISM)  # in both files' identity and in the licence
+    assert result.total == 450
+    assert result.facets["material_type"] == {"business_licence": 450, "food_licence": 450}
+    assert result.facets["service"] == {"spjy": 450}
+    first = result.hits[0]
+    n = int(first.dossier_id.rsplit("-", 1)[1])
+    assert {f.file_id for f in first.files} == {f"lic-{n}", f"food-{n}"}
 
 
 def test_scopes_without_rights_see_nothing(loaded):
