@@ -14,6 +14,13 @@ Why this design (issue #4 measured the alternatives on government texts):
 * Text is folded before anything else: NFKC (full-width to half-width), Latin
   accents, traditional to simplified (OpenCC ``t2s``, offline dictionaries),
   lower case. Index and query go through the same function.
+* Folding is one table applied character by character (``_char_table``), with
+  ``t2s`` asked for each Han character alone rather than for whole phrases.
+  Highlighting's ``variants`` is character-level too (it searches the original
+  text for what folds to each query character), so every folded match can be
+  highlighted; a phrase rule (乾隆 keeps 乾 while 乾 alone becomes 干) would fold a
+  page and a query differently. A table is also what a second implementation
+  can reproduce exactly. Lower case is per character too (Σ is always σ).
 * Identifiers (ID-card, phone, social-credit and archival numbers) also get
   one normalised "exact" token each, so ``138-0000-1234`` finds ``13800001234``.
 * jieba (search mode, the Rust port rjieba) only feeds a separate ranking-boost
@@ -25,13 +32,23 @@ Backends receive whitespace-joined token strings: Elasticsearch indexes them
 with its core ``whitespace`` analyser and tantivy with its ``whitespace``
 tokenizer, which gives both engines identical terms and positions.
 
-The index path is written with C-level string operations (regex, ``str``
-methods, ``array``) rather than a Python loop per character, because it runs
-over every page of the archive.
+The index path runs over every page of the archive. ``analyze`` and
+``normalize`` use the Rust module ``onewindow_native`` (``indexers/native``:
+jieba-rs, the crate rjieba wraps, at the same version) when it is installed:
+no Python string per word, at least as fast as bare ``rjieba.cut_for_search``.
+The Python functions here stay the reference and the fallback (``NATIVE`` says
+which runs; a warning is logged once without it). Both must give byte-identical
+tokens, since a page indexed by one may be queried by the other, so the native
+module has no Unicode tables of its own: the fold table and the character
+classes (word characters, digits, white space as Python's ``re`` defines them)
+are passed to it.
+The Python path is written with C-level string operations (regex, ``str``
+methods, ``array``) rather than a Python loop per character.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from array import array
@@ -40,6 +57,17 @@ from functools import lru_cache
 
 import opencc
 import rjieba
+
+try:
+    import onewindow_native
+except ImportError:  # not built here: the Python implementation below does the same, slower
+    onewindow_native = None
+
+# The wire protocol this file speaks with indexers/native (its PROTOCOL constant): a stale
+# wheel built from older sources could tokenise differently, so it is not used.
+_NATIVE_PROTOCOL = 1
+NATIVE: bool = onewindow_native is not None and getattr(onewindow_native, "PROTOCOL", None) == _NATIVE_PROTOCOL
+log = logging.getLogger(__name__)
 
 # Han ideographs (BMP and supplementary planes), kana and Hangul syllables: scripts
 # written without spaces, so bigrams are the unit of matching.
@@ -67,12 +95,8 @@ _DIGIT_SEPARATORS = re.compile(r"[ -]")
 
 
 @lru_cache(maxsize=1)
-def _fold_table() -> tuple[re.Pattern[str], dict[str, str]]:
-    """Characters that NFKC or accent folding change, with their replacement.
-
-    Built once from unicodedata (about 0.15 s) so that normalising a page is one
-    regex pass touching only the characters that change.
-    """
+def _fold_table() -> dict[str, str]:
+    """Characters that NFKC or accent folding change, with their replacement (one step of ``_char_table``)."""
     table: dict[str, str] = {}
     for cp in range(0x80, 0x10000):
         if 0xD800 <= cp < 0xE000:
@@ -93,27 +117,75 @@ def _fold_table() -> tuple[re.Pattern[str], dict[str, str]]:
         table[char] = ""
     for cp in range(0x2F800, 0x2FA20):  # CJK compatibility supplement
         table[chr(cp)] = unicodedata.normalize("NFKC", chr(cp))
-    # BMP characters in one class (compiled to a bitmap), the supplement as a range:
-    # mixing both in one class would make the regex engine test each character linearly.
-    bmp = "".join(re.escape(c) for c in sorted(table) if ord(c) < 0x10000)
-    pattern = re.compile(f"[{bmp}]+|[\U0002F800-\U0002FA1F]+")
-    return pattern, table
+    return table
+
+
+# Blocks where OpenCC has traditional characters: radicals, the unified ideographs with
+# extension A, the compatibility ideographs and the supplementary planes' extensions.
+_HAN_BLOCKS = ((0x2E80, 0x2FE0), (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x31350))
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+def _t2s_table() -> dict[str, str]:
+    """Each traditional character with its simplified form, OpenCC ``t2s`` asked one character at a time."""
+    t2s = opencc.OpenCC("t2s")
+    table: dict[str, str] = {}
+    for start, end in _HAN_BLOCKS:
+        for chunk in range(start, end, 0x4000):  # in pieces: a list of every character costs 100 MB
+            han = [chr(cp) for cp in range(chunk, min(chunk + 0x4000, end))]
+            converted = t2s.convert("\n".join(han)).split("\n")
+            if len(converted) != len(han):
+                converted = [t2s.convert(c) for c in han]
+            table.update((src, dst) for src, dst in zip(han, converted) if len(dst) == 1 and dst != src)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> dict[str, str]:
+    """What ``normalize`` replaces each character with, for every character it changes.
+
+    Width and accents (``_fold_table``), then traditional to simplified
+    (``_t2s_table``), then lower case, each applied to one character (about 10,000
+    entries, built once in about 0.3 s). Both implementations apply exactly this table.
+    """
+    fold, t2s = _fold_table(), _t2s_table()
+    every = (chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000)
+    changing = {*fold, *t2s, *(c for c in every if c.lower() != c)}
+    table: dict[str, str] = {}
+    for char in changing:
+        folded = "".join([t2s.get(c, c) for c in fold.get(char, char)])
+        folded = "".join([c.lower() for c in folded])
+        if folded != char:
+            table[char] = folded
+    return table
+
+
+@lru_cache(maxsize=1)
+def _python_folding() -> tuple[re.Pattern[str], dict[int, str]]:
+    """The Python path's form of ``_char_table``: a regex finding runs to replace, and a translate table.
+
+    BMP characters are one class (compiled to a bitmap), the supplementary planes one
+    range: listing their members would make the regex engine test each in turn.
+    """
+    table = _char_table()
+    bmp = "".join(re.escape(c) for c in sorted(table) if ord(c) < 0x10000)
+    return re.compile(f"[{bmp}]+|[\U00010000-\U0010ffff]+"), {ord(c): v for c, v in table.items()}
+
+
+def normalize_python(text: str) -> str:
+    """``normalize`` in pure Python: the reference for the native module."""
+    pattern, table = _python_folding()
+    return pattern.sub(lambda m: m.group().translate(table), text)
 
 
 def normalize(text: str) -> str:
-    """Fold width, accents, traditional characters and case, in that order.
+    """Fold width, accents, traditional characters and case, character by character.
 
     Highlighting does not normalise pages: it searches the original text for
     every variant of the query's characters (see ``variants``).
     """
-    pattern, table = _fold_table()
-    folded = pattern.sub(lambda m: "".join([table[c] for c in m.group()]), text)
-    return _t2s().convert(folded).lower()
+    native = _native_analyzer()
+    return native.normalize(text) if native is not None else normalize_python(text)
 
 
 @lru_cache(maxsize=1)
@@ -121,23 +193,17 @@ def _variants() -> dict[str, str]:
     """For each normalised character, the characters that fold to it (營 for 营, ２ for 2).
 
     Highlighting searches the original text with these as character classes,
-    so it never has to normalise a page at query time.
+    so it never has to normalise a page at query time. They come from the same
+    table as ``normalize``, so every folded match can be highlighted.
     """
     inverse: dict[str, set[str]] = {}
-    _, table = _fold_table()
-    for src, dst in table.items():
-        # For ASCII only the forms that occur in Chinese documents: full-width and Latin-1 accents.
-        if len(dst) == 1 and dst != " " and (not dst.isascii() or "\u00c0" <= src <= "\u00ff" or "\uff00" <= src <= "\uffef"):
-            inverse.setdefault(dst.lower(), set()).add(src)
-    for cp in range(ord("a"), ord("z") + 1):
-        inverse.setdefault(chr(cp), set()).add(chr(cp).upper())
-    han = [chr(cp) for cp in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
-    converted = _t2s().convert("\n".join(han)).split("\n")
-    if len(converted) != len(han):
-        converted = [_t2s().convert(c) for c in han]
-    for src, dst in zip(han, converted):
-        if len(dst) == 1 and dst != src:
-            inverse.setdefault(dst, set()).add(src)
+    for src, dst in _char_table().items():
+        if len(dst) != 1 or dst == " ":
+            continue
+        # For ASCII only the forms that occur in Chinese documents: upper case, full-width and Latin-1 accents.
+        if dst.isascii() and not ("A" <= src <= "Z" or "\u00c0" <= src <= "\u00ff" or "\uff00" <= src <= "\uffef"):
+            continue
+        inverse.setdefault(dst, set()).add(src)
     return {k: "".join(sorted(v)) for k, v in inverse.items()}
 
 
@@ -222,10 +288,45 @@ class Analyzed:
     chars: frozenset[str] = frozenset()
 
 
+def analyze_python(text: str) -> Analyzed:
+    """``analyze`` in pure Python: the reference for the native module, and the fallback."""
+    norm = normalize_python(text)
+    return Analyzed(match_tokens(norm), boost_tokens(norm), tuple(exact_tokens(norm)), char_tokens(norm))
+
+
 def analyze(text: str) -> Analyzed:
     """Tokens of one text for all fields (normalises once)."""
-    norm = normalize(text)
-    return Analyzed(match_tokens(norm), boost_tokens(norm), tuple(exact_tokens(norm)), char_tokens(norm))
+    native = _native_analyzer()
+    if native is None:
+        return analyze_python(text)
+    match, boost, exact, chars = native.analyze(text)
+    return Analyzed(match, boost, tuple(exact), chars)
+
+
+@lru_cache(maxsize=1)
+def _class_ranges() -> dict[str, list[tuple[int, int]]]:
+    """Code point ranges of the classes the rules use, as Python's ``re`` defines them.
+
+    The native module takes these rather than its own Unicode tables, whose
+    version (and so whose letters and digits) would differ from this Python's.
+    """
+    # Every code point once, string offset == code point (built without a str object per character).
+    every = array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
+    patterns = {"cjk": f"[{CJK}]+", "word": r"[^\W_]+", "digit": r"\d+", "space": r"\s+"}
+    return {name: [m.span() for m in re.finditer(pattern, every)] for name, pattern in patterns.items()}
+
+
+@lru_cache(maxsize=1)
+def _native_analyzer():  # -> onewindow_native.Analyzer | None
+    """The native analyzer, built once from this module's tables; None (logged once) without it."""
+    if not NATIVE:
+        log.warning(
+            "onewindow_native %s: tokenising in Python, several times slower (scripts/test builds it with cargo)",
+            "is not installed" if onewindow_native is None else "is from other sources (protocol mismatch)",
+        )
+        return None
+    ranges = _class_ranges()
+    return onewindow_native.Analyzer(_char_table(), ranges["cjk"], ranges["word"], ranges["digit"], ranges["space"])
 
 
 def tokens(text: str) -> list[str]:

@@ -46,5 +46,38 @@ ow_venv() {
   # The package itself is always this checkout's code (cheap: an editable link, no dependencies).
   "$OW_VENV/bin/pip" install -q --no-deps --no-build-isolation -e "$root" 2>/dev/null \
     || "$OW_VENV/bin/pip" install -q --no-deps -e "$root"
+  ow_native "$root" "$OW_VENV"
   export PATH="$OW_VENV/bin:$PATH"
+}
+
+# The native tokeniser (indexers/native, Rust, built by maturin) installed into a virtualenv.
+# Its wheel is cached in $OW_CACHE/wheels under a hash of the crate's sources, so cargo runs
+# only when they change. Without cargo (PATH or ~/.cargo/bin) the tokeniser runs in Python,
+# several times slower; under CI=true tests/indexers/test_tokenize_native.py then fails.
+ow_native() {
+  local root="$1" venv="$2" src="$1/indexers/native" key wheels cargo
+  key=$(cd "$src" && find . -path ./target -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+  [ -f "$venv/.native-$key" ] && return 0
+  wheels="$OW_CACHE/wheels/onewindow-native-$key"
+  if ! ls "$wheels"/*.whl >/dev/null 2>&1; then
+    cargo=$(command -v cargo || true)
+    if [ -z "$cargo" ] && [ -x "$HOME/.cargo/bin/cargo" ]; then cargo="$HOME/.cargo/bin/cargo"; fi
+    if [ -z "$cargo" ]; then
+      ow_log "cargo not found (PATH, ~/.cargo/bin): the tokeniser runs in Python, several times slower (install Rust to build indexers/native)"
+      return 0
+    fi
+    ow_log "building the native tokeniser (indexers/native) with $cargo (once per change of its sources)"
+    rm -rf "$wheels.tmp"
+    if ! "$venv/bin/pip" install -q "maturin>=1.5,<2" \
+      || ! PATH="$(dirname "$cargo"):$PATH" CARGO_TARGET_DIR="$OW_CACHE/cargo-target" \
+        "$venv/bin/maturin" build --release --quiet -i "$venv/bin/python" -m "$src/Cargo.toml" -o "$wheels.tmp"; then
+      ow_log "building the native tokeniser failed: the tokeniser runs in Python"
+      rm -rf "$wheels.tmp"
+      return 0
+    fi
+    mkdir -p "$(dirname "$wheels")" && mv "$wheels.tmp" "$wheels"
+  fi
+  "$venv/bin/pip" install -q --force-reinstall --no-deps "$wheels"/*.whl || return 0
+  rm -f "$venv"/.native-*
+  touch "$venv/.native-$key"
 }

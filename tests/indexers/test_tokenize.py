@@ -121,6 +121,12 @@ def test_fast_tokeniser_equals_reference_on_random_text():
         assert tk.match_tokens(norm).split() == _reference_tokens(norm), sample
 
 
+def test_braces_and_markers_do_not_disturb_the_python_path():
+    # match_tokens fills "{}" slots with str.format: input braces must stay plain punctuation.
+    assert tk.analyze_python("{}{0}民宿{name}ab{").match == "0 民 民宿 宿 name ab"
+    assert tk.analyze_python("a\x01\x02b").match == "a b"
+
+
 def test_highlighter_marks_original_characters():
     hl = Highlighter([tk.analyze_term("营业执照"), tk.analyze_term("13800001234")])
     assert hl.mark("營業執照") == "<mark>營業執照</mark>"
