@@ -16,16 +16,18 @@ from .units import KIND_DOSSIER, KIND_SHARED
 Json = dict[str, Any]
 
 
-def _field(field: str, term: TermTokens, boost: float) -> Json:
-    if len(term.phrase) == 1:
-        return {"term": {field: {"value": term.phrase[0], "boost": boost}}}
-    return {"match_phrase": {field: {"query": " ".join(term.phrase), "boost": boost}}}
+def _field(field: str, tokens: tuple[str, ...], boost: float) -> Json:
+    if len(tokens) == 1:
+        return {"term": {field: {"value": tokens[0], "boost": boost}}}
+    return {"match_phrase": {field: {"query": " ".join(tokens), "boost": boost}}}
 
 
 def term_clause(term: TermTokens) -> Json:
     should = []
-    if term.phrase:
-        should += [_field("body", term, BOOST_BODY), _field("meta", term, BOOST_META)]
+    if term.gram_field:
+        should += [_field(term.gram_field, term.grams, BOOST_BODY), _field("meta", term.phrase, BOOST_META)]
+    elif term.phrase:
+        should += [_field("body", term.phrase, BOOST_BODY), _field("meta", term.phrase, BOOST_META)]
     elif term.char:
         should.append({"term": {"chars": {"value": term.char, "boost": BOOST_BODY}}})
     if term.exact:

@@ -56,6 +56,8 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("dossier_id", stored=True, tokenizer_name="raw", fast=True)
     sb.add_unsigned_field("dkey", fast=True)
     sb.add_text_field("body", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("tri", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("quad", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("meta", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("exact", tokenizer_name="raw", index_option="basic")
@@ -75,6 +77,8 @@ def _document(unit: Unit) -> tantivy.Document:
     doc.add_text("dossier_id", unit.dossier_id)
     doc.add_unsigned("dkey", dossier_key(unit.dossier_id))
     doc.add_text("body", unit.body)
+    doc.add_text("tri", unit.tri)
+    doc.add_text("quad", unit.quad)
     doc.add_text("meta", unit.meta)
     doc.add_text("words", unit.words)
     for value in unit.exact:

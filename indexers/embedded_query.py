@@ -22,17 +22,19 @@ class Compiler:
     def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
 
-    def _field(self, field: str, term: TermTokens, boost: float) -> Query:
-        if len(term.phrase) == 1:
-            query = Query.term_query(self.schema, field, term.phrase[0])
+    def _field(self, field: str, tokens: tuple[str, ...], boost: float) -> Query:
+        if len(tokens) == 1:
+            query = Query.term_query(self.schema, field, tokens[0])
         else:
-            query = Query.phrase_query(self.schema, field, list(term.phrase))
+            query = Query.phrase_query(self.schema, field, list(tokens))
         return Query.boost_query(query, boost)
 
     def term(self, term: TermTokens) -> Query:
         should = []
-        if term.phrase:
-            should += [self._field("body", term, BOOST_BODY), self._field("meta", term, BOOST_META)]
+        if term.gram_field:
+            should += [self._field(term.gram_field, term.grams, BOOST_BODY), self._field("meta", term.phrase, BOOST_META)]
+        elif term.phrase:
+            should += [self._field("body", term.phrase, BOOST_BODY), self._field("meta", term.phrase, BOOST_META)]
         elif term.char:
             should.append(Query.boost_query(Query.term_query(self.schema, "chars", term.char), BOOST_BODY))
         if term.exact:

@@ -27,6 +27,12 @@ Why this design (issue #4 measured the alternatives on government texts):
   field: a document where the query is a real word ranks first.
 * The distinct CJK characters of a text form a small positionless field, so a
   one-character query is a term lookup, not a scan of every bigram.
+* Each CJK run also gives its trigrams (a positionless field) and its 4-grams
+  (with positions, a ``|`` after each run so no phrase spans two runs). A
+  Chinese query term of three or four characters is then one term lookup, and
+  a longer one a phrase of its 4-grams, instead of a phrase of bigrams: the
+  same documents match, but checking positions was most of the cost of a
+  common phrase over a million pages.
 
 Backends receive whitespace-joined token strings: Elasticsearch indexes them
 with its core ``whitespace`` analyser and tantivy with its ``whitespace``
@@ -65,7 +71,7 @@ except ImportError:  # not built here: the Python implementation below does the 
 
 # The wire protocol this file speaks with indexers/native (its PROTOCOL constant): a stale
 # wheel built from older sources could tokenise differently, so it is not used.
-_NATIVE_PROTOCOL = 1
+_NATIVE_PROTOCOL = 2
 NATIVE: bool = onewindow_native is not None and getattr(onewindow_native, "PROTOCOL", None) == _NATIVE_PROTOCOL
 log = logging.getLogger(__name__)
 
@@ -248,6 +254,26 @@ def match_tokens(norm: str) -> str:
     return _SPACES.sub(" ", pairs.format(*words)).strip()
 
 
+GRAM_RUN_BREAK = "|"
+_GRAM_RUN = re.compile(f"[{CJK}]{{3,}}")
+
+
+def gram_tokens(norm: str) -> tuple[str, str]:
+    """Trigrams and 4-grams of the CJK runs of normalised text, whitespace-joined.
+
+    The 4-grams of each run are followed by ``GRAM_RUN_BREAK``, so consecutive
+    positions never join two runs.
+    """
+    tri: list[str] = []
+    quad: list[str] = []
+    for run in _GRAM_RUN.findall(join_cjk_lines(norm)):
+        tri += [run[i : i + 3] for i in range(len(run) - 2)]
+        if len(run) > 3:
+            quad += [run[i : i + 4] for i in range(len(run) - 3)]
+            quad.append(GRAM_RUN_BREAK)
+    return " ".join(tri), " ".join(quad)
+
+
 def boost_tokens(norm: str) -> str:
     """jieba search-mode words of normalised text, whitespace-joined (ranking only, never matching).
 
@@ -286,12 +312,15 @@ class Analyzed:
     boost: str
     exact: tuple[str, ...]
     chars: frozenset[str] = frozenset()
+    tri: str = ""
+    quad: str = ""
 
 
 def analyze_python(text: str) -> Analyzed:
     """``analyze`` in pure Python: the reference for the native module, and the fallback."""
     norm = normalize_python(text)
-    return Analyzed(match_tokens(norm), boost_tokens(norm), tuple(exact_tokens(norm)), char_tokens(norm))
+    tri, quad = gram_tokens(norm)
+    return Analyzed(match_tokens(norm), boost_tokens(norm), tuple(exact_tokens(norm)), char_tokens(norm), tri, quad)
 
 
 def analyze(text: str) -> Analyzed:
@@ -299,8 +328,8 @@ def analyze(text: str) -> Analyzed:
     native = _native_analyzer()
     if native is None:
         return analyze_python(text)
-    match, boost, exact, chars = native.analyze(text)
-    return Analyzed(match, boost, tuple(exact), chars)
+    match, boost, exact, chars, tri, quad = native.analyze(text)
+    return Analyzed(match, boost, tuple(exact), chars, tri, quad)
 
 
 @lru_cache(maxsize=1)
@@ -341,6 +370,9 @@ class TermTokens:
     ``phrase`` is the exact token sequence to find; when it is empty the term
     was a single CJK character, given in ``char``, which is looked up in the
     field of distinct characters. ``exact`` is set when the term is an identifier.
+    A term of three or more CJK characters and nothing else is found in the
+    body through ``gram_field`` (``tri`` or ``quad``) instead: ``grams`` is one
+    token, or for five characters and more the phrase of its 4-grams.
     """
 
     text: str
@@ -349,6 +381,8 @@ class TermTokens:
     char: str | None
     exact: str | None
     boosts: tuple[str, ...]
+    gram_field: str | None = None
+    grams: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -371,7 +405,16 @@ def analyze_term(term: str) -> TermTokens:
         phrase = phrase[:-1]
     char = norm if not phrase and len(norm) == 1 and starts_cjk else None
     boosts = tuple(dict.fromkeys(t for t in boost_tokens(norm).split() if len(t) > 1))
-    return TermTokens(term, norm, tuple(phrase), char, exact_of_term(norm), boosts)
+    gram_field, grams = _term_grams(norm)
+    return TermTokens(term, norm, tuple(phrase), char, exact_of_term(norm), boosts, gram_field, grams)
+
+
+def _term_grams(norm: str) -> tuple[str | None, tuple[str, ...]]:
+    if len(norm) < 3 or _GRAM_RUN.fullmatch(norm) is None:
+        return None, ()
+    if len(norm) == 3:
+        return "tri", (norm,)
+    return "quad", tuple(norm[i : i + 4] for i in range(len(norm) - 3))
 
 
 def is_cjk(char: str) -> bool:

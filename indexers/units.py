@@ -44,6 +44,8 @@ class Unit:
     kind: str
     dossier_id: str
     body: str
+    tri: str
+    quad: str
     meta: str
     words: str
     exact: list[str]
@@ -100,6 +102,8 @@ def _joined(parts: list[tokenize.Analyzed]) -> tokenize.Analyzed:
         " ".join(p.boost for p in parts if p.boost),
         tuple(t for p in parts for t in p.exact),
         frozenset().union(*(p.chars for p in parts)),
+        " ".join(p.tri for p in parts if p.tri),
+        " ".join(p.quad for p in parts if p.quad),
     )
 
 
@@ -110,6 +114,8 @@ def _unit(doc: DossierDoc, kind: str, files: list[FileDoc], body: tokenize.Analy
         kind=kind,
         dossier_id=doc.dossier_id,
         body=body.match,
+        tri=body.tri,
+        quad=body.quad,
         meta=meta.match,
         words=f"{meta.boost} {body.boost}".strip(),
         exact=sorted(set(meta.exact) | set(body.exact)),

@@ -76,6 +76,19 @@ def test_phrase_is_exact_not_a_bag_of_bigrams(loaded):
     assert ids(search(loaded, "宿民")) == set()
 
 
+def test_long_phrase_never_joins_two_runs(search_index, corpus):
+    """A phrase of 4-grams must not be satisfied by the end of one run and the start of the next."""
+    template = corpus[0]
+    page = lambda text: [replace(template.files[0], pages=[replace(template.files[0].pages[0], text=text)])]  # noqa: E731
+    search_index.index_many([
+        replace(template, dossier_id="d-split", title="甲", files=page("经营地址：青山民宿，山民宿村东侧")),
+        replace(template, dossier_id="d-whole", title="乙", files=page("经营地址：青山民宿村东侧")),
+    ])
+    assert ids(search(search_index, "青山民宿村")) == {"d-whole"}
+    assert ids(search(search_index, "青山民宿")) == {"d-split", "d-whole"}
+    assert ids(search(search_index, "山民宿村")) == {"d-split", "d-whole"}
+
+
 def test_traditional_and_simplified_match_each_other(loaded):
     assert ids(search(loaded, "营业执照")) == {"d-sp-002", "d-gg-005"}
     assert ids(search(loaded, "營業執照")) == {"d-sp-002", "d-gg-005"}

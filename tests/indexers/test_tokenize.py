@@ -58,6 +58,28 @@ def test_exact_identifier_tokens():
     assert tk.exact_tokens("3301021990") == []
 
 
+def test_runs_give_trigrams_and_4grams_with_a_break_after_each_run():
+    tri, quad = tk.gram_tokens(tk.normalize("开办民宿，营業\n执照 2026年，灭火器"))
+    assert tri.split() == ["开办民", "办民宿", "营业执", "业执照", "灭火器"]
+    assert quad.split() == ["开办民宿", "|", "营业执照", "|"]
+
+
+@pytest.mark.parametrize(
+    ("term", "field", "grams"),
+    [
+        ("民宿", None, ()),
+        ("灭火器", "tri", ("灭火器",)),
+        ("營業執照", "quad", ("营业执照",)),
+        ("预包装食品", "quad", ("预包装食", "包装食品")),
+        ("2026年", None, ()),
+        ("申请事项：开办", None, ()),
+    ],
+)
+def test_chinese_terms_of_three_or_more_characters_use_grams(term, field, grams):
+    analysed = tk.analyze_term(term)
+    assert (analysed.gram_field, analysed.grams) == (field, grams)
+
+
 def test_boost_tokens_are_jieba_words_without_single_characters():
     words = tk.boost_tokens(tk.normalize("开办民宿需要消防安全检查")).split()
     assert {"开办", "民宿", "消防", "安全"} <= set(words)

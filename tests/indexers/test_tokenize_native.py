@@ -67,6 +67,8 @@ def _assert_same(text: str) -> None:
     assert native.boost == python.boost, label
     assert native.exact == python.exact, label
     assert native.chars == python.chars, label
+    assert native.tri == python.tri, label
+    assert native.quad == python.quad, label
     assert tk.normalize(text) == tk.normalize_python(text), label
 
 

@@ -19,7 +19,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Bumped whenever the output could change: Python ignores a module of another protocol
 /// (a stale wheel) and falls back to its own implementation.
-const PROTOCOL: u32 = 1;
+const PROTOCOL: u32 = 2;
+
+/// `tokenize.GRAM_RUN_BREAK`.
+const GRAM_RUN_BREAK: &str = "|";
 
 const CJK: u8 = 1;
 /// Python's `[^\W_]`, i.e. `str.isalnum()` for one character.
@@ -145,6 +148,45 @@ impl Analyzer {
             }
         }
         out
+    }
+
+    /// `tokenize.gram_tokens` on joined text: the trigrams of every CJK run of three
+    /// characters or more, and the 4-grams of every longer run, each run's followed by `|`.
+    fn gram_tokens(&self, text: &str) -> (String, String) {
+        fn push(out: &mut String, token: &str) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(token);
+        }
+        let mut tri = String::new();
+        let mut quad = String::new();
+        // Byte offsets of the current run's characters, and of the end of the last one.
+        let mut run: Vec<usize> = Vec::new();
+        let mut flush = |run: &mut Vec<usize>, end: usize| {
+            let n = run.len();
+            if n >= 3 {
+                for i in 0..n - 2 {
+                    push(&mut tri, &text[run[i]..run.get(i + 3).copied().unwrap_or(end)]);
+                }
+            }
+            if n >= 4 {
+                for i in 0..n - 3 {
+                    push(&mut quad, &text[run[i]..run.get(i + 4).copied().unwrap_or(end)]);
+                }
+                push(&mut quad, GRAM_RUN_BREAK);
+            }
+            run.clear();
+        };
+        for (i, c) in text.char_indices() {
+            if self.is(c, CJK) {
+                run.push(i);
+            } else {
+                flush(&mut run, i);
+            }
+        }
+        flush(&mut run, text.len());
+        (tri, quad)
     }
 
     /// `tokenize.boost_tokens` on joined text: jieba's search-mode words of two or more
@@ -299,14 +341,15 @@ impl Analyzer {
         py.detach(|| self.normalized(text))
     }
 
-    /// `tokenize.analyze` as (match tokens, boost tokens, exact tokens, distinct CJK characters).
+    /// `tokenize.analyze` as (match tokens, boost tokens, exact tokens, distinct CJK
+    /// characters, trigrams, 4-grams).
     #[allow(clippy::type_complexity)]
     fn analyze<'py>(
         &self,
         py: Python<'py>,
         text: &str,
-    ) -> PyResult<(String, String, Vec<String>, Bound<'py, PyFrozenSet>)> {
-        let (matching, boost, exact, chars) = py.detach(|| {
+    ) -> PyResult<(String, String, Vec<String>, Bound<'py, PyFrozenSet>, String, String)> {
+        let (matching, boost, exact, chars, (tri, quad)) = py.detach(|| {
             let norm = self.normalized(text);
             let joined = self.join_cjk_lines(&norm);
             (
@@ -314,6 +357,7 @@ impl Analyzer {
                 self.boost_tokens(&joined),
                 self.exact_tokens(&norm),
                 self.char_tokens(&norm),
+                self.gram_tokens(&joined),
             )
         });
         let members: Vec<Bound<'py, PyString>> = {
@@ -330,7 +374,7 @@ impl Analyzer {
                 })
                 .collect()
         };
-        Ok((matching, boost, exact, PyFrozenSet::new(py, &members)?))
+        Ok((matching, boost, exact, PyFrozenSet::new(py, &members)?, tri, quad))
     }
 }
 
