@@ -346,6 +346,10 @@ def main() -> None:
     parser.add_argument("--es-url", default=os.environ.get("ONEWINDOW_TEST_INDEX_URL", ""))
     parser.add_argument("--es-max-pages", type=int, default=100_000, help="largest size also run on Elasticsearch")
     parser.add_argument("--workdir", default="")
+    parser.add_argument(
+        "--keep", action="store_true",
+        help="keep the embedded indexes in --workdir and reuse a complete one of the same size (the corpus is deterministic)",
+    )
     parser.add_argument("--json", default="", help="also write the figures to this file")
     parser.add_argument("--no-extras", action="store_true", help="skip the tokeniser and bulk-vs-single measurements")
     args = parser.parse_args()
@@ -367,14 +371,24 @@ def main() -> None:
             backends.append(("elasticsearch", f"{es_base}?prefix=owbench-{tag}-{size}"))
         for name, url in backends:
             index = open_index(url)
+            keep = args.keep and name == "embedded"
+            # Written after a full load; an index of another schema version opens empty.
+            marker = work / f"idx-{size}" / f"loaded-{page_count(docs)}"
             try:
-                indexing = index_corpus(index, docs)
+                if keep and marker.exists() and index.describe()["units"]:
+                    indexing: dict[str, object] = {"reused": str(marker.parent)}
+                else:
+                    index.destroy()
+                    index = open_index(url)
+                    indexing = index_corpus(index, docs)
+                    marker.touch()
                 print(f"  {name}: indexed {indexing}", flush=True)
                 latency = measure_latency(index, qs)
                 print(f"  {name}: search {latency}", flush=True)
                 entry[name] = {"indexing": indexing, "search": latency}
             finally:
-                index.destroy()
+                if not keep:
+                    index.destroy()
         report["sizes"][str(size)] = entry  # type: ignore[index]
         if size == sizes[0] and not args.no_extras:
             speed = tokeniser_speed(docs)

@@ -11,6 +11,7 @@ is untrusted.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from html import escape
 from typing import Sequence
 
@@ -94,11 +95,13 @@ class Highlighter:
         spans = self.spans(text) if spans is None else spans
         if not spans:
             return []
+        starts = [s[0] for s in spans]
         candidates = []
-        for start, _, _ in spans[:50]:
+        for first, (start, _, _) in enumerate(spans[:50]):
             lo = max(0, start - width // 4)
             hi = min(len(text), lo + width)
-            inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
+            # Spans are in text order and do not overlap: those inside start at or after lo.
+            inside = [s for s in spans[bisect_left(starts, lo, 0, first + 1) : bisect_right(starts, hi)] if s[1] <= hi]
             candidates.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
         chosen: list[tuple[int, int]] = []
         for _, _, lo, hi in sorted(candidates):
@@ -112,7 +115,10 @@ class Highlighter:
 def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int, int]]) -> str:
     out = ["…"] if lo > 0 else []
     at = lo
-    for start, end, _ in spans:
+    first = bisect_left(spans, (lo, -1, -1))
+    for start, end, _ in spans[first:]:
+        if start >= hi:
+            break
         if start < at or end > hi:
             continue
         out.append(_plain(text[at:start]))
