@@ -291,7 +291,8 @@ def tokeniser_speed(docs: list[DossierDoc]) -> dict[str, object]:
 
     Once on ~3 MB joined, once page by page (~500 characters a call, where fixed
     costs per call weigh more); plus the pure-Python fallback, used when the native
-    module is not installed. Each figure is the best of three runs, interleaved.
+    module is not installed. Each figure is the best of five runs, interleaved (a shared
+    machine varies by ±15 % from one run to the next).
     """
     import jieba
     import rjieba
@@ -313,7 +314,7 @@ def tokeniser_speed(docs: list[DossierDoc]) -> dict[str, object]:
         "rjieba_per_page": (lambda: [rjieba.cut_for_search(p) for p in some_pages], pages_size),
     }
     best = dict.fromkeys(runs, float("inf"))
-    for _ in range(3):
+    for _ in range(5):
         for name, (fn, _mb) in runs.items():
             t = time.perf_counter()
             fn()

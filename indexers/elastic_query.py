@@ -77,8 +77,13 @@ def visible_shared(plan: Plan) -> Json | None:
     clause: Json = {
         "filter": [{"term": {"kind": KIND_SHARED}}, {"terms": {"material_types": list(vis.shared_types)}}],
     }
+    must_not = []
     if vis.departments:
-        clause["must_not"] = [{"terms": {"departments": list(vis.departments)}}]
+        must_not.append({"terms": {"departments": list(vis.departments)}})
+    if vis.withheld_types:
+        must_not.append({"terms": {"material_types": list(vis.withheld_types)}})
+    if must_not:
+        clause["must_not"] = must_not
     return {"bool": clause}
 
 

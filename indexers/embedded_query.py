@@ -96,6 +96,8 @@ class Compiler:
         ]
         if vis.departments:
             clauses.append((Occur.MustNot, self._any("departments", vis.departments)))
+        if vis.withheld_types:
+            clauses.append((Occur.MustNot, self._any("material_types", vis.withheld_types)))
         return Query.boolean_query(clauses)
 
     def query(self, plan: Plan, visibility: Query, with_boosts: bool) -> Query:

@@ -74,13 +74,17 @@ class Scope:
 
     ``all`` (archivists) sees every dossier. Otherwise a dossier of one of
     ``departments`` is visible whole, and in any other dossier only the files
-    that are shared and of a type in ``shared_material_types``. The default
-    scope sees nothing: access must be granted explicitly.
+    that are shared and of a type in ``shared_material_types``. A dossier
+    holding a shared file of a type in ``withheld_material_types`` (no longer
+    shared) is not found through its shared files at all, since the index keeps
+    a dossier's shared files together. The default scope sees nothing: access
+    must be granted explicitly.
     """
 
     all: bool = False
     departments: Sequence[str] = ()
     shared_material_types: Sequence[str] = ()
+    withheld_material_types: Sequence[str] = ()
 
     @classmethod
     def everything(cls) -> "Scope":

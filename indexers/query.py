@@ -53,6 +53,7 @@ class Visibility:
     all: bool
     departments: tuple[str, ...]
     shared_types: tuple[str, ...]
+    withheld_types: tuple[str, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -100,6 +101,7 @@ def plan_query(query: SearchQuery) -> Plan:
             all=scope.all,
             departments=tuple(dict.fromkeys(scope.departments)),
             shared_types=tuple(dict.fromkeys(scope.shared_material_types)),
+            withheld_types=tuple(dict.fromkeys(scope.withheld_material_types)),
         ),
         offset=query.offset,
         limit=query.per_page,

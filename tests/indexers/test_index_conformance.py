@@ -235,6 +235,14 @@ def test_other_departments_unshared_files_are_invisible(loaded):
     assert search(loaded, "李四", only_ids).total == 0
 
 
+def test_a_type_no_longer_shared_hides_the_dossiers_holding_it(loaded):
+    # d-sp-002's business licence was shared when sealed; now only food licences are.
+    food_only = Scope(departments=[LY], shared_material_types=["food_licence"], withheld_material_types=["business_licence"])
+    assert search(loaded, "青山副食品店", food_only).total == 0  # the licence's text
+    assert search(loaded, "李四", food_only).total == 0  # nor through the food licence
+    assert ids(search(loaded, "李四", Scope(departments=[LY], shared_material_types=["food_licence"]))) == {"d-sp-002"}
+
+
 def test_counts_and_facets_respect_the_scope(loaded, corpus):
     result = search(loaded, "青山", TOURISM)
     expected = {d.dossier_id for d in corpus if folded("青山") in visible_text(d, TOURISM)}

@@ -159,8 +159,9 @@ impl Analyzer {
             }
             out.push_str(token);
         }
-        let mut tri = String::new();
-        let mut quad = String::new();
+        // A CJK character (3 bytes) starts one trigram (9 bytes and a space) and one 4-gram (13).
+        let mut tri = String::with_capacity(text.len() * 10 / 3);
+        let mut quad = String::with_capacity(text.len() * 14 / 3);
         // Byte offsets of the current run's characters, and of the end of the last one.
         let mut run: Vec<usize> = Vec::new();
         let mut flush = |run: &mut Vec<usize>, end: usize| {

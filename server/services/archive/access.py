@@ -25,11 +25,20 @@ def shared_types(session: Session) -> list[str]:
     return list(session.scalars(select(MaterialType.code).where(MaterialType.shared.is_(True))))
 
 
+def withheld_types(session: Session) -> list[str]:
+    """Types not shared now: files sealed while they were shared must not be found by others."""
+    return list(session.scalars(select(MaterialType.code).where(MaterialType.shared.is_(False))))
+
+
 def search_scope(session: Session, user: User) -> Scope:
     if user.role == "archivist":
         return Scope.everything()
     if user.role == "officer" and user.department is not None:
-        return Scope(departments=[user.department.code], shared_material_types=shared_types(session))
+        return Scope(
+            departments=[user.department.code],
+            shared_material_types=shared_types(session),
+            withheld_material_types=withheld_types(session),
+        )
     raise Forbidden("只有部门审批人员和档案管理员可以检索档案 (only officers and archivists may search the archive)")
 
 

@@ -56,6 +56,16 @@ def test_search_scope_by_role(client, token, archive):
     assert bad.status_code == 400 and bad.get_json()["error"]["details"]["parameter"] == "from"
 
 
+def test_a_material_type_no_longer_shared_stops_other_departments_finding_it(client, token, runtime, archive):
+    from server.models import MaterialType
+    assert client.get("/api/v1/archives?q=青山村", headers=token("officer-wjj")).get_json()["total"] == 1
+    with runtime.db.session() as session:
+        session.scalars(select(MaterialType).where(MaterialType.code == "business_licence")).one().shared = False
+        session.commit()
+    assert client.get("/api/v1/archives?q=青山村", headers=token("officer-wjj")).get_json()["total"] == 0
+    assert client.get("/api/v1/archives?q=青山村", headers=token("officer-gaj")).get_json()["total"] == 1  # routed: whole
+
+
 def test_reading_a_file_needs_a_purpose_is_logged_and_supports_ranges(client, token, runtime, archive):
     headers = token("officer-wjj")
     detail = client.get(f"/api/v1/archives/{archive.id}", headers=headers).get_json()
