@@ -46,7 +46,7 @@ WRITER_HEAP = 128_000_000
 BULK_WRITER_HEAP = 512_000_000
 COMMIT_EVERY = 5_000
 LOCK_WAIT_SECONDS = 60.0
-# Counting threads per index: one per part (own dossiers, others' shared files).
+# Threads per index counting matches while the searching thread ranks them.
 SEARCH_THREADS = 2
 
 
@@ -323,7 +323,8 @@ class EmbeddedIndex(SearchIndex):
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Counting runs on the pool while this thread ranks: tantivy releases the GIL, and
-        on a large archive the counts over every match cost as much as the ranking."""
+        on a large archive the count over every match costs as much as the ranking.
+        One pass counts both parts: a scope sees at most one unit per dossier."""
         plan = plan_query(query)
         if plan.visibility.nothing:
             return empty_result()
@@ -333,13 +334,11 @@ class EmbeddedIndex(SearchIndex):
         parts = [p for p in (c.visible_dossiers(plan), c.visible_shared(plan)) if p is not None]
         if not parts:
             return empty_result()
-        pool = self._pool()
-        counting = [pool.submit(self._count, searcher, c.query(plan, part, with_boosts=False)) for part in parts]
         visible = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
+        counting = self._pool().submit(self._count, searcher, c.query(plan, visible, with_boosts=False))
         groups = self._units(searcher, c.query(plan, visible, with_boosts=True), plan)
         counts = Counts()
-        for future in counting:
-            counts.add(*future.result())
+        counts.add(*counting.result())
         return counts.result(build_hits(groups, plan))
 
     # --- administration ------------------------------------------------------
