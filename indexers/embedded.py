@@ -336,10 +336,10 @@ class EmbeddedIndex(SearchIndex):
             return empty_result()
         visible = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
         counting = self._pool().submit(self._count, searcher, c.query(plan, visible, with_boosts=False))
-        groups = self._units(searcher, c.query(plan, visible, with_boosts=True), plan)
+        hits = build_hits(self._units(searcher, c.query(plan, visible, with_boosts=True), plan), plan)
         counts = Counts()
         counts.add(*counting.result())
-        return counts.result(build_hits(groups, plan))
+        return counts.result(hits)
 
     # --- administration ------------------------------------------------------
 
