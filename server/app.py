@@ -82,7 +82,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .blueprints import (
-        api, applicant, auth, case_files, counter, department, health, intake, portal, supervision, track,
+        api, applicant, archive, auth, case_files, counter, department, health, intake, portal, supervision, track,
     )
     from .web import templating
 
@@ -90,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(templating.bp)
-    for pages in (track, applicant, intake, case_files, counter, department, supervision):
+    for pages in (track, applicant, intake, case_files, counter, department, archive, supervision):
         app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)

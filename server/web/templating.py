@@ -23,6 +23,7 @@ NAV = (
     ("applicant.my_cases", _l("我的办件"), {"applicant"}),
     ("counter.queue", _l("窗口受理"), {"clerk"}),
     ("department.queue", _l("部门办理"), {"officer"}),
+    ("archive.search", _l("档案检索"), {"officer", "archivist"}),
     ("supervision.dashboard", _l("督办"), {"supervisor", "admin"}),
 )
 

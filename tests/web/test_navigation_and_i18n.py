@@ -11,12 +11,12 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "server/translations/en/LC_MESSAGES/messages.po"
 # The workflow pages' templates and modules (other pages are checked by their own tests).
-TEMPLATE_DIRS = ("applicant", "counter", "dept", "supervision", "cases", "track")
+TEMPLATE_DIRS = ("applicant", "archive", "counter", "dept", "supervision", "cases", "track")
 SOURCES = [path for folder in TEMPLATE_DIRS for path in sorted((ROOT / "templates" / folder).glob("*.html"))] + [
     ROOT / "templates/_nav.html", ROOT / "templates/portal/service.html"] + [
     ROOT / f"server/{name}.py" for name in (
         "web/labels", "web/formfields", "web/templating", "blueprints/applicant", "blueprints/intake",
-        "blueprints/counter", "blueprints/department", "blueprints/supervision", "blueprints/track")]
+        "blueprints/archive", "blueprints/counter", "blueprints/department", "blueprints/supervision", "blueprints/track")]
 MESSAGE = re.compile(r"""\b(?:_l?|gettext)\(\s*(['"])(.+?)\1""")
 CONTEXT = re.compile(r"""pgettext\(\s*(['"])(\w+)\1\s*,\s*(['"])(.+?)\3""")
 EVENT_LABELS = re.compile(r"""\("\w+", "([^"]+)"\)""")

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 
 from flask import Response, request, stream_with_context
 
-from indexers import SearchQuery
-
-from ...errors import InvalidInput, Unavailable
 from ...models import DossierEvent
 from ...services.archive import access
+from ...services.archive import search as archive_search
 from ...services.archive.export import bag_folder_name, export_zip
 from ...services.archive.views import dossier_json, hit_json
 from ...web.context import db_session, runtime
@@ -21,34 +18,11 @@ from . import bp
 from .access import api_user, roles
 
 
-def _date(name: str) -> date | None:
-    value = request.args.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{name} 须为日期 YYYY-MM-DD ({name} must be a date like 2026-11-27)",
-                           {"parameter": name, "value": value}) from None
-
-
 @bp.get("/archives")
 @roles(*access.SEARCH_ROLES)
 def search_archives():
-    session = db_session()
     page, per_page = paging()
-    query = SearchQuery(
-        q=request.args.get("q", ""), service=request.args.get("service") or None,
-        department=request.args.get("department") or None,
-        material_type=request.args.get("material_type") or None,
-        applicant_id=request.args.get("applicant_id") or None,
-        date_from=_date("from"), date_to=_date("to"), page=page, per_page=per_page,
-        scope=access.search_scope(session, api_user()))
-    try:
-        result = runtime().index.search(query)
-    except Exception as exc:  # noqa: BLE001 - the index is a derived, optional service
-        raise Unavailable("全文检索暂不可用，请稍后重试；办件受理不受影响 (search is unavailable; intake is not affected)",
-                          {"reason": str(exc)[:200]}) from exc
+    result = archive_search.search(db_session(), runtime().index, api_user(), request.args, page=page, per_page=per_page)
     return {"total": result.total, "page": page, "per_page": per_page,
             "hits": [hit_json(hit) for hit in result.hits], "facets": result.facets}
 

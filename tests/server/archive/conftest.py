@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive_samples import make_jpeg, make_pdf
-from server.models import ServiceItem, utcnow
+from archive_samples import make_chinese_pdf, make_jpeg, make_pdf
+from server.jobs import Worker
+from server.models import DossierFile, ServiceItem, utcnow
 from server.services.archive.seal import SealFile, SealRequest, seal_dossier
 
 
@@ -48,3 +49,16 @@ def seal(runtime, demo, documents):
 def objects_root(settings) -> Path:
     return settings.data_dir / "objects"
 
+
+@pytest.fixture
+def archive(seal, runtime):
+    """A 开办民宿 dossier (文旅局, routed to 公安局) of applicant 王丽华 with a shared and a private file."""
+    dossier = seal(files={"营业执照.pdf": make_chinese_pdf(["营业执照", "名称：青山村民宿有限公司", "住所：临安区青山村十八号", "经营范围：住宿服务"]),
+                          "平面图.pdf": make_chinese_pdf(["民宿平面布局图", "青山村十八号 一层：客房四间、公共卫生间", "二层：客房四间、消防通道"])},
+                   departments=["gaj"])
+    with runtime.db.session() as session:
+        for file in session.scalars(select(DossierFile).where(DossierFile.dossier_id == dossier.id)):
+            file.shared = file.name == "营业执照.pdf"
+            file.material_type = "business_licence" if file.shared else "floor_plan"
+    Worker(runtime.db, runtime).run_until_idle()
+    return dossier

@@ -1,0 +1,89 @@
+"""The archive pages (档案检索): search with highlights and facets, a dossier's files, logged reads.
+
+Officers see their department's dossiers whole and other departments' shared
+files; archivists see everything (``services.archive.access``). Reading a
+file asks why, and every read is logged, as over the API.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..errors import Forbidden, InvalidInput, Unavailable
+from ..models import Department, MaterialType, ServiceItem, User
+from ..services.archive import access
+from ..services.archive import search as archive_search
+from ..web.access import require_sign_in, web_user
+from ..web.context import db_session, runtime
+from ..web.paging import paging
+from ..web.ranges import send_object
+
+bp = Blueprint("archive", __name__, url_prefix="/archive")
+require_sign_in(bp)
+
+PER_PAGE = 20
+PARAMS = ("q", "from", "to", *archive_search.FILTERS)
+
+
+def _searcher() -> User:
+    user = web_user()
+    if user.role not in access.SEARCH_ROLES:
+        raise Forbidden(_("只有部门审批人员和档案管理员可以检索档案"))
+    return user
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """Display names for the facet codes."""
+    session = db_session()
+    return {
+        "service": dict(session.execute(select(ServiceItem.code, ServiceItem.name)).all()),
+        "department": dict(session.execute(select(Department.code, Department.name)).all()),
+        "material_type": dict(session.execute(select(MaterialType.code, MaterialType.name)).all()),
+    }
+
+
+@bp.get("")
+def search():
+    """Without terms the newest visible dossiers are listed, so the page is never empty by default."""
+    user = _searcher()
+    params = {name: request.args.get(name, "").strip() for name in PARAMS}
+    page, _per_page = paging(PER_PAGE)
+    result, error, status = None, None, 200
+    try:
+        result = archive_search.search(db_session(), runtime().index, user, params, page=page, per_page=PER_PAGE)
+    except (InvalidInput, Unavailable) as exc:
+        error, status = exc, exc.status
+    pages = (result.total + PER_PAGE - 1) // PER_PAGE if result else 0
+
+    def link(**changes: object) -> str:
+        """This search with some parameters changed; a new filter starts again at page 1."""
+        merged = {**params, "page": page if "page" in changes else "", **changes}
+        return url_for("archive.search", **{k: v for k, v in merged.items() if v not in ("", None)})
+
+    return render_template("archive/search.html", params=params, result=result, error=error, page=page,
+                           pages=pages, names=_names(), user=user, link=link), status
+
+
+@bp.get("/dossiers/<dossier_id>")
+def dossier(dossier_id: str):
+    user = _searcher()
+    view = access.view_dossier(db_session(), user, dossier_id)
+    return render_template("archive/dossier.html", view=view, d=view.dossier, q=request.args.get("q", ""))
+
+
+@bp.get("/dossiers/<dossier_id>/files/<file_id>")
+def read_file(dossier_id: str, file_id: str):
+    session, user = db_session(), _searcher()
+    view = access.view_dossier(session, user, dossier_id)
+    file = access.file_in_view(view, file_id)
+    purpose = request.args.get("purpose", "").strip()
+    if not purpose:
+        flash(_("请先说明调阅目的，每次调阅都会记录"), "error")
+        return redirect(url_for("archive.dossier", dossier_id=dossier_id))
+    access.log_access(session, user, view, action="read", file=file, purpose=purpose,
+                      remote_addr=request.remote_addr or "")
+    session.commit()
+    return send_object(runtime().store, f"{view.dossier.package_prefix}/{file.path}", size=file.size,
+                       media_type=file.media_type, filename=file.name, sha256=file.sha256)

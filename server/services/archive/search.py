@@ -1,0 +1,41 @@
+"""Archive search for the API and the pages alike: request parameters in, a scoped result out."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Mapping
+
+from sqlalchemy.orm import Session
+
+from indexers import SearchIndex, SearchQuery, SearchResult
+
+from ...errors import InvalidInput, Unavailable
+from ...models import User
+from . import access
+
+FILTERS = ("service", "department", "material_type", "applicant_id")
+
+
+def _date(params: Mapping[str, str], name: str) -> date | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{name} 须为日期 YYYY-MM-DD ({name} must be a date like 2026-11-27)",
+                           {"parameter": name, "value": value}) from None
+
+
+def search(session: Session, index: SearchIndex, user: User, params: Mapping[str, str], *,
+           page: int, per_page: int) -> SearchResult:
+    """The user's scope is applied inside the index query; an index that fails degrades search only."""
+    query = SearchQuery(
+        q=params.get("q", ""), date_from=_date(params, "from"), date_to=_date(params, "to"),
+        page=page, per_page=per_page, scope=access.search_scope(session, user),
+        **{name: params.get(name) or None for name in FILTERS})
+    try:
+        return index.search(query)
+    except Exception as exc:  # noqa: BLE001 - the index is a derived, optional service
+        raise Unavailable("全文检索暂不可用，请稍后重试；办件受理不受影响 (search is unavailable; intake is not affected)",
+                          {"reason": str(exc)[:200]}) from exc
