@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..errors import Forbidden, InvalidInput, Unavailable
-from ..models import Department, MaterialType, ServiceItem, User
+from ..models import RETENTION_LABELS, Department, MaterialType, ServiceItem, User
 from ..services.archive import access
 from ..services.archive import search as archive_search
+from ..web import labels
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session, runtime
 from ..web.paging import paging
@@ -35,12 +36,14 @@ def _searcher() -> User:
 
 
 def _names() -> dict[str, dict[str, str]]:
-    """Display names for the facet codes."""
+    """Display names for the facet codes, including the documents the workflow itself files."""
     session = db_session()
+    filed = {f"notice_{kind}": str(name) for kind, name in labels.NOTICE.items()}
+    filed.update({"result": _("办理结果"), "legacy_record": _("存量档案")})
     return {
         "service": dict(session.execute(select(ServiceItem.code, ServiceItem.name)).all()),
         "department": dict(session.execute(select(Department.code, Department.name)).all()),
-        "material_type": dict(session.execute(select(MaterialType.code, MaterialType.name)).all()),
+        "material_type": {**filed, **dict(session.execute(select(MaterialType.code, MaterialType.name)).all())},
     }
 
 
@@ -70,7 +73,8 @@ def search():
 def dossier(dossier_id: str):
     user = _searcher()
     view = access.view_dossier(db_session(), user, dossier_id)
-    return render_template("archive/dossier.html", view=view, d=view.dossier, q=request.args.get("q", ""))
+    return render_template("archive/dossier.html", view=view, d=view.dossier, q=request.args.get("q", ""),
+                           retention=RETENTION_LABELS.get(view.dossier.retention, view.dossier.retention))
 
 
 @bp.get("/dossiers/<dossier_id>/files/<file_id>")

@@ -400,3 +400,17 @@ def test_the_whole_loop_in_chromium(server, driver, files):
     assert len(p.all("svg.chart")) == 4
     p.shot("supervision")
 
+
+    # --- a department officer finds the archived dossier by what it says, on a phone
+    p.size(PHONE)
+    p.sign_in("officer-wlj")
+
+    def indexed() -> bool:
+        p.open("/archive?q=王丽华")
+        return bool(p.all("article.hit"))
+    p.wait(indexed, message="the sealed dossier reaches the search index")
+    assert p.css("article.hit mark").text == "王丽华"
+    p.shot("archive-search")
+    p.click_and_load("article.hit h2 a")
+    assert "调阅" in p.text()
+    p.shot("archive-dossier")
