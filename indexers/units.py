@@ -8,10 +8,11 @@ dossier, so counting matching units counts dossiers exactly (no distinct
 counting, which cost the most at a million pages), and terms are ANDed over
 the whole visible part of a dossier.
 
-Which files are shared is fixed when the dossier is indexed (``FileDoc.shared``,
-from the catalogue); a search still lists only files of the types its scope
-may see. After changing which material types are shared, run
-``onewindow index rebuild``.
+Which files are shared is recorded when the dossier is sealed
+(``FileDoc.shared``). A type that stops being shared later is named in the
+searcher's ``Scope.withheld_material_types``, and the shared units holding it
+are then hidden from other departments (fail closed); results list only files
+of the types the scope may see.
 
 Token fields are produced here, once, by ``tokenize``; both backends index
 them with a plain whitespace tokenizer, so they match identically.
