@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..models import STATUSES
-from ..services.cases import policy, queries, supervision
+from ..errors import AppError
+from ..services.cases import policy, queries, rating, supervision
 from ..services.cases.clock import Calendar, clock_state
 from ..web import labels
 from ..web.access import require_sign_in, web_user
@@ -54,11 +56,28 @@ def summary_json():
 
 
 @bp.get("/cases/<app_id>")
-def case(app_id: str):
+def case(app_id: str, error: AppError | None = None):
     """A read-only view of any case, for following up a warning or a low rating."""
     user = web_user()
     policy.require_role(user, "supervisor", "admin", action="see the supervision dashboard")
     session = db_session()
     app = queries.get_case(session, user, app_id)
-    return render_template("supervision/case.html", app=app, clock=clock_state(app, Calendar.load(session)),
-                           rows=slot_rows(session, user, app))
+    body = render_template("supervision/case.html", app=app, clock=clock_state(app, Calendar.load(session)),
+                           rows=slot_rows(session, user, app), error=error)
+    return body, error.status if error else 200
+
+
+@bp.post("/cases/<app_id>/follow-up")
+def close_follow_up(app_id: str):
+    """差评回访: the supervisor records what was done about a low rating, which closes it."""
+    user = web_user()
+    session = db_session()
+    app = queries.get_case(session, user, app_id)
+    try:
+        rating.close_follow_up(session, user, app, request.form.get("note", ""))
+    except AppError as exc:
+        session.rollback()
+        return case(app_id, error=exc)
+    session.commit()
+    flash(_("差评回访已办结"), "ok")
+    return redirect(url_for("supervision.dashboard") + "#follow-ups", 303)

@@ -80,3 +80,23 @@ def test_bar_chart_is_plain_escaped_svg():
     assert svg.startswith('<svg class="chart"') and "<script>" not in svg and "&lt;script&gt;" in svg
     assert "3天" in svg and "1.5天" in svg and "…" in svg and 'class="bar-red"' in svg
     assert "暂无" in str(bar_chart([], title="t", empty="暂无"))
+
+
+def test_supervisor_closes_a_low_rating_follow_up_on_the_case_page(web, runtime, world):
+    with runtime.db.session() as session:
+        user = session.scalar(select(User).where(User.username == "supervisor"))
+        [follow_up] = supervision.summary(session, user)["ratings"]["follow_ups"]
+    app_id = follow_up["application_id"]
+    page = web.page("supervisor", f"/supervision/cases/{app_id}")
+    assert "办结回访" in page and 'name="note"' in page
+
+    empty = web.post("supervisor", f"/supervision/cases/{app_id}/follow-up", {"note": "  "}, expect=400)
+    assert "请填写回访整改情况" in empty.get_data(as_text=True)
+    web.post("officer-wlj", f"/supervision/cases/{app_id}/follow-up", {"note": "不是我的职责"}, expect=404)  # not in scope
+
+    done = web.post("supervisor", f"/supervision/cases/{app_id}/follow-up", {"note": "已电话回访，改进窗口指引"})
+    assert done.headers["Location"].endswith("/supervision#follow-ups")
+    assert 'id="kpi-followups"><span class="kpi-n">0<' in web.page("supervisor", "/supervision")
+    closed = web.page("supervisor", f"/supervision/cases/{app_id}")
+    assert "回访已办结：已电话回访，改进窗口指引" in closed and 'name="note"' not in closed
+    web.post("supervisor", f"/supervision/cases/{app_id}/follow-up", {"note": "again"}, expect=409)
