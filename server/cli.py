@@ -100,11 +100,12 @@ def demo(ctx: click.Context) -> None:
 
 
 def _schedule_periodic(runtime) -> None:
-    """Work that start-up owes: the next verification round, and a rebuild of a stale index."""
-    from .tasks import schedule_index_rebuild, schedule_verification
+    """Work that start-up owes: the next verification round and upload sweep, and a rebuild of a stale index."""
+    from .tasks import schedule_index_rebuild, schedule_upload_sweep, schedule_verification
 
     with runtime.db.session() as session:
         schedule_verification(session, runtime.settings.verify_interval_hours)
+        schedule_upload_sweep(session)
         schedule_index_rebuild(session, runtime)
 
 

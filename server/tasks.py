@@ -12,6 +12,9 @@ from .models import Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
 from .services.archive.seal import INDEX_ATTEMPTS
 from .services.archive.text import dossier_doc, docs_from_storage, extract_file
+from .services.cases.resumable import sweep_abandoned
+
+SWEEP_INTERVAL = timedelta(hours=6)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,23 @@ def schedule_index_rebuild(session, runtime) -> bool:
     if stale:
         enqueue_once(session, "index.rebuild", {}, subject="index:rebuild", max_attempts=INDEX_ATTEMPTS)
     return stale
+
+
+@handler("uploads.sweep")
+def uploads_sweep(ctx: JobContext) -> None:
+    """Removes abandoned resumable uploads, then schedules the next sweep."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        removed = sweep_abandoned(session, runtime)
+        schedule_upload_sweep(session)
+    ctx.progress(removed, removed, f"{removed} abandoned upload(s) removed")
+
+
+def schedule_upload_sweep(session) -> None:
+    """Keeps exactly one future sweep of abandoned uploads queued."""
+    pending = session.scalar(select(Job.id).where(Job.kind == "uploads.sweep", Job.status == "pending"))
+    if pending is None:
+        enqueue(session, "uploads.sweep", {}, subject="uploads:sweep", run_after=utcnow() + SWEEP_INTERVAL)
 
 
 def schedule_verification(session, interval_hours: float) -> None:

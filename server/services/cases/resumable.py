@@ -7,9 +7,12 @@ goes through exactly the same checks and storage path as a one-shot upload.
 from __future__ import annotations
 
 import os
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
@@ -19,6 +22,8 @@ from . import policy
 from .applying import require_can_add_material, _slot, upload_material
 
 CHUNK = 1024 * 1024
+# An upload not touched for this long is abandoned: its session and spooled bytes are removed.
+ABANDONED_AFTER = timedelta(days=7)
 
 
 def _spool(runtime: Runtime, upload_id: str) -> Path:
@@ -83,6 +88,30 @@ def append(session: Session, runtime: Runtime, user: User, upload_id: str, offse
     upload.material_id = material.id
     path.unlink(missing_ok=True)
     return upload, material
+
+
+def sweep_abandoned(session: Session, runtime: Runtime, older_than: timedelta = ABANDONED_AFTER) -> int:
+    """Removes unfinished uploads not touched for ``older_than``, and spool files no session owns.
+
+    Spool files hold whole documents (ID cards, licences): they must not stay on
+    disk because an applicant gave up on a weak connection. Returns how many
+    sessions were removed; a client resuming one of them gets 404 and starts again.
+    """
+    cutoff = utcnow() - older_than
+    stale = session.scalars(select(UploadSession).where(
+        UploadSession.material_id.is_(None), UploadSession.updated_at < cutoff)).all()
+    for upload in stale:
+        _spool(runtime, upload.id).unlink(missing_ok=True)
+        session.delete(upload)
+    session.flush()
+    folder = runtime.settings.data_dir / "uploads"
+    if folder.is_dir():
+        owned = set(session.scalars(select(UploadSession.id).where(UploadSession.material_id.is_(None))))
+        oldest = time.time() - older_than.total_seconds()
+        for path in folder.glob("*.part"):
+            if path.stem not in owned and path.stat().st_mtime < oldest:
+                path.unlink(missing_ok=True)
+    return len(stale)
 
 
 def parse_offset(header: str | None) -> int:
