@@ -11,6 +11,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from indexers.models import MAX_RESULT_WINDOW
+
 from ..errors import Forbidden, InvalidInput, Unavailable
 from ..models import RETENTION_LABELS, Department, MaterialType, ServiceItem, User
 from ..services.archive import access
@@ -58,7 +60,7 @@ def search():
         result = archive_search.search(db_session(), runtime().index, user, params, page=page, per_page=PER_PAGE)
     except (InvalidInput, Unavailable) as exc:
         error, status = exc, exc.status
-    pages = (result.total + PER_PAGE - 1) // PER_PAGE if result else 0
+    pages = min((result.total + PER_PAGE - 1) // PER_PAGE, MAX_RESULT_WINDOW // PER_PAGE) if result else 0
 
     def link(**changes: object) -> str:
         """This search with some parameters changed; a new filter starts again at page 1."""

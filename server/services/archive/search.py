@@ -8,6 +8,7 @@ from typing import Mapping
 from sqlalchemy.orm import Session
 
 from indexers import SearchIndex, SearchQuery, SearchResult
+from indexers.models import MAX_RESULT_WINDOW
 
 from ...errors import InvalidInput, Unavailable
 from ...models import User
@@ -30,6 +31,10 @@ def _date(params: Mapping[str, str], name: str) -> date | None:
 def search(session: Session, index: SearchIndex, user: User, params: Mapping[str, str], *,
            page: int, per_page: int) -> SearchResult:
     """The user's scope is applied inside the index query; an index that fails degrades search only."""
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise InvalidInput(f"只能翻阅前 {MAX_RESULT_WINDOW} 条结果，请缩小检索范围 "
+                           f"(only the first {MAX_RESULT_WINDOW} results can be paged through: narrow the search)",
+                           {"page": page, "per_page": per_page})
     query = SearchQuery(
         q=params.get("q", ""), date_from=_date(params, "from"), date_to=_date(params, "to"),
         page=page, per_page=per_page, scope=access.search_scope(session, user),

@@ -37,6 +37,8 @@ def test_search_scope_by_role(client, token, archive):
     assert client.get("/api/v1/archives?q=青山村").status_code == 401
     bad = client.get("/api/v1/archives?from=yesterday", headers=token("archivist"))
     assert bad.status_code == 400 and bad.get_json()["error"]["details"]["parameter"] == "from"
+    deep = client.get("/api/v1/archives?page=101&per_page=100", headers=token("archivist"))
+    assert deep.status_code == 400 and deep.get_json()["error"]["details"] == {"page": 101, "per_page": 100}
 
 
 def test_a_material_type_no_longer_shared_stops_other_departments_finding_it(client, token, runtime, archive):

@@ -68,6 +68,8 @@ def test_bad_dates_and_a_failing_index_explain_themselves(sign_in, runtime, arch
     client = sign_in("officer-wlj")
     bad = client.get("/archive?from=yesterday")
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_data(as_text=True)
+    too_deep = client.get("/archive?q=青山村&page=501")
+    assert too_deep.status_code == 400 and "请缩小检索范围" in too_deep.get_data(as_text=True)
 
     def down(query):
         raise ConnectionError("index unreachable")
