@@ -63,7 +63,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import opencc
-import rjieba
 
 try:
     import onewindow_native
@@ -72,7 +71,7 @@ except ImportError:  # not built here: the Python implementation below does the 
 
 # The wire protocol this file speaks with indexers/native (its PROTOCOL constant): a stale
 # wheel built from older sources could tokenise differently, so it is not used.
-_NATIVE_PROTOCOL = 2
+_NATIVE_PROTOCOL = 3
 NATIVE: bool = onewindow_native is not None and getattr(onewindow_native, "PROTOCOL", None) == _NATIVE_PROTOCOL
 log = logging.getLogger(__name__)
 
@@ -275,12 +274,22 @@ def gram_tokens(norm: str) -> tuple[str, str]:
     return " ".join(tri), " ".join(quad)
 
 
-def boost_tokens(norm: str) -> str:
+def boost_tokens_python(norm: str) -> str:
     """jieba search-mode words of normalised text, whitespace-joined (ranking only, never matching).
 
-    Single characters and punctuation are left out: they rank nothing.
+    Single characters and punctuation are left out: they rank nothing. rjieba is
+    imported here, on first use, because its dictionary costs each process about
+    30 MB, and with the native module it is never needed.
     """
+    import rjieba
+
     return " ".join([w for w in rjieba.cut_for_search(join_cjk_lines(norm)) if len(w) > 1 and w.isalnum()])
+
+
+def boost_tokens(norm: str) -> str:
+    """``boost_tokens_python``, natively when the module is installed (query terms go through here)."""
+    native = _native_analyzer()
+    return boost_tokens_python(norm) if native is None else native.boost(norm)
 
 
 def exact_value(kind: str, raw: str) -> str:
@@ -324,7 +333,7 @@ def analyze_python(text: str) -> Analyzed:
     """``analyze`` in pure Python: the reference for the native module, and the fallback."""
     norm = normalize_python(text)
     tri, quad = gram_tokens(norm)
-    return Analyzed(match_tokens(norm), boost_tokens(norm), tuple(exact_tokens(norm)), char_tokens(norm), tri, quad)
+    return Analyzed(match_tokens(norm), boost_tokens_python(norm), tuple(exact_tokens(norm)), char_tokens(norm), tri, quad)
 
 
 def analyze(text: str) -> Analyzed:

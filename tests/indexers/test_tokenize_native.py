@@ -70,6 +70,8 @@ def _assert_same(text: str) -> None:
     assert native.tri == python.tri, label
     assert native.quad == python.quad, label
     assert tk.normalize(text) == tk.normalize_python(text), label
+    norm = tk.normalize_python(text)
+    assert tk.boost_tokens(norm) == tk.boost_tokens_python(norm), label  # query terms' ranking words
 
 
 @pytest.mark.parametrize("text", EDGE_CASES, ids=range(len(EDGE_CASES)))

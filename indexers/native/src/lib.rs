@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Bumped whenever the output could change: Python ignores a module of another protocol
 /// (a stale wheel) and falls back to its own implementation.
-const PROTOCOL: u32 = 2;
+const PROTOCOL: u32 = 3;
 
 /// `tokenize.GRAM_RUN_BREAK`.
 const GRAM_RUN_BREAK: &str = "|";
@@ -340,6 +340,11 @@ impl Analyzer {
     /// `tokenize.normalize`.
     fn normalize(&self, py: Python<'_>, text: &str) -> String {
         py.detach(|| self.normalized(text))
+    }
+
+    /// `tokenize.boost_tokens` of normalised text (a query term's ranking words).
+    fn boost(&self, py: Python<'_>, norm: &str) -> String {
+        py.detach(|| self.boost_tokens(&self.join_cjk_lines(norm)))
     }
 
     /// `tokenize.analyze` as (match tokens, boost tokens, exact tokens, distinct CJK
