@@ -8,13 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..errors import AppError, Conflict, InvalidInput
+from ..errors import AppError, InvalidInput
 from ..models import Application, User
 from ..services import catalogue
 from ..services.cases import applying, handling, policy, queries, review
 from ..services.cases.clock import Calendar, clock_state
 from ..web import formfields
 from ..web.access import require_sign_in, web_user
+from ..web.actions import run_action
 from ..web.casepage import missing_rows, slot_rows
 from ..web.context import db_session, runtime
 
@@ -121,15 +122,9 @@ def _gap_deadline() -> date | None:
 def _act(app_id: str, action, done_message: str):
     """Runs one service call; a refusal the clerk can fix re-renders the case page with the reason."""
     user, app = _clerk(), _case(app_id)
-    session = db_session()
-    try:
-        action(session, user, app)
-    except (Conflict, InvalidInput) as error:
-        session.rollback()
-        return case_page(_case(app_id), error=error)
-    session.commit()
-    flash(done_message, "ok")
-    return redirect(url_for("counter.case", app_id=app_id), 303)
+    return run_action(lambda session: action(session, user, app),
+                      refused=lambda error: case_page(_case(app_id), error=error),
+                      done_message=done_message, done_url=url_for("counter.case", app_id=app_id))
 
 
 MESSAGES = {

@@ -8,11 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..errors import AppError, Conflict, InvalidInput
+from ..errors import AppError, InvalidInput
 from ..models import Application, User
 from ..services.cases import handling, policy, queries
 from ..services.cases.clock import Calendar, clock_state
 from ..web.access import require_sign_in, web_user
+from ..web.actions import run_action
 from ..web.casepage import slot_rows
 from ..web.context import db_session, runtime
 
@@ -96,15 +97,9 @@ def upload_result(app_id: str):
 
 def _act(app_id: str, action, done_message: str):
     user, app = _officer(), _case(app_id)
-    session = db_session()
-    try:
-        action(session, user, app)
-    except (Conflict, InvalidInput) as error:
-        session.rollback()
-        return case_page(_case(app_id), error=error)
-    session.commit()
-    flash(done_message, "ok")
-    return redirect(url_for("department.case", app_id=app_id), 303)
+    return run_action(lambda session: action(session, user, app),
+                      refused=lambda error: case_page(_case(app_id), error=error),
+                      done_message=done_message, done_url=url_for("department.case", app_id=app_id))
 
 
 @bp.post("/cases/<app_id>/decide")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..models import STATUSES
@@ -11,6 +11,7 @@ from ..services.cases import policy, queries, rating, supervision
 from ..services.cases.clock import Calendar, clock_state
 from ..web import labels
 from ..web.access import require_sign_in, web_user
+from ..web.actions import run_action
 from ..web.casepage import slot_rows
 from ..web.charts import Bar, bar_chart
 from ..web.context import db_session
@@ -71,13 +72,7 @@ def case(app_id: str, error: AppError | None = None):
 def close_follow_up(app_id: str):
     """差评回访: the supervisor records what was done about a low rating, which closes it."""
     user = web_user()
-    session = db_session()
-    app = queries.get_case(session, user, app_id)
-    try:
-        rating.close_follow_up(session, user, app, request.form.get("note", ""))
-    except AppError as exc:
-        session.rollback()
-        return case(app_id, error=exc)
-    session.commit()
-    flash(_("差评回访已办结"), "ok")
-    return redirect(url_for("supervision.dashboard") + "#follow-ups", 303)
+    app = queries.get_case(db_session(), user, app_id)
+    return run_action(lambda session: rating.close_follow_up(session, user, app, request.form.get("note", "")),
+                      refused=lambda error: case(app_id, error=error), done_message=_("差评回访已办结"),
+                      done_url=url_for("supervision.dashboard") + "#follow-ups")
