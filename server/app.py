@@ -67,17 +67,18 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
 
 
 def _init_login(app: Flask) -> None:
-    from .models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def _load(user_id: str):
+    def _load(secret: str):
+        from .services.auth import user_for_session
         from .web.context import db_session
-        user = db_session().get(User, user_id)
-        return user if user is not None and user.active else None
+        user = user_for_session(db_session(), secret)
+        if user is not None:
+            user.session_secret = secret
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:

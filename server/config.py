@@ -21,6 +21,8 @@ KNOWN_VARIABLES = frozenset(PREFIX + name for name in (
     "DATA_DIR", "DATABASE_URL", "STORAGE_URL", "INDEX_URL", "SECRET_KEY", "DEMO_PASSWORD",
     "JOBS_IN_PROCESS", "JOB_POLL_SECONDS", "MAX_UPLOAD_BYTES", "LOCALE",
     "FONDS", "ARCHIVAL_CODE_SCHEME", "VERIFY_INTERVAL_HOURS",
+    "RATELIMIT_URL", "CLAMD_URL", "PLAIN_HTTP", "PROXY_HOPS", "TOKEN_LIFETIME_HOURS",
+    "SESSION_LIFETIME_HOURS", "MIN_FREE_MB",
 ))
 
 # 档号 per DA/T 22: 全宗号-年度-保管期限代码-机构代码-件号.
@@ -42,6 +44,18 @@ class Settings:
     fonds: str = "0001"
     archival_code_scheme: str = DEFAULT_ARCHIVAL_CODE_SCHEME
     verify_interval_hours: float = 24 * 7
+    # Throttling counters: in memory for one process, redis://host:6379/0 when several share them.
+    ratelimit_url: str = "memory://"
+    # The ClamAV daemon uploads are scanned by (unix:///run/clamav/clamd.ctl, tcp://host:3310); "" = none.
+    clamd_url: str = ""
+    # Only for development on http://: session cookies then lack the Secure flag.
+    plain_http: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+    proxy_hops: int = 0
+    token_lifetime_hours: float = 24 * 30
+    session_lifetime_hours: float = 12
+    # Below this much free space in the data folder (and a local store) /healthz says degraded.
+    min_free_mb: int = 1024
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **changes: object) -> "Settings":
@@ -100,5 +114,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         fonds=env.get(PREFIX + "FONDS") or "0001",
         archival_code_scheme=env.get(PREFIX + "ARCHIVAL_CODE_SCHEME") or DEFAULT_ARCHIVAL_CODE_SCHEME,
         verify_interval_hours=float(env.get(PREFIX + "VERIFY_INTERVAL_HOURS") or 24 * 7),
+        ratelimit_url=env.get(PREFIX + "RATELIMIT_URL") or "memory://",
+        clamd_url=env.get(PREFIX + "CLAMD_URL") or "",
+        plain_http=_flag(env.get(PREFIX + "PLAIN_HTTP"), False),
+        proxy_hops=int(env.get(PREFIX + "PROXY_HOPS") or 0),
+        token_lifetime_hours=float(env.get(PREFIX + "TOKEN_LIFETIME_HOURS") or 24 * 30),
+        session_lifetime_hours=float(env.get(PREFIX + "SESSION_LIFETIME_HOURS") or 12),
+        min_free_mb=int(env.get(PREFIX + "MIN_FREE_MB") or 1024),
         extra={k: v for k, v in env.items() if k.startswith(PREFIX) and k not in KNOWN_VARIABLES},
     )

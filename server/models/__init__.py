@@ -10,7 +10,7 @@ from .cases import (
 )
 from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
 from .jobs import JOB_STATES, Job
-from .users import ROLES, STAFF_ROLES, ApiToken, User
+from .users import ROLES, STAFF_ROLES, ApiToken, User, UserSession
 
 __all__ = [
     "Base", "new_id", "utcnow",
@@ -20,5 +20,5 @@ __all__ = [
     "ResultFile", "STATUSES", "UploadSession",
     "AccessLog", "StoredObject", "ArchivalSequence", "Dossier", "DossierFile", "DossierEvent", "CheckReport",
     "MATERIAL_CLASSES",
-    "User", "ApiToken", "ROLES", "STAFF_ROLES",
+    "User", "ApiToken", "UserSession", "ROLES", "STAFF_ROLES",
 ]

@@ -30,6 +30,9 @@ class User(Base):
 
     department: Mapped[Department | None] = relationship()
 
+    # The secret of the browser session this object was loaded for (services.auth); not a column.
+    session_secret = ""
+
     # Flask-Login protocol
     @property
     def is_authenticated(self) -> bool:
@@ -44,7 +47,11 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return self.id
+        """What Flask-Login keeps in the cookie: the session's secret, never the user id,
+        so a session ended on the server cannot be revived by replaying the cookie."""
+        if not self.session_secret:
+            raise RuntimeError("log in through services.auth.start_session")
+        return self.session_secret
 
     @property
     def is_staff(self) -> bool:
@@ -62,5 +69,23 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = created_column()
     expires_at: Mapped[datetime] = mapped_column()
     last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a secret whose digest is stored here,
+    so logout and deactivation end the session on the server, not only in the browser."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
 
     user: Mapped[User] = relationship()

@@ -17,10 +17,7 @@ def api_user(required: bool = True) -> User | None:
     if "api_user" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        user = user_for_token(db_session(), token.strip()) if scheme.lower() == "bearer" and token else None
-        if user is not None:
-            db_session().commit()
-        g.api_user = user
+        g.api_user = user_for_token(db_session(), token.strip()) if scheme.lower() == "bearer" and token else None
     if required and g.api_user is None:
         raise Unauthorized("需要登录：请发送 Authorization: Bearer <token> (a valid bearer token is required)")
     return g.api_user
