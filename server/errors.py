@@ -52,3 +52,25 @@ class UnsupportedType(AppError):
 
 class Unavailable(AppError):
     status, code = 503, "unavailable"
+
+
+class UnusableFile(AppError):
+    """The upload is the right type but cannot be opened (truncated, encrypted, looping)."""
+
+    status, code = 422, "unusable_file"
+
+
+class Infected(AppError):
+    """The virus scanner found malware in the upload; nothing was stored."""
+
+    status, code = 422, "infected"
+
+
+class TooManyRequests(AppError):
+    status, code = 429, "too_many_requests"
+
+
+class StorageFull(AppError):
+    """Writes are refused while the disk or bucket is full; reads go on."""
+
+    status, code = 507, "storage_full"
