@@ -153,6 +153,21 @@ def _check_metadata(store, dossier: Dossier, report: Report) -> None:
         report.add("integrity", "event_history_present", bool(events), "" if events else "event history is empty")
     except (ObjectNotFound, ValueError) as exc:
         report.add("integrity", "event_history_present", False, f"metadata/events.json: {exc}")
+        return
+    report.add("authenticity", "event_history_in_order", *_history_in_order(events))
+
+
+def _history_in_order(events: object) -> tuple[bool, str]:
+    """Each event once, numbered 1, 2, 3 … in order: a repeated or missing step is not a true history."""
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        return False, "metadata/events.json is not a list of events"
+    seqs = [e.get("seq") for e in events]
+    if seqs == list(range(1, len(events) + 1)):
+        return True, ""
+    repeated = sorted({s for s in seqs if isinstance(s, int) and seqs.count(s) > 1})
+    if repeated:
+        return False, f"events recorded more than once: seq {repeated[:20]}"
+    return False, f"event numbers are not 1..{len(events)} in order: {seqs[:20]}"
 
 
 def _check_numbering(session: Session, dossier: Dossier, report: Report) -> None:

@@ -65,7 +65,7 @@ def import_path(session: Session, runtime: Runtime, path: Path, *, service_code:
         opened_at=opened, closed_at=now, sealed_by=actor, departments=list(service.cooperating),
         applicant_name=applicant_name, applicant_id_number=applicant_id, source="import",
         source_paths=[str(f) for f in files],
-        events=[{"at": now.isoformat(), "actor": actor, "action": "imported",
+        events=[{"seq": 1, "at": now.isoformat(), "actor": actor, "action": "imported",
                  "note": f"imported from {path}", "files": len(files)}],
     )
     dossier = seal_dossier(session, runtime, request)

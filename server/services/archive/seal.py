@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from ...models import (
 )
 from ...runtime import Runtime
 from ...timeutil import local, local_year
+from ..filenames import payload_name
 from .bag import BagWriter
 from .numbering import format_code, next_number
 
@@ -70,12 +70,6 @@ class SealRequest:
 def seal_until(retention: str, closed_at: datetime) -> datetime:
     years = RETENTION_YEARS.get(retention, PERMANENT_LOCK_YEARS)
     return closed_at + timedelta(days=366 * years)
-
-
-def payload_name(seq: int, name: str) -> str:
-    """Keeps the original name readable, without path separators or control characters."""
-    clean = re.sub(r"[\x00-\x1f/\\]+", "_", name).strip(" .") or "file"
-    return f"{seq:03d}-{clean}"
 
 
 def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Dossier:

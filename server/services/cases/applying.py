@@ -13,6 +13,7 @@ from ...errors import Conflict, InvalidInput, NotFound
 from ...models import AccessLog, Application, Dossier, DossierFile, Material, MaterialSlot, User, new_id, utcnow
 from ...runtime import Runtime
 from ..catalogue import get_service
+from ..filenames import display_name
 from . import events, policy
 from .uploads import store_upload
 
@@ -112,7 +113,7 @@ def upload_material(session: Session, runtime: Runtime, user: User, app: Applica
                           formats=list(slot.formats), max_bytes=slot.max_bytes)
     session.add(upload.stored)
     session.flush()
-    material = Material(id=material_id, slot=slot_code, filename=(filename or slot.name)[:500],
+    material = Material(id=material_id, slot=slot_code, filename=display_name(filename, slot.name),
                         object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
                         sha256=upload.stored.sha256, pages=upload.pages, uploaded_by_id=user.id)
     return _replace(session, app, material, user, "upload",

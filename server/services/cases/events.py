@@ -27,11 +27,12 @@ def record(session: Session, app: Application, actor: User | None, action: str, 
            before: str | None = None, data: dict[str, Any] | None = None) -> CaseEvent:
     """Appends an event; ``before`` defaults to the status the case had before the caller changed it."""
     seq = (session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.application_id == app.id)) or 0) + 1
-    event = CaseEvent(application_id=app.id, seq=seq, at=utcnow(), action=action, note=note,
+    event = CaseEvent(seq=seq, at=utcnow(), action=action, note=note,
                       actor_id=actor.id if actor else None, actor_name=actor.display_name if actor else "system",
                       actor_role=actor.role if actor else "system", before=before if before is not None else app.status,
                       after=app.status, data=data or {})
-    session.add(event)
+    # Only through the collection: adding the event to the session as well made the collection's
+    # lazy load (which autoflushes) find it in the database and then append it a second time.
     app.events.append(event)
     return event
 

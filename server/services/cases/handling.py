@@ -12,6 +12,7 @@ from ...errors import Conflict, InvalidInput
 from ...models import Application, CasePart, Department, MaterialSlot, ResultFile, StoredObject, User, new_id, utcnow
 from ...runtime import Runtime
 from ..archive.seal import SealFile, SealRequest, seal_dossier
+from ..filenames import clean, display_name
 from . import events, policy
 from .notices import notice_pdf
 from .uploads import store_upload
@@ -73,7 +74,7 @@ def upload_result(session: Session, runtime: Runtime, user: User, app: Applicati
                   stream: BinaryIO, filename: str) -> ResultFile:
     policy.require_officer_of(user, app, "upload results")
     policy.require_status(app, "in_progress", "approved", "denied", action="upload results")
-    name = name.strip()
+    name = clean(name)
     if not name or len(name) > 200:
         raise InvalidInput("结果文件名称须为1至200个字符 (the result name must be 1 to 200 characters)")
     existing = next((r for r in app.results if r.name == name), None)
@@ -85,7 +86,7 @@ def upload_result(session: Session, runtime: Runtime, user: User, app: Applicati
     if existing is not None:
         app.results.remove(existing)
         session.flush()
-    result = ResultFile(id=result_id, name=name, filename=filename or name, department_code=user.department.code,
+    result = ResultFile(id=result_id, name=name, filename=display_name(filename, name), department_code=user.department.code,
                         object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
                         sha256=upload.stored.sha256, uploaded_by=user.display_name)
     app.results.append(result)

@@ -19,6 +19,7 @@ from ...errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from ...models import Application, Material, UploadSession, User, utcnow
 from ...runtime import Runtime
 from . import policy
+from ..filenames import display_name
 from .applying import require_can_add_material, _slot, upload_material
 
 CHUNK = 1024 * 1024
@@ -41,7 +42,7 @@ def start(session: Session, runtime: Runtime, user: User, app: Application, slot
     if size > slot.max_bytes:
         raise PayloadTooLarge(f"文件超过此项材料的大小上限 {slot.max_bytes // (1024 * 1024)} MB "
                               f"(larger than this slot's limit of {slot.max_bytes} bytes)", {"max_bytes": slot.max_bytes})
-    upload = UploadSession(application_id=app.id, slot=slot_code, filename=(filename or slot.name)[:500],
+    upload = UploadSession(application_id=app.id, slot=slot_code, filename=display_name(filename, slot.name),
                            size=size, user_id=user.id)
     session.add(upload)
     session.flush()

@@ -36,7 +36,8 @@ def seal(runtime, demo, documents):
             request = SealRequest(title="王丽华开办民宿", service=service, files=specs,
                                   opened_at=now - timedelta(days=3), closed_at=now, sealed_by="clerk",
                                   applicant_name="王丽华", applicant_id_number="330127198805123426",
-                                  events=[{"action": "submit"}, {"action": "accept"}, {"action": "complete"}])
+                                  events=[{"seq": 1, "action": "submit"}, {"seq": 2, "action": "accept"},
+                                          {"seq": 3, "action": "complete"}])
             for key, value in overrides.items():
                 setattr(request, key, value)
             dossier = seal_dossier(session, runtime, request)

@@ -87,6 +87,19 @@ def test_sealing_queues_a_four_property_check_that_passes(seal, runtime):
         assert runtime.store.exists(report.object_key)
 
 
+@pytest.mark.parametrize("history, problem", [
+    ([{"seq": 1, "action": "submit"}, {"seq": 2, "action": "complete"}, {"seq": 2, "action": "complete"}],
+     "events recorded more than once: seq [2]"),
+    ([{"seq": 1, "action": "submit"}, {"seq": 3, "action": "complete"}], "not 1..2 in order"),
+    ([{"action": "submit"}], "not 1..1 in order"),
+])
+def test_a_history_with_repeated_or_missing_events_fails_the_check(seal, runtime, history, problem):
+    dossier = seal(events=history)
+    result = _cli(runtime.settings, "archive", "verify", dossier.id)
+    assert result.exit_code == 1, result.output
+    assert "authenticity/event_history_in_order" in result.output and problem in result.output
+
+
 @pytest.mark.parametrize("victim", ["营业执照.pdf", "身份证 正面.jpg", "metadata/dossier.json", "manifest-sha256.txt"])
 def test_flipping_one_byte_fails_verify_naming_dossier_and_file(seal, runtime, objects_root, victim):
     good, bad = seal(), seal()
