@@ -12,7 +12,9 @@ export ONEWINDOW_CACHE_DIR="$OW_CACHE"
 
 ow_log() { printf '\033[1m[onewindow]\033[0m %s\n' "$*" >&2; }
 
-# Debian packages the tests need; installed only when missing (root only).
+# Debian packages the tests need; installed only when missing (root only). Their package scripts
+# may not start system services (a temporary policy-rc.d), and on a systemd host their units are
+# disabled afterwards: the tests run their own servers (scripts/services) on other ports.
 ow_apt_install() {
   local missing=()
   for pkg in "$@"; do
@@ -24,8 +26,26 @@ ow_apt_install() {
     return 1
   fi
   ow_log "installing Debian packages: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  local rc=0
+  (
+    policy=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\n# scripts/lib.sh: no service starts during the test install\nexit 101\n' >"$policy"
+      chmod 755 "$policy"
+      trap 'rm -f "$policy"' EXIT
+    fi
+    # No freshclam daemon, cron job or first download: scripts/services writes its own signatures.
+    echo "clamav-freshclam clamav-freshclam/autoupdate_freshclam select manual" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  ) || rc=1
+  if [ -d /run/systemd/system ]; then
+    local units
+    units=$(dpkg-query -L "${missing[@]}" 2>/dev/null \
+      | grep -E '^(/usr)?/lib/systemd/system/[^/@]+\.(service|socket|timer)$' | xargs -r -n1 basename | sort -u)
+    [ -z "$units" ] || systemctl disable --now $units >/dev/null 2>&1 || true
+  fi
+  return $rc
 }
 
 # A virtualenv keyed by the dependency list, so it is rebuilt only when pyproject.toml changes.

@@ -25,12 +25,14 @@ REAL_BACKENDS = {
     "postgresql": "ONEWINDOW_TEST_DATABASE_URL",
     "s3": "ONEWINDOW_TEST_STORAGE_URL",
     "elasticsearch": "ONEWINDOW_TEST_INDEX_URL",
+    "redis": "ONEWINDOW_TEST_RATELIMIT_URL",
+    "clamd": "ONEWINDOW_TEST_CLAMD_URL",
 }
 
 
 def _reachable(url: str) -> bool:
     parts = urlsplit(url)
-    default_port = {"postgresql": 5432, "s3": 443, "http": 80, "https": 443}
+    default_port = {"postgresql": 5432, "s3": 443, "http": 80, "https": 443, "redis": 6379, "tcp": 3310}
     port = parts.port or default_port.get(parts.scheme.split("+")[0], 80)
     try:
         with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=3):
