@@ -1,4 +1,4 @@
-"""The process's backends, built once from the settings: database, object store, search index."""
+"""The process's backends, built once from the settings: database, object store, search index, virus scanner."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from storage import ObjectStore, open_store
 
 from .config import Settings
 from .db import Database
+from .scanning import Scanner, open_scanner
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Runtime:
     db: Database
     store: ObjectStore
     index: SearchIndex
+    scanner: Scanner | None = None
 
     def close(self) -> None:
         self.db.dispose()
@@ -29,4 +31,5 @@ def build_runtime(settings: Settings) -> Runtime:
         db=Database(settings.database_url),
         store=open_store(settings.storage_url),
         index=open_index(settings.index_url),
+        scanner=open_scanner(settings.clamd_url),
     )

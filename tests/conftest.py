@@ -109,6 +109,20 @@ def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return urlunsplit((base.scheme, base.netloc, base.path, f"prefix={_unique('owtest-')}", ""))
 
 
+# --- virus scanner and throttling store ----------------------------------------
+
+@pytest.fixture
+def clamd_url() -> str:
+    """The real ClamAV daemon, with the test signatures scripts/services writes (see tests/server/scan_samples.py)."""
+    return real_backend_url("clamd")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis server (throttling counters at scale)."""
+    return real_backend_url("redis")
+
+
 # --- the application --------------------------------------------------------
 
 def _settings(tmp_path: Path, **urls: str):

@@ -6,7 +6,7 @@ it is the caller's business. Untrusted PDFs are parsed in a killable child
 process; external tools run with time and memory limits.
 """
 
-from .check import check_usable, count_pages, normalise_media_type
+from .check import check_usable, count_pages, normalise_media_type, open_fully
 from .errors import ExtractError, ExtractionFailed, OcrUnavailable, RendererUnavailable, ToolUnavailable
 from .extract import extract_text
 from .model import Limits, PageText, Preview
@@ -40,6 +40,7 @@ __all__ = [
     "iter_previews",
     "normalise_media_type",
     "ocr_image_file",
+    "open_fully",
     "pdf_page_preview",
     "sniff_file",
     "sniff_media_type",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from .errors import ExtractError, ExtractionFailed
-from .images import check_image, image_page_count
+from .images import image_page_count
 from .model import Limits
 from .ofd import ofd_page_count
 from .sandbox import PdfWorker, default_worker
@@ -47,6 +47,28 @@ def count_pages(
     raise ExtractionFailed("unsupported", f"cannot count pages of {media_type}")
 
 
+def open_fully(
+    path: str | os.PathLike[str], media_type: str, *, limits: Limits = Limits(), worker: PdfWorker | None = None
+) -> tuple[int, str]:
+    """``(pages, description)`` of a file every page of which opens; ExtractionFailed saying why not.
+
+    PDFs and images are opened in the sandboxed child (their parsers run on
+    attacker-controlled bytes); OFD reads only small XML members, in process.
+    """
+    media_type = normalise_media_type(media_type)
+    if media_type == "application/pdf":
+        pages = int((worker or default_worker(limits.memory_mb)).run("check", path, limits)["page_count"])
+        return pages, f"PDF, {pages} page(s)"
+    if media_type in PILLOW_TYPES:
+        found = (worker or default_worker(limits.memory_mb)).run("image", path, limits)
+        frames = int(found["page_count"])
+        return frames, f"{found['format']} {found['width']}x{found['height']}, {frames} frame(s)"
+    if media_type == OFD:
+        pages = ofd_page_count(path)
+        return pages, f"OFD, {pages} page(s)"
+    raise ExtractionFailed("unsupported", f"unsupported media type {media_type}")
+
+
 def check_usable(
     path: str | os.PathLike[str], media_type: str | None = None, *, limits: Limits = Limits(), worker: PdfWorker | None = None
 ) -> tuple[bool, str]:
@@ -58,13 +80,6 @@ def check_usable(
     if media_type and normalise_media_type(media_type) != actual:
         return False, f"content is {actual}, declared {normalise_media_type(media_type)}"
     try:
-        if actual == "application/pdf":
-            pages = (worker or default_worker(limits.memory_mb)).run("check", path, limits)["page_count"]
-            return True, f"PDF, {pages} page(s)"
-        if actual in PILLOW_TYPES:
-            return check_image(path)
-        if actual == OFD:
-            return True, f"OFD, {ofd_page_count(path)} page(s)"
+        return True, open_fully(path, actual, limits=limits, worker=worker)[1]
     except ExtractError as exc:
         return False, str(exc)
-    return False, f"unsupported media type {actual}"

@@ -79,23 +79,6 @@ def iter_upright_frames(path: str | os.PathLike[str]) -> Iterator[tuple[Image.Im
             yield upright(img.copy()), int(round(float(dpi[0]))) if dpi and dpi[0] else None
 
 
-def check_image(path: str | os.PathLike[str]) -> tuple[bool, str]:
-    """Fully decode every frame: a truncated upload passes a header check but fails here."""
-    try:
-        with opened(path) as img:
-            img.verify()
-        with opened(path) as img:
-            frames = frame_count(img)
-            for index in range(frames):
-                img.seek(index)
-                img.load()
-            return True, f"{img.format} {img.width}x{img.height}, {frames} frame(s)"
-    except ExtractionFailed as exc:
-        return False, str(exc)
-    except _DECODE_ERRORS as exc:
-        return False, f"unreadable: {type(exc).__name__}: {exc}"
-
-
 def image_page_count(path: str | os.PathLike[str]) -> int:
     with opened(path) as img:
         return frame_count(img)

@@ -1,8 +1,8 @@
-"""Child process that opens untrusted PDFs with pypdf, inside resource limits.
+"""Child process that opens untrusted PDFs (pypdf) and images (Pillow), inside resource limits.
 
 Run as a script (``python -I pdf_worker.py MEMORY_MB``), never imported by the
 server: it must not pull in the application, so it uses only the standard
-library and pypdf. It caps its own address space before touching any PDF, so
+library, pypdf and Pillow. It caps its own address space before touching any PDF, so
 a decompression bomb ends in MemoryError here instead of swapping the server,
 and it arms RLIMIT_CPU before each job so it dies on its own even if the
 parent that would kill it is gone.
@@ -188,9 +188,17 @@ def _op_text(reader: Any, req: dict[str, Any]) -> dict[str, Any]:
 
 
 def _op_check(reader: Any, req: dict[str, Any]) -> dict[str, Any]:
+    """Every page's content must decode: a cut-off file often still has a readable first page."""
     count = _page_count(reader, req["max_pages"])
     reader.pages[0].extract_text()
-    _probe_contents(reader.pages[0], 1)
+    for index in range(count):
+        page = reader.pages[index]
+        try:
+            _probe_contents(page, index + 1)
+        except (_Failure, MemoryError):
+            raise
+        except Exception as exc:
+            raise _Failure("unreadable", f"page {index + 1}: {type(exc).__name__}: {exc}") from exc
     return {"page_count": count}
 
 
@@ -198,14 +206,43 @@ def _op_count(reader: Any, req: dict[str, Any]) -> dict[str, Any]:
     return {"page_count": _page_count(reader, req["max_pages"])}
 
 
-_OPS = {"text": _op_text, "check": _op_check, "count": _op_count}
+def _op_image(req: dict[str, Any]) -> dict[str, Any]:
+    """Decodes every frame: a header-only or cut-off image passes a header check but fails here."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(req["path"]) as img:
+                img.verify()
+            with Image.open(req["path"]) as img:
+                frames = int(getattr(img, "n_frames", 1) or 1)
+                if frames > req["max_pages"]:
+                    raise _Failure("too_many_pages", f"{frames} frames, limit {req['max_pages']}")
+                for index in range(frames):
+                    img.seek(index)
+                    img.load()
+                return {"page_count": frames, "format": img.format, "width": img.width, "height": img.height}
+    except Image.DecompressionBombError as exc:
+        raise _Failure("too_large", str(exc)) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _Failure("unreadable", f"{type(exc).__name__}: {exc}") from exc
+
+
+_PDF_OPS = {"text": _op_text, "check": _op_check, "count": _op_count}
+_FILE_OPS = {"image": _op_image}
 
 
 def _handle(req: dict[str, Any], recorder: _Recorder) -> dict[str, Any]:
     recorder.messages.clear()
     _arm_cpu_limit(float(req["cpu_s"]))
     try:
-        result = _OPS[req["op"]](_open(req["path"]), req)
+        if req["op"] in _FILE_OPS:
+            result = _FILE_OPS[req["op"]](req)
+        else:
+            result = _PDF_OPS[req["op"]](_open(req["path"]), req)
         result["ok"] = True
     except _Failure as exc:
         result = {"ok": False, "reason": exc.reason, "detail": exc.detail}

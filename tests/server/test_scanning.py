@@ -20,10 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def scanner(request: pytest.FixtureRequest) -> ClamdScanner:
-    # the root conftest as pytest loaded it (`import conftest` may name another directory's)
-    conftest = request.config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
-    found = open_scanner(conftest.real_backend_url("clamd"))
+def scanner(clamd_url: str) -> ClamdScanner:
+    found = open_scanner(clamd_url)
     assert isinstance(found, ClamdScanner)
     return found
 

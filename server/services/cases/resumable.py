@@ -15,7 +15,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from ...errors import AppError, Conflict, InvalidInput, NotFound, PayloadTooLarge
 from ...models import Application, Material, UploadSession, User, utcnow
 from ...runtime import Runtime
 from . import policy
@@ -84,8 +84,17 @@ def append(session: Session, runtime: Runtime, user: User, upload_id: str, offse
         return upload, None
     app = session.get(Application, upload.application_id)
     policy.require_view(user, app)
-    with open(path, "rb") as fh:
-        material = upload_material(session, runtime, user, app, upload.slot, fh, upload.filename)
+    try:
+        with open(path, "rb") as fh:
+            material = upload_material(session, runtime, user, app, upload.slot, fh, upload.filename)
+    except AppError:
+        # A refused file (damaged, infected, wrong type) ends this upload for good: resuming it
+        # would send the same bytes again. The client starts a new one with a new file.
+        session.rollback()
+        session.delete(session.get(UploadSession, upload_id))
+        session.commit()
+        path.unlink(missing_ok=True)
+        raise
     upload.material_id = material.id
     path.unlink(missing_ok=True)
     return upload, material

@@ -67,6 +67,18 @@ class Api:
                          data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
+def routed_case(api: Api, files: dict[str, tuple[bytes, str]], departments: list[str],
+                service: str = "minsu") -> str:
+    """A case of demo user applicant with every file uploaded, accepted at the window and routed."""
+    app_id = api.json("POST", "/applications", "applicant", 201, json={"service_code": service})["id"]
+    for slot, (data, name) in files.items():
+        api.upload(app_id, slot, "applicant", data, name)
+    api.json("POST", f"/applications/{app_id}/submit", "applicant")
+    api.json("POST", f"/applications/{app_id}/review", "clerk", json={"decision": "accept"})
+    api.json("POST", f"/applications/{app_id}/route", "clerk", json={"departments": departments})
+    return app_id
+
+
 MINSU_APPLICANT = {"name": "王丽华", "id_number": "330127198805123426", "phone": "13857101234"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from case_support import MINSU_APPLICANT, dump, pdf_bytes
+from case_support import MINSU_APPLICANT, dump, pdf_bytes, routed_case
 from indexers import Scope, SearchQuery
 from server.jobs import Worker
 from server.models import Dossier, Rating
@@ -117,12 +117,7 @@ def test_the_whole_loop(api, runtime, minsu_files):
 
 def test_reuse_of_archived_materials(api, runtime, minsu_files):
     """A second application offers the archived ID card and licence instead of a new upload."""
-    first = api.json("POST", "/applications", "applicant", 201, json={"service_code": "minsu"})["id"]
-    for slot, (data, name) in minsu_files.items():
-        api.upload(first, slot, "applicant", data, name)
-    api.json("POST", f"/applications/{first}/submit", "applicant")
-    api.json("POST", f"/applications/{first}/review", "clerk", json={"decision": "accept"})
-    api.json("POST", f"/applications/{first}/route", "clerk", json={"departments": ["wlj"]})
+    first = routed_case(api, minsu_files, ["wlj"])
     api.json("PUT", f"/applications/{first}/results/登记证", "officer-wlj", 201, data=pdf_bytes("登记证"),
              headers={"Content-Type": "application/pdf"})
     api.json("POST", f"/applications/{first}/decision", "officer-wlj", json={"outcome": "approved"})
