@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, g
@@ -32,6 +33,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not settings.plain_http,
+        REMEMBER_COOKIE_SECURE=not settings.plain_http,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_lifetime_hours),
         BABEL_DEFAULT_LOCALE=settings.default_locale,
         BABEL_TRANSLATION_DIRECTORIES=str(i18n.compile_catalogues(settings.data_dir / "translations")),
         JSON_AS_ASCII=False,
@@ -51,7 +57,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
     _register_blueprints(app)
 
     from .web.errors import register_error_handlers
+    from .web import security
     register_error_handlers(app)
+    security.init_app(app, settings)
 
     @app.teardown_appcontext
     def _close_session(_exc):

@@ -32,9 +32,8 @@ def preview(app_id: str, material_id: str, page: int, px: int):
     data = previews.material_preview(runtime(), material_id=material.id, object_key=stored.key,
                                      media_type=material.media_type, page=page, px=px)
     if data is None:
-        return Response(NO_PREVIEW_SVG, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
-    # A material never changes in place (a re-upload is a new id), so the browser may keep its previews.
-    return Response(data, mimetype=previews.MEDIA_TYPE, headers={"Cache-Control": "private, max-age=86400"})
+        return Response(NO_PREVIEW_SVG, mimetype="image/svg+xml")
+    return Response(data, mimetype=previews.MEDIA_TYPE)
 
 
 @bp.get("/cases/<app_id>/materials/<material_id>")

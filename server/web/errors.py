@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from storage import DigestMismatch, InvalidKey, ObjectNotFound, ObjectSealed, StorageError, TooLarge
 
 from ..errors import AppError, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unavailable
+from .limits import too_large
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,18 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        wrapped = AppError(error.description or error.name)
-        wrapped.status = error.code or 500
-        wrapped.code = (error.name or "error").lower().replace(" ", "_")
-        return _render(wrapped)
+        """Our body with the exception's headers: Allow of a 405, Retry-After of a 429, WWW-Authenticate."""
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if isinstance(error, RequestEntityTooLarge) and limit and (request.content_length or 0) > limit:
+            wrapped: AppError = too_large(limit)
+        else:
+            wrapped = AppError(error.description or error.name)
+            wrapped.status = error.code or 500
+            wrapped.code = (error.name or "error").lower().replace(" ", "_")
+        body, status = _render(wrapped)
+        headers = [(name, value) for name, value in error.get_headers(request.environ)
+                   if name.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
