@@ -7,6 +7,7 @@ import signal
 import sys
 
 import click
+from gunicorn.app.base import BaseApplication
 
 from .config import Settings, load_settings
 from .runtime import build_runtime
@@ -31,34 +32,77 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--demo", is_flag=True, help="Load the demo catalogue and users first.")
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads per worker process.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, demo: bool, threads: int) -> None:
-    """Run the web server (migrates the database first; runs jobs in-process unless disabled)."""
-    from waitress import create_server
-
-    from .app import create_app
+def serve(ctx: click.Context, host: str, port: int, demo: bool, threads: int, workers: int) -> None:
+    """Run the web server under gunicorn (migrates the database first; runs jobs in-process unless disabled)."""
+    from . import i18n
 
     settings = _settings(ctx)
-    app = create_app(settings, migrate=True)
-    _schedule_periodic(app.extensions["onewindow"])
-    if demo:
-        _load_demo(app.extensions["onewindow"], settings)
-    server = create_server(app, host=host, port=port, threads=threads)
-    shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
-    click.echo(f"OneWindow is running at http://{shown_host}:{server.effective_port}/  (data: {settings.data_dir})")
-    click.echo("Press Ctrl+C to stop.")
-    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    runtime = build_runtime(settings)
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+        runtime.db.migrate()
+        _schedule_periodic(runtime)
+        if demo:
+            _load_demo(runtime, settings)
     finally:
-        worker = app.extensions.get("onewindow.worker")
-        if worker is not None:
-            worker.stop()
+        runtime.close()
+    # Compiled once here, so that workers starting together do not write the same files.
+    i18n.compile_catalogues(settings.data_dir / "translations")
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    _GunicornServer(settings, {
+        "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
+        # an upload over a weak link may take minutes; gthread workers keep beating meanwhile
+        "timeout": 600, "graceful_timeout": 30, "keepalive": 5, "preload_app": False,
+        "accesslog": "-", "errorlog": "-", "loglevel": "info",
+        # the path without the query string, which may hold ID numbers or phone digits
+        "access_log_format": '%(h)s %(m)s %(U)s %(s)s %(B)s %(M)sms',
+        # forwarded headers are ProxyFix's job (ONEWINDOW_PROXY_HOPS), in one place
+        "secure_scheme_headers": {}, "forwarded_allow_ips": "",
+        "control_socket_disable": True, "proc_name": "onewindow",
+        "when_ready": _announce(host, settings), "worker_exit": _stop_jobs,
+    }).run()
+
+
+class _GunicornServer(BaseApplication):
+    """gunicorn streams wsgi.input, so the app refuses a request before its body is sent.
+
+    The app is created in each worker (no preload): each has its own database
+    pool and, when jobs run in-process, its own job thread.
+    """
+
+    def __init__(self, settings: Settings, options: dict) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from .app import create_app
+
+        return create_app(self.settings)
+
+
+def _announce(host: str, settings: Settings):
+    def when_ready(arbiter) -> None:
+        port = arbiter.LISTENERS[0].sock.getsockname()[1]
+        shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        click.echo(f"OneWindow is running at http://{shown_host}:{port}/  (data: {settings.data_dir})")
+        click.echo("Press Ctrl+C to stop.")
+    return when_ready
+
+
+def _stop_jobs(_arbiter, worker) -> None:
+    app = getattr(worker, "wsgi", None)
+    jobs = app.extensions.get("onewindow.worker") if app is not None else None
+    if jobs is not None:
+        jobs.stop()
 
 
 @main.command()

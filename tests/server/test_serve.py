@@ -1,0 +1,205 @@
+"""`onewindow serve` on gunicorn: what the headers already refuse is answered before the body is sent.
+
+A raw socket sends only the request head announcing a huge body, and never the
+body: the answer (401, or 413 naming ONEWINDOW_MAX_UPLOAD_BYTES) must still
+come. The socket timeout only guards against a hang. The same rules are also
+checked in-process with a body stream that fails the test if anything reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "cases"))
+
+from case_support import pdf_bytes  # noqa: E402
+
+LIMIT = 10 * 1024 * 1024
+PASSWORD = "serve-test"
+HANG_GUARD = 20
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, proc: subprocess.Popen, port: int, log: Path) -> None:
+        self.proc, self.port, self.log = proc, port, log
+
+    def call(self, method: str, path: str, body: dict | bytes | None = None, token: str | None = None,
+             headers: dict | None = None) -> tuple[int, dict]:
+        sent = {**(headers or {})}
+        if isinstance(body, dict):
+            body, sent["Content-Type"] = json.dumps(body).encode(), "application/json"
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body, method=method, headers=sent)
+        try:
+            with urllib.request.urlopen(request, timeout=HANG_GUARD) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def head_only(self, head: str) -> tuple[int, dict[str, str], bytes]:
+        """Sends a request head and no body; returns the status, headers and body of the answer."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=HANG_GUARD) as sock:
+            sock.sendall(head.replace("\n", "\r\n").encode())
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = sock.recv(65536)
+                assert chunk, f"connection closed without an answer: {data!r}"
+                data += chunk
+            head_bytes, _, body = data.partition(b"\r\n\r\n")
+            lines = head_bytes.decode("latin-1").split("\r\n")
+            headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+            while len(body) < int(headers.get("content-length", 0)):
+                chunk = sock.recv(65536)
+                assert chunk, "connection closed inside the answer"
+                body += chunk
+            return int(lines[0].split()[1]), headers, body
+
+
+def start_serve(folder: Path, *args: str, **env: str) -> Server:
+    """`onewindow serve` in a subprocess on a free port, once /healthz answers 200; its output goes to a file."""
+    port, log = _free_port(), folder / "serve.log"
+    environ = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "PYTHONPATH": ":".join(sys.path),
+               "ONEWINDOW_DATA_DIR": str(folder / "var"), "ONEWINDOW_PLAIN_HTTP": "true", **env}
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), *args],
+                                cwd=folder, stdout=out, stderr=subprocess.STDOUT, env=environ)
+    running = Server(proc, port, log)
+    deadline = time.monotonic() + 90
+    try:
+        while f"http://127.0.0.1:{port}/" not in log.read_text() or running.call("GET", "/healthz")[0] != 200:
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+    except BaseException:
+        stop(running)
+        raise
+    return running
+
+
+def stop(server: Server) -> int:
+    server.proc.send_signal(signal.SIGTERM)
+    try:
+        return server.proc.wait(timeout=60)
+    finally:
+        if server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = start_serve(tmp_path_factory.mktemp("serve"), "--demo", ONEWINDOW_MAX_UPLOAD_BYTES=str(LIMIT),
+                          ONEWINDOW_JOBS_IN_PROCESS="false", ONEWINDOW_DEMO_PASSWORD=PASSWORD)
+    yield running
+    stop(running)
+
+
+@pytest.fixture(scope="module")
+def token(server) -> str:
+    status, body = server.call("POST", "/api/v1/auth/token", {"username": "applicant", "password": PASSWORD})
+    assert status == 201, body
+    return body["token"]
+
+
+@pytest.fixture(scope="module")
+def draft(server, token) -> str:
+    status, body = server.call("POST", "/api/v1/applications", {"service_code": "minsu"}, token)
+    assert status == 201, body
+    return body["id"]
+
+
+def test_unauthenticated_upload_is_refused_before_its_body(server):
+    status, headers, body = server.head_only(
+        "PUT /api/v1/applications/x/materials/y HTTP/1.1\nHost: 127.0.0.1\n"
+        "Content-Type: application/pdf\nContent-Length: 1073741824\n\n")
+    assert status == 401 and headers["content-type"] == "application/json"
+    assert json.loads(body)["error"]["code"] == "unauthorized"
+
+
+def test_too_large_upload_is_refused_before_its_body_naming_the_limit(server, token, draft):
+    status, headers, body = server.head_only(
+        f"PUT /api/v1/applications/{draft}/materials/business_licence HTTP/1.1\nHost: 127.0.0.1\n"
+        f"Authorization: Bearer {token}\nContent-Type: application/pdf\nX-Filename: a.pdf\n"
+        f"Content-Length: {LIMIT + 1}\n\n")
+    assert status == 413 and headers["content-type"] == "application/json"
+    error = json.loads(body)["error"]
+    assert error["code"] == "too_large" and error["details"] == {"max_bytes": LIMIT}
+    assert str(LIMIT) in error["message"] and "10 MB" in error["message"]
+
+
+def test_too_large_page_post_is_refused_before_its_body(server):
+    status, headers, body = server.head_only(
+        "POST /login HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/x-www-form-urlencoded\n"
+        "Content-Length: 5368709120\n\n")
+    assert status == 413 and headers["content-type"].startswith("text/html")
+    assert str(LIMIT) in body.decode()
+
+
+def test_an_upload_streams_through_gunicorn(server, token, draft):
+    data = pdf_bytes("营业执照 名称：青山村民宿有限公司")
+    status, body = server.call("PUT", f"/api/v1/applications/{draft}/materials/business_licence", data, token,
+                               {"Content-Type": "application/pdf", "X-Filename": quote("营业执照.pdf")})
+    assert status == 201, body
+    assert body["sha256"] == hashlib.sha256(data).hexdigest() and body["size"] == len(data)
+    url = f"http://127.0.0.1:{server.port}/api/v1/applications/{draft}/files/{body['file_id']}"
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=HANG_GUARD) as response:
+        assert response.read() == data
+
+
+def test_sigterm_stops_the_server(tmp_path):
+    """Its own server (two workers, jobs in-process), so stopping it leaves the other tests' alone."""
+    running = start_serve(tmp_path, "--workers", "2")
+    assert stop(running) == 0, running.log.read_text()
+    assert not _listening(running.port)
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class UnreadableBody(io.RawIOBase):
+    """A request body that fails the test when anything reads it."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        raise AssertionError("the request body was read")
+
+
+@pytest.mark.parametrize("method, path, content_type, over_limit, status", [
+    ("PUT", "/api/v1/applications/x/materials/y", "application/pdf", True, 401),  # who comes before how much
+    ("PUT", "/api/v1/applications/x/materials/y", "multipart/form-data; boundary=b", False, 401),
+    ("POST", "/cases/x/results", "multipart/form-data; boundary=b", False, 401),  # before CSRF parses the form
+    ("POST", "/login", "application/x-www-form-urlencoded", True, 413),
+    ("POST", "/no-such-page", "application/octet-stream", True, 413),
+])
+def test_refusals_read_no_body(client, demo, method, path, content_type, over_limit, status):
+    length = client.application.config["MAX_CONTENT_LENGTH"] + 1 if over_limit else 1000
+    response = client.open(path, method=method, content_type=content_type,
+                           environ_overrides={"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(length)})
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
