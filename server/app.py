@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
     csrf.init_app(app)
     _init_login(app)
     _register_blueprints(app)
+    from .web import throttle
+    throttle.init_app(app, settings)
 
     from .web.errors import register_error_handlers
     from .web import security
