@@ -26,18 +26,24 @@ def _runtime(ctx: click.Context):
     return runtime
 
 
+EXIT_INCOMPLETE = 3
+
+
 @archive.command()
 @click.argument("dossier_ids", nargs=-1)
 @click.pass_context
 def verify(ctx: click.Context, dossier_ids: tuple[str, ...]) -> None:
-    """Four-property check of the given dossiers (default: every current one). Exit 1 if any fails.
+    """Four-property check of the given dossiers (default: all of them, after checking that store and
+    database agree). Exit 0 when all hold, 1 when any fails, 3 when none fails but a check could not
+    run (e.g. no virus scanner).
 
-    It only reports; it never repairs.
+    It only reports (and quarantines packages no record owns); it never repairs.
     """
     from .services.archive.checks import check_dossier
+    from .services.archive.reconcile import reconcile
 
     runtime = _runtime(ctx)
-    failed = 0
+    failed = incomplete = 0
     with runtime.db.session() as session:
         if dossier_ids:
             dossiers = []
@@ -50,24 +56,34 @@ def verify(ctx: click.Context, dossier_ids: tuple[str, ...]) -> None:
                 else:
                     dossiers.append(dossier)
         else:
+            found = reconcile(session, runtime)
+            for line in found.problems:
+                click.echo(f"FAIL {line}")
+            failed += len(found.problems)
+            for package in found.known_quarantined:
+                click.echo(f"NOTE orphan package {package.dossier_id} ({package.archival_code}) "
+                           "is quarantined: not part of the archive")
+            for package in found.in_flight:
+                click.echo(f"NOTE package {package.dossier_id} has no record yet (a sealing may be running)")
             dossiers = list(session.scalars(select(Dossier).where(Dossier.superseded.is_(False))
                                             .order_by(Dossier.archival_code)))
         for dossier in dossiers:
             row = check_dossier(session, runtime, dossier, "manual")
             label = f"{dossier.archival_code} (dossier {dossier.id}, version {dossier.version})"
-            if row.ok:
-                click.echo(f"OK   {label}")
-                continue
-            failed += 1
-            click.echo(f"FAIL {label}")
+            word = {"passed": "OK  ", "failed": "FAIL", "incomplete": "INCOMPLETE"}[row.status]
+            click.echo(f"{word} {label}")
+            failed += row.status == "failed"
+            incomplete += row.status == "incomplete"
             for prop, body in row.report["properties"].items():
                 for item in body["items"]:
-                    if item["ok"] is False:
+                    if item["ok"] is not True and (item["ok"] is False or row.status == "incomplete"):
                         where = f" {item['file']}:" if item.get("file") else ""
-                        click.echo(f"     {prop}/{item['check']}:{where} {item['detail']}")
+                        state = "not checked" if item["ok"] is None else "failed"
+                        click.echo(f"     {prop}/{item['check']} ({state}):{where} {item['detail']}")
+    held = sum(1 for d in dossiers if d.check_status == "passed")
     total = len(dossier_ids) if dossier_ids else len(dossiers)
-    click.echo(f"{total - failed} of {total} dossier(s) hold")
-    ctx.exit(1 if failed else 0)
+    click.echo(f"{held} of {total} dossier(s) hold" + (f", {incomplete} not fully checked" if incomplete else ""))
+    ctx.exit(1 if failed else EXIT_INCOMPLETE if incomplete else 0)
 
 
 @archive.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from .runtime import build_runtime
 
@@ -15,11 +16,18 @@ def index() -> None:
 @index.command()
 @click.pass_context
 def rebuild(ctx: click.Context) -> None:
-    """Rebuild the search index from the object store alone (the database is not read)."""
+    """Rebuild the search index from the object store (the database, if it answers, only confirms
+    which packages it recorded; without it the store's commit markers decide)."""
     from .cli import _settings
+    from .services.archive.reconcile import reconcile
     from .services.archive.text import docs_from_storage
 
     runtime = build_runtime(_settings(ctx))
+    try:
+        with runtime.db.session() as session:
+            reconcile(session, runtime, quarantine=False, sweep_uploads=False)
+    except SQLAlchemyError as exc:
+        click.echo(f"database unavailable ({type(exc).__name__}): trusting the store's commit markers alone")
     count = runtime.index.rebuild(docs_from_storage(runtime.store))
     click.echo(f"indexed {count} dossier(s) from {runtime.store.describe()}")
 

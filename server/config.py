@@ -22,7 +22,7 @@ KNOWN_VARIABLES = frozenset(PREFIX + name for name in (
     "JOBS_IN_PROCESS", "JOB_POLL_SECONDS", "MAX_UPLOAD_BYTES", "LOCALE",
     "FONDS", "ARCHIVAL_CODE_SCHEME", "VERIFY_INTERVAL_HOURS",
     "RATELIMIT_URL", "CLAMD_URL", "PLAIN_HTTP", "PROXY_HOPS", "TOKEN_LIFETIME_HOURS",
-    "SESSION_LIFETIME_HOURS", "MIN_FREE_MB",
+    "SESSION_LIFETIME_HOURS", "MIN_FREE_MB", "FAILPOINTS",
 ))
 
 # 档号 per DA/T 22: 全宗号-年度-保管期限代码-机构代码-件号.
@@ -56,6 +56,8 @@ class Settings:
     session_lifetime_hours: float = 12
     # Below this much free space in the data folder (and a local store) /healthz says degraded.
     min_free_mb: int = 1024
+    # Crash points the fault-injection tests arm (server/faults.py); never set in production.
+    failpoints: frozenset[str] = frozenset()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **changes: object) -> "Settings":
@@ -121,5 +123,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         token_lifetime_hours=float(env.get(PREFIX + "TOKEN_LIFETIME_HOURS") or 24 * 30),
         session_lifetime_hours=float(env.get(PREFIX + "SESSION_LIFETIME_HOURS") or 12),
         min_free_mb=int(env.get(PREFIX + "MIN_FREE_MB") or 1024),
+        failpoints=frozenset(filter(None, (env.get(PREFIX + "FAILPOINTS") or "").split(","))),
         extra={k: v for k, v in env.items() if k.startswith(PREFIX) and k not in KNOWN_VARIABLES},
     )

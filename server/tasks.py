@@ -10,6 +10,7 @@ from sqlalchemy import select
 from .jobs import JobContext, PermanentFailure, RetryLater, enqueue, enqueue_once, handler
 from .models import Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
+from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
 from .services.archive.text import dossier_doc, docs_from_storage, extract_file
 from .services.cases.resumable import sweep_abandoned
@@ -19,18 +20,45 @@ SWEEP_INTERVAL = timedelta(hours=6)
 log = logging.getLogger(__name__)
 
 
+def _dossier(session, ctx: JobContext) -> Dossier:
+    """The job's dossier; a job about one that does not exist can never succeed."""
+    dossier = session.get(Dossier, ctx.payload["dossier_id"])
+    if dossier is None:
+        raise PermanentFailure(f"no dossier {ctx.payload['dossier_id']}")
+    return dossier
+
+
 @handler("archive.check")
 def archive_check(ctx: JobContext) -> None:
     """Four-property check of one dossier (after sealing, and when asked)."""
     runtime = ctx.services
     with runtime.db.session() as session:
-        dossier = session.get(Dossier, ctx.payload["dossier_id"])
-        if dossier is None:
-            raise PermanentFailure(f"no dossier {ctx.payload['dossier_id']}")
+        dossier = _dossier(session, ctx)
         total, label = len(dossier.files), dossier.archival_code
         ctx.progress(0, total, label)
         check_dossier(session, runtime, dossier, ctx.payload.get("trigger", "manual"))
     ctx.progress(total, total, label)
+
+
+@handler("archive.confirm")
+def archive_confirm(ctx: JobContext) -> None:
+    """Writes the commit marker of a dossier whose sealing transaction committed (this job is in it)."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        dossier = _dossier(session, ctx)
+        write_commit_marker(runtime.store, dossier)
+
+
+@handler("archive.reconcile")
+def archive_reconcile(ctx: JobContext) -> None:
+    """Start-up's check that store and database agree; what it finds is logged and in the job's message."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        found = reconcile(session, runtime)
+    problems = found.problems
+    ctx.progress(1, 1, "; ".join(problems)[:480] if problems else
+                 f"store and database agree ({len(found.confirmed)} commit marker(s) written, "
+                 f"{len(found.swept_uploads)} unrecorded upload(s) removed)")
 
 
 @handler("archive.verify_all")
@@ -70,9 +98,7 @@ def index_dossier(ctx: JobContext) -> None:
     """Applies the outbox entry: (re)indexes one dossier; retried while the index is down."""
     runtime = ctx.services
     with runtime.db.session() as session:
-        dossier = session.get(Dossier, ctx.payload["dossier_id"])
-        if dossier is None:
-            raise PermanentFailure(f"no dossier {ctx.payload['dossier_id']}")
+        dossier = _dossier(session, ctx)
         superseded = dossier.superseded
         doc = None if superseded else dossier_doc(runtime.store, dossier)
     try:
@@ -89,6 +115,8 @@ def index_dossier(ctx: JobContext) -> None:
 def index_rebuild(ctx: JobContext) -> None:
     """Rebuilds the index from the object store (after a schema change, or on a new index)."""
     runtime = ctx.services
+    with runtime.db.session() as session:
+        reconcile(session, runtime, quarantine=False, sweep_uploads=False)
     try:
         count = runtime.index.rebuild(docs_from_storage(runtime.store))
     except Exception as exc:  # noqa: BLE001 - the index may be down: try again later
@@ -122,6 +150,11 @@ def schedule_upload_sweep(session) -> None:
     pending = session.scalar(select(Job.id).where(Job.kind == "uploads.sweep", Job.status == "pending"))
     if pending is None:
         enqueue(session, "uploads.sweep", {}, subject="uploads:sweep", run_after=utcnow() + SWEEP_INTERVAL)
+
+
+def schedule_reconciliation(session) -> None:
+    """Once per start: a crash may have left a package without its record, or a record without its marker."""
+    enqueue_once(session, "archive.reconcile", {}, subject="archive:reconcile")
 
 
 def schedule_verification(session, interval_hours: float) -> None:

@@ -147,8 +147,9 @@ def settings(embedded_settings):
 
 @pytest.fixture
 def real_stack_settings(tmp_path: Path) -> Iterator:
-    """PostgreSQL, S3 and Elasticsearch, each fresh (a new database, bucket and index prefix)."""
+    """PostgreSQL, S3 and Elasticsearch, each fresh (a new database, bucket and index prefix), and ClamAV."""
     base_db = real_backend_url("postgresql")
+    clamd = real_backend_url("clamd")
     s3 = urlsplit(real_backend_url("s3"))
     es = urlsplit(real_backend_url("elasticsearch"))
     for database_url in _fresh_postgres_database(base_db):
@@ -156,7 +157,8 @@ def real_stack_settings(tmp_path: Path) -> Iterator:
             tmp_path, database=database_url,
             # governance-mode locks let test buckets be removed; production uses compliance mode
             storage=urlunsplit((s3.scheme, s3.netloc, "/" + _unique("ow-stack-"), "lock_mode=governance", "")),
-            index=urlunsplit((es.scheme, es.netloc, es.path, f"prefix={_unique('owstack-')}", "")))
+            index=urlunsplit((es.scheme, es.netloc, es.path, f"prefix={_unique('owstack-')}", "")),
+            clamd=clamd)
 
 
 @pytest.fixture

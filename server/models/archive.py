@@ -87,6 +87,8 @@ class Dossier(Base):
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     package_prefix: Mapped[str] = mapped_column(String(512))
     check_ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # passed / failed / incomplete (a check could not run); "" before the first check.
+    check_status: Mapped[str] = mapped_column(String(16), default="")
     checked_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     files: Mapped[list["DossierFile"]] = relationship(
@@ -154,6 +156,7 @@ class CheckReport(Base):
     at: Mapped[datetime] = created_column()
     trigger: Mapped[str] = mapped_column(String(16))
     ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16), default="")
     report: Mapped[dict] = mapped_column(default=dict)
     object_key: Mapped[str] = mapped_column(String(1024), default="")
 

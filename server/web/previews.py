@@ -16,15 +16,12 @@ from indexers.extract.previews import PREVIEW_PX, THUMBNAIL_PX
 
 from ..errors import NotFound
 from ..runtime import Runtime
+from ..services.object_keys import material_preview_key
 
 SIZES = (THUMBNAIL_PX, PREVIEW_PX)
 MEDIA_TYPE = "image/webp"
 
 log = logging.getLogger(__name__)
-
-
-def preview_key(material_id: str, page: int, px: int) -> str:
-    return f"previews/materials/{material_id}/{page}-{px}.webp"
 
 
 def check_request(pages: int | None, page: int, px: int) -> None:
@@ -38,7 +35,7 @@ def material_preview(runtime: Runtime, *, material_id: str, object_key: str, med
                      page: int, px: int) -> bytes | None:
     """The WebP bytes of one page, or None when this file cannot be previewed (the page shows an icon)."""
     store = runtime.store
-    key = preview_key(material_id, page, px)
+    key = material_preview_key(material_id, page, px)
     if store.exists(key):
         with store.open(key) as fh:
             return fh.read()

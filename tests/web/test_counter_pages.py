@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.models import Application, Material
 from server.services.cases import handling
-from server.web.previews import preview_key
+from server.services.object_keys import material_preview_key
 from web_support import jpeg_bytes, pdf_bytes
 
 
@@ -41,7 +41,7 @@ def test_review_page_shows_page_previews_next_to_verdicts(web, build, runtime):
     url, material_id = thumbs[0]
     first = web.get("clerk", url)
     assert first.mimetype == "image/webp" and first.data[:4] == b"RIFF" and first.data[8:12] == b"WEBP"
-    assert runtime.store.exists(preview_key(material_id, 1, 320)), "the preview is cached in object storage"
+    assert runtime.store.exists(material_preview_key(material_id, 1, 320)), "the preview is cached in object storage"
     assert web.get("clerk", url).data == first.data
     big = web.get("clerk", url.replace("-320.webp", "-1200.webp"))
     assert big.mimetype == "image/webp" and len(big.data) > len(first.data) // 2

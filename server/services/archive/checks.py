@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +22,8 @@ from storage import ObjectNotFound, StorageError
 
 from ...models import CheckReport, Dossier, DossierEvent, utcnow
 from ...runtime import Runtime
+from ...scanning import Scanner, ScannerUnavailable
+from ..object_keys import check_report_key
 from .bag import parse_manifest
 
 PROPERTIES = ("authenticity", "integrity", "usability", "security")
@@ -32,7 +32,6 @@ ALLOWED_FORMATS = frozenset({
     "application/json", "text/plain",
 })
 REQUIRED_METADATA = ("archival_code", "title", "service_item", "department", "retention", "dates")
-CLAMSCAN_TIMEOUT = 600
 CHUNK = 1024 * 1024
 
 
@@ -58,14 +57,25 @@ class Report:
         self.findings[prop].append(Finding(check, ok, detail, file))
 
     @property
+    def status(self) -> str:
+        """``failed`` if any check failed, else ``incomplete`` if any could not run, else ``passed``.
+
+        A check that did not run (no virus scanner, say) is never counted as passed.
+        """
+        results = [f.ok for items in self.findings.values() for f in items]
+        if False in results:
+            return "failed"
+        return "incomplete" if None in results else "passed"
+
+    @property
     def ok(self) -> bool:
-        return all(f.ok is not False for items in self.findings.values() for f in items)
+        return self.status == "passed"
 
     def failures(self) -> list[tuple[str, Finding]]:
         return [(p, f) for p, items in self.findings.items() for f in items if f.ok is False]
 
     def as_dict(self) -> dict[str, Any]:
-        return {p: {"ok": all(f.ok is not False for f in items),
+        return {p: {"ok": bool(items) and all(f.ok is True for f in items),
                     "not_run": bool(items) and all(f.ok is None for f in items),
                     "items": [f.as_dict() for f in items]} for p, items in self.findings.items()}
 
@@ -78,9 +88,10 @@ def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger:
     _check_tag_files(store, dossier, manifests, report)
     _check_metadata(store, dossier, report)
     _check_numbering(session, dossier, report)
-    scanner = shutil.which("clamscan")
+    scanner = runtime.scanner
     if scanner is None:
-        report.add("security", "virus_scan", None, "ClamAV (clamscan) is not installed: not run")
+        report.add("security", "virus_scan", None,
+                   "未配置病毒扫描，未检测 (no virus scanner configured, ONEWINDOW_CLAMD_URL: not checked)")
     payload_manifest = manifests.get("manifest-sha256.txt", {})
     declared = {f.path for f in dossier.files}
     for path in sorted(set(payload_manifest) - declared):
@@ -90,21 +101,24 @@ def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger:
 
     checked_at = utcnow()
     body = {"dossier_id": dossier.id, "archival_code": dossier.archival_code, "version": dossier.version,
-            "trigger": trigger, "checked_at": checked_at.isoformat(), "ok": report.ok,
+            "trigger": trigger, "checked_at": checked_at.isoformat(), "ok": report.ok, "status": report.status,
             "properties": report.as_dict()}
-    key = f"dossiers/{dossier.id}/checks/{checked_at.strftime('%Y%m%dT%H%M%S%fZ')}-{trigger}.json"
+    key = check_report_key(dossier.id, checked_at, trigger)
     try:
         store.put(key, [json.dumps(body, ensure_ascii=False, indent=2).encode()], content_type="application/json")
     except StorageError:
         key = ""
-    row = CheckReport(dossier_id=dossier.id, at=checked_at, trigger=trigger, ok=report.ok, report=body,
-                      object_key=key)
+    row = CheckReport(dossier_id=dossier.id, at=checked_at, trigger=trigger, ok=report.ok, status=report.status,
+                      report=body, object_key=key)
     session.add(row)
-    dossier.check_ok = report.ok
+    dossier.check_ok = {"passed": True, "failed": False}.get(report.status)
+    dossier.check_status = report.status
     dossier.checked_at = checked_at
     failures = [{"property": p, **f.as_dict()} for p, f in report.failures()]
-    dossier.events.append(DossierEvent(action="four_property_check", ok=report.ok,
-                                       detail={"trigger": trigger, "failures": failures[:50]}))
+    not_checked = [{"property": p, **f.as_dict()} for p, items in report.findings.items() for f in items
+                   if f.ok is None]
+    dossier.events.append(DossierEvent(action="four_property_check", ok=report.ok, detail={
+        "trigger": trigger, "status": report.status, "failures": failures[:50], "not_checked": not_checked[:50]}))
     session.flush()
     return row
 
@@ -180,7 +194,7 @@ def _check_numbering(session: Session, dossier: Dossier, report: Report) -> None
 
 
 def _check_file(store, dossier: Dossier, file, manifest: dict[str, str], report: Report,
-                scanner: str | None) -> None:
+                scanner: Scanner | None) -> None:
     key = f"{dossier.package_prefix}/{file.path}"
     if file.path not in manifest:
         report.add("integrity", "file_in_manifest", False, "declared but not in manifest-sha256.txt", file.path)
@@ -214,7 +228,7 @@ def _check_file(store, dossier: Dossier, file, manifest: dict[str, str], report:
                    file.path)
         usable, detail = check_usable(local_path, sniffed)
         report.add("usability", "opens", usable, "" if usable else detail, file.path)
-        if scanner:
+        if scanner is not None:
             report.add("security", "virus_scan", *_scan(scanner, local_path), file=file.path)
 
 
@@ -240,14 +254,10 @@ def _digest_object(store, key: str) -> str | None:
     return digest.hexdigest()
 
 
-def _scan(scanner: str, path: str) -> tuple[bool | None, str]:
+def _scan(scanner: Scanner, path: str) -> tuple[bool | None, str]:
+    """Scans again at every check: signatures learnt since intake may know this file."""
     try:
-        result = subprocess.run([scanner, "--no-summary", path], capture_output=True, text=True,
-                                timeout=CLAMSCAN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None, "virus scan timed out: not run"
-    if result.returncode == 0:
-        return True, "clean"
-    if result.returncode == 1:
-        return False, result.stdout.strip()[:300]
-    return None, f"clamscan error: {result.stderr.strip()[:200]}"
+        verdict = scanner.scan_path(path)
+    except ScannerUnavailable as exc:
+        return None, f"病毒扫描服务不可用，未检测 (virus scanner unavailable: not checked): {exc}"[:300]
+    return (True, "clean") if verdict.clean else (False, f"malware: {verdict.signature}")

@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidInput
+from ...faults import crash_point
 from ...jobs import enqueue
 from ...models import (
     MATERIAL_CLASSES, RETENTION_LABELS, Dossier, DossierEvent, DossierFile, ServiceItem, StoredObject,
@@ -19,6 +20,7 @@ from ...models import (
 from ...runtime import Runtime
 from ...timeutil import local, local_year
 from ..filenames import payload_name
+from ..object_keys import package_prefix
 from .bag import BagWriter
 from .numbering import format_code, next_number
 
@@ -76,9 +78,12 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
     """Writes the package and records it, in the caller's transaction.
 
     The archival number is taken inside the transaction, so a failure anywhere
-    (including in storage) rolls the number back and leaves no gap. Objects
-    already written for a failed sealing stay behind unreferenced; nothing
-    points at them and verification walks dossiers, not objects.
+    (including in storage) rolls the number back and leaves no gap. A package
+    whose transaction never commits (an error, a crash) stays in the store
+    without a commit marker: the index rebuild ignores it and reconciliation
+    quarantines it (services/archive/reconcile.py), since sealed objects
+    cannot be deleted. The marker itself is written by a job queued here, so
+    it exists exactly when the transaction commits.
     """
     if not request.files:
         raise InvalidInput("案卷至少需要一个文件 (a dossier needs at least one file)")
@@ -102,7 +107,7 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
         version = 1
 
     dossier_id = new_id()
-    prefix = f"dossiers/{dossier_id}/bag"
+    prefix = package_prefix(dossier_id)
     lock = seal_until(service.retention, request.closed_at)
     writer = BagWriter(runtime.store, prefix, lock)
     backend = runtime.store.describe()
@@ -151,6 +156,8 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
     dossier.events.append(DossierEvent(action="sealed", actor=request.sealed_by,
                                        detail={"files": len(dossier.files), "version": version}))
     session.flush()
+    enqueue(session, "archive.confirm", {"dossier_id": dossier_id}, subject=f"dossier:{dossier_id}",
+            max_attempts=INDEX_ATTEMPTS)
     enqueue(session, "archive.check", {"dossier_id": dossier_id, "trigger": "seal"},
             subject=f"dossier:{dossier_id}")
     # Outbox: searchable by its metadata at once, by its text once each file is extracted.
@@ -158,6 +165,7 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
             max_attempts=INDEX_ATTEMPTS)
     for file in dossier.files:
         enqueue(session, "archive.extract_file", {"file_id": file.id}, subject=f"file:{file.id}")
+    crash_point(runtime, "seal.before_commit")
     return dossier
 
 

@@ -19,16 +19,9 @@ from indexers.extract.previews import PREVIEW_PX, THUMBNAIL_PX
 from storage import ObjectNotFound, ObjectStore
 
 from ...models import Dossier, DossierFile
+from ..object_keys import DOSSIERS, commit_marker_key, dossier_of, preview_key, text_key
 
 CHUNK = 1024 * 1024
-
-
-def text_key(dossier_id: str, seq: int) -> str:
-    return f"dossiers/{dossier_id}/text/{seq:03d}.json"
-
-
-def preview_key(dossier_id: str, seq: int, page_no: int, size: int) -> str:
-    return f"dossiers/{dossier_id}/previews/{seq:03d}/{page_no:04d}-{size}.webp"
 
 
 def _download(store: ObjectStore, key: str, target: str) -> None:
@@ -102,14 +95,25 @@ def dossier_doc(store: ObjectStore, dossier: Dossier) -> DossierDoc:
 def docs_from_storage(store: ObjectStore) -> Iterator[DossierDoc]:
     """Every current dossier's index document, read from the object store alone.
 
-    A dossier replaced by a newer version (its id named in a later package's
-    ``replaces``) is left out, as the database would.
+    Only packages with a commit marker count: a package whose sealing never
+    committed (services/archive/reconcile.py) is not part of the archive. A
+    dossier replaced by a newer committed version (its id named in that
+    package's ``replaces``) is left out, as the database would.
     """
+    meta_keys, committed = {}, set()
+    for info in store.list(DOSSIERS):
+        parts = dossier_of(info.key)
+        if parts is None:
+            continue
+        dossier_id, rest = parts
+        if rest == "bag/metadata/dossier.json":
+            meta_keys[dossier_id] = info.key
+        elif info.key == commit_marker_key(dossier_id):
+            committed.add(dossier_id)
     metas = []
-    for info in store.list("dossiers/"):
-        if info.key.endswith("/bag/metadata/dossier.json"):
-            with store.open(info.key) as fh:
-                metas.append(json.loads(fh.read().decode("utf-8")))
+    for dossier_id in sorted(committed & set(meta_keys)):
+        with store.open(meta_keys[dossier_id]) as fh:
+            metas.append(json.loads(fh.read().decode("utf-8")))
     replaced = {m["replaces"] for m in metas if m.get("replaces")}
     for meta in metas:
         if meta["dossier_id"] in replaced:

@@ -29,7 +29,8 @@ def dossier_json(view: DossierView) -> dict[str, Any]:
         "retention": d.retention, "retention_label": RETENTION_LABELS.get(d.retention, d.retention),
         "opened_at": d.opened_at.isoformat(), "completed_at": d.closed_at.isoformat(),
         "sealed_at": d.sealed_at.isoformat(), "superseded": d.superseded, "replaces": d.replaces_id,
-        "check": {"ok": d.check_ok, "at": d.checked_at.isoformat() if d.checked_at else None},
+        "check": {"ok": d.check_ok, "status": d.check_status or None,
+                  "at": d.checked_at.isoformat() if d.checked_at else None},
         "partial": not view.whole,
         "files": [{
             "file_id": f.id, "seq": f.seq, "name": f.name, "material_type": f.material_type,
@@ -37,7 +38,7 @@ def dossier_json(view: DossierView) -> dict[str, Any]:
             "class": MATERIAL_CLASSES.get(f.material_class, f.material_class),
             "media_type": f.media_type, "size": f.size, "pages": f.pages,
             "sha256": f.sha256, "sha512": f.sha512, "sm3": f.sm3 or None,
-            "text_status": f.text_status,
+            "text_status": f.text_status, "text_detail": f.text_detail or None,
         } for f in view.files],
     }
     if view.whole:

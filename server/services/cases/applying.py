@@ -14,6 +14,7 @@ from ...models import AccessLog, Application, Dossier, DossierFile, Material, Ma
 from ...runtime import Runtime
 from ..catalogue import get_service
 from ..filenames import display_name
+from ..object_keys import material_key
 from . import events, policy
 from .uploads import store_upload
 
@@ -109,7 +110,7 @@ def upload_material(session: Session, runtime: Runtime, user: User, app: Applica
     slot = _slot(app, slot_code)
     require_can_add_material(user, app, slot_code)
     material_id = new_id()
-    upload = store_upload(runtime, f"applications/{app.id}/materials/{material_id}", stream,
+    upload = store_upload(runtime, material_key(app.id, material_id), stream,
                           formats=list(slot.formats), max_bytes=slot.max_bytes)
     session.add(upload.stored)
     session.flush()

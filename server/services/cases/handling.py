@@ -13,6 +13,7 @@ from ...models import Application, CasePart, Department, MaterialSlot, ResultFil
 from ...runtime import Runtime
 from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
+from ..object_keys import result_key
 from . import events, policy
 from .notices import notice_pdf
 from .uploads import store_upload
@@ -79,7 +80,7 @@ def upload_result(session: Session, runtime: Runtime, user: User, app: Applicati
         raise InvalidInput("结果文件名称须为1至200个字符 (the result name must be 1 to 200 characters)")
     existing = next((r for r in app.results if r.name == name), None)
     result_id = new_id()
-    upload = store_upload(runtime, f"applications/{app.id}/results/{result_id}", stream,
+    upload = store_upload(runtime, result_key(app.id, result_id), stream,
                           formats=RESULT_FORMATS, max_bytes=RESULT_MAX_BYTES)
     session.add(upload.stored)
     session.flush()

@@ -16,12 +16,13 @@ from server.cli import main
 from server.jobs import Worker
 from server.errors import InvalidInput
 from server.models import CheckReport, Dossier, DossierEvent, ServiceItem, utcnow
+from archive_samples import make_pdf
 from server.services.archive.seal import SealFile, SealRequest, seal_dossier
 from storage import ObjectSealed
 
 
 def _cli(settings, *args):
-    env = {"ONEWINDOW_DATA_DIR": str(settings.data_dir)}
+    env = {"ONEWINDOW_DATA_DIR": str(settings.data_dir), "ONEWINDOW_CLAMD_URL": settings.clamd_url}
     return CliRunner().invoke(main, list(args), env=env)
 
 
@@ -83,8 +84,34 @@ def test_sealing_queues_a_four_property_check_that_passes(seal, runtime):
         props = report.report["properties"]
         assert set(props) == {"authenticity", "integrity", "usability", "security"}
         assert all(props[p]["ok"] for p in props)
-        assert props["security"]["items"][0]["check"] == "virus_scan"
-        assert runtime.store.exists(report.object_key)
+        scans = props["security"]["items"]
+        assert {i["check"] for i in scans} == {"virus_scan"} and len(scans) == len(dossier.files)
+        assert report.status == "passed" and runtime.store.exists(report.object_key)
+
+
+def test_without_a_virus_scanner_the_check_is_incomplete_never_passed(embedded_settings, tmp_path):
+    from server.app import create_app
+    from server.services.archive.checks import check_dossier
+    from server.services.demo import load_demo
+
+    app = create_app(embedded_settings, migrate=True, start_jobs=False)
+    runtime = app.extensions["onewindow"]
+    with runtime.db.session() as session:
+        load_demo(session, embedded_settings.demo_password)
+        service = session.scalar(select(ServiceItem).where(ServiceItem.code == "minsu"))
+        dossier = seal_dossier(session, runtime, SealRequest(
+            title="t", service=service, opened_at=utcnow(), closed_at=utcnow(), sealed_by="clerk",
+            events=[{"seq": 1, "action": "submit"}],
+            files=[SealFile(name="x.pdf", open=lambda: io.BytesIO(make_pdf("x")), media_type="application/pdf")]))
+        row = check_dossier(session, runtime, dossier, "manual")
+        assert row.status == "incomplete" and not row.ok
+        security = row.report["properties"]["security"]
+        assert security["not_run"] and not security["ok"]
+        assert dossier.check_ok is None and dossier.check_status == "incomplete"
+    result = _cli(embedded_settings, "archive", "verify")
+    assert result.exit_code == 3, result.output
+    assert "INCOMPLETE" in result.output and "virus_scan (not checked)" in result.output
+    runtime.close()
 
 
 @pytest.mark.parametrize("history, problem", [

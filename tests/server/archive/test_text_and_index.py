@@ -14,7 +14,7 @@ from indexers import Scope, SearchQuery
 from server.cli import main
 from server.jobs import Worker
 from server.models import DossierFile, Job, utcnow
-from server.services.archive.text import preview_key, text_key
+from server.services.object_keys import preview_key, text_key
 
 LICENCE = ["营业执照", "名称：青山村民宿有限公司", "统一社会信用代码：91330127MA2H3K4L5P",
            "经营范围：住宿服务；餐饮服务"]
