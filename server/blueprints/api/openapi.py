@@ -1,9 +1,10 @@
 """GET /api/v1/openapi.json."""
 
-from ...openapi import document
-from . import bp
+from ... import openapi
+from . import schemas as s
+from .endpoint import endpoint
 
 
-@bp.get("/openapi.json")
+@endpoint("GET", "/openapi.json", public=True, responses={200: s.OpenApiDocument}, summary="This document")
 def openapi_json():
-    return document()
+    return openapi.document()

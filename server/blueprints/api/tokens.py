@@ -4,31 +4,26 @@ from datetime import timedelta
 
 from flask import request
 
-from ...errors import InvalidInput
 from ...services.auth import authenticate, issue_token, revoke_token
 from ...web.context import db_session, runtime
-from . import bp
-from .access import api_user
+from . import schemas as s
+from .endpoint import NO_CONTENT, endpoint
 
 
-@bp.post("/auth/token")
-def create_token():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not body.get("username") or not body.get("password"):
-        raise InvalidInput("请提供 JSON {\"username\", \"password\"} (send JSON with username and password)",
-                           {"required": ["username", "password"]})
+@endpoint("POST", "/auth/token", public=True, body=s.TokenRequest, responses={201: s.Token}, errors=(401, 429),
+          summary="Exchange a username and password for a bearer token")
+def create_token(body: s.TokenRequest):
     session = db_session()
-    user = authenticate(session, str(body["username"]), str(body["password"]))
+    user = authenticate(session, body.username, body.password)
     token = issue_token(session, user, timedelta(hours=runtime().settings.token_lifetime_hours))
     session.commit()
     return {"token": token, "user": {"username": user.username, "role": user.role,
                                      "name": user.display_name}}, 201
 
 
-@bp.delete("/auth/token")
+@endpoint("DELETE", "/auth/token", responses={204: NO_CONTENT}, summary="Revoke the token this request was sent with")
 def delete_token():
-    """Revokes the token this request was sent with; it answers 401 from then on."""
-    api_user()
+    """It answers 401 from then on; other tokens of the same user stay valid."""
     token = request.headers.get("Authorization", "").partition(" ")[2].strip()
     revoke_token(db_session(), token)
     db_session().commit()

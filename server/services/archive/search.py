@@ -15,6 +15,13 @@ from ...models import User
 from . import access
 
 FILTERS = ("service", "department", "material_type", "applicant_id")
+# Dates outside these make no sense for a record and break index date arithmetic.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def date_message(name: str) -> str:
+    return (f"{name} 须为 {EARLIEST} 至 {LATEST} 之间的日期 YYYY-MM-DD "
+            f"({name} must be a date like 2026-11-27, from {EARLIEST} to {LATEST})")
 
 
 def _date(params: Mapping[str, str], name: str) -> date | None:
@@ -22,10 +29,12 @@ def _date(params: Mapping[str, str], name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{name} 须为日期 YYYY-MM-DD ({name} must be a date like 2026-11-27)",
-                           {"parameter": name, "value": value}) from None
+        parsed = None
+    if parsed is None or not EARLIEST <= parsed <= LATEST:
+        raise InvalidInput(date_message(name), {"parameter": name, "value": value[:40]})
+    return parsed
 
 
 def search(session: Session, index: SearchIndex, user: User, params: Mapping[str, str], *,

@@ -1,0 +1,668 @@
+"""What each API operation accepts and answers, as pydantic models (API.md).
+
+Request models validate (server/blueprints/api/endpoint.py) and document;
+response models only document: the views build their answers from the
+services' JSON shapes, and the tests check those against these models.
+
+Bodies are strict, so ``"5"`` is no score and ``true`` no size; query strings
+are text by nature and are parsed. Unknown fields are ignored, so older and
+newer clients keep working. Every string has a bound within its database
+column, and none may carry NUL, which PostgreSQL refuses to store.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, StringConstraints,
+                      ValidationError, WrapValidator)
+from pydantic_core import PydanticCustomError
+
+from indexers import DossierHit
+
+from ...services.archive.search import EARLIEST, LATEST
+from ...web import paging
+
+NO_NUL = r"^[^\u0000]*$"
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "不得含 NUL 字符 (must not contain the NUL character)")
+    return value
+
+
+def Text(max_length: int, min_length: int | None = None) -> Any:  # noqa: N802 - a type factory, used like a type
+    return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length),
+                     Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul)]
+
+
+def _plausible(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise PydanticCustomError("date_range", f"须在 {EARLIEST} 至 {LATEST} 之间 (must be from {EARLIEST} to {LATEST})")
+    return value
+
+
+PlausibleDate = Annotated[date, AfterValidator(_plausible),
+                          Field(description=f"YYYY-MM-DD, from {EARLIEST} to {LATEST}")]
+
+
+def _same_paging_message(value: Any, handler) -> int:
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError("paging", paging.MESSAGE) from None
+
+
+Page = Annotated[int, Field(ge=1, le=paging.MAX_PAGE), WrapValidator(_same_paging_message)]
+PerPage = Annotated[int, Field(ge=1, le=paging.MAX_PER_PAGE), WrapValidator(_same_paging_message)]
+Note = Text(2000)
+Code = Text(64)
+Slot = Text(64, 1)
+Identifier = Text(64, 1)
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+class Body(BaseModel):
+    """A JSON request body."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class Query(BaseModel):
+    """A query string: text, parsed into the declared types."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class Paging(Query):
+    page: Page = 1
+    per_page: PerPage = 20
+
+
+# --- requests ---------------------------------------------------------------
+
+class TokenRequest(Body):
+    username: Text(64, 1)
+    password: Text(1024, 1)
+
+
+class Applicant(Body):
+    """A clerk enters the walk-in applicant; an applicant applies as themself and may only give a phone."""
+
+    name: Text(200) = ""
+    id_number: Text(32) = ""
+    phone: Text(32) = ""
+
+
+class CreateApplication(Body):
+    service_code: Code = Field(min_length=1)
+    applicant: Applicant | None = None
+    form: dict[str, Any] | None = None
+
+
+class UpdateForm(Body):
+    form: dict[str, Any]
+
+
+class Reuse(Body):
+    file_id: Identifier
+
+
+class Submit(Body):
+    defer: list[Slot] = Field(default_factory=list, max_length=100,
+                              description="non-key slots brought later with an undertaking (容缺)")
+    undertaking: Note = ""
+
+
+class Reason(Body):
+    reason: Note = ""
+
+
+class NoteBody(Body):
+    note: Note = ""
+
+
+class Verdict(Body):
+    slot: Slot
+    ok: bool
+    reason: Note = ""
+
+
+class Review(Body):
+    decision: Literal["accept", "accept_with_gap", "correct", "reject"]
+    verdicts: list[Verdict] | None = Field(None, max_length=200)
+    note: Note = ""
+    gap_deadline: PlausibleDate | None = None
+
+
+class Route(Body):
+    departments: list[Code] = Field(min_length=1, max_length=50)
+    note: Note = ""
+
+
+class Decision(Body):
+    outcome: Literal["approved", "denied"]
+    note: Note = ""
+
+
+class RatingRequest(Body):
+    score: int = Field(ge=1, le=5)
+    comment: Note = ""
+
+
+class StartUpload(Body):
+    slot: Slot
+    filename: Text(500) = ""
+    size: int = Field(ge=1, description="the file's length in bytes")
+
+
+class CaseQuery(Paging):
+    status: Text(300) = Field("", description="one status or several, comma-separated")
+    service: Code = ""
+    overdue: Annotated[bool | None, BeforeValidator(_blank_is_none)] = None
+
+
+class TrackQuery(Query):
+    phone_last4: str | None = Field(None, pattern=r"^\d{4}$", description="the last four digits of the applicant's phone")
+
+
+class SearchQuery(Paging):
+    q: Text(500) = Field("", description="terms, ANDed; Chinese is matched without spaces")
+    service: Code = ""
+    department: Code = ""
+    material_type: Code = ""
+    applicant_id: Text(32) = ""
+    from_: PlausibleDate | None = Field(None, alias="from")
+    to: PlausibleDate | None = None
+
+    def params(self) -> dict[str, str]:
+        """The search service's parameters, as the archive pages pass them too."""
+        values = self.model_dump(by_alias=True, exclude={"page", "per_page"})
+        return {name: value.isoformat() if isinstance(value, date) else value or "" for name, value in values.items()}
+
+
+class Purpose(Query):
+    purpose: Text(1000) = Field("", description="why the file is read; required of everyone but the applicant")
+
+
+class ExportPurpose(Query):
+    purpose: Text(1000) = "移交/导出"
+
+
+class UploadOffset(BaseModel):
+    upload_offset: int = Field(alias="Upload-Offset", ge=0, description="bytes the server already has")
+
+
+class RangeHeader(BaseModel):
+    range: Text(200) = Field("", alias="Range", description="bytes=START-END, to resume a download")
+
+
+class UploadName(BaseModel):
+    x_filename: Text(2000) = Field("", alias="X-Filename",
+                                   description="the file's name for a raw body, percent-encoded UTF-8")
+
+
+# --- responses --------------------------------------------------------------
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str = Field(description="Chinese, then English in parentheses")
+    details: dict[str, Any] = Field(description="what to fix: fields names each invalid field")
+
+
+class Error(BaseModel):
+    error: ErrorDetail
+
+
+class TokenUser(BaseModel):
+    username: str
+    role: str
+    name: str
+
+
+class Token(BaseModel):
+    token: str
+    user: TokenUser
+
+
+class Department(BaseModel):
+    code: str
+    name: str
+
+
+class Departments(RootModel[list[Department]]):
+    pass
+
+
+class MaterialSlot(BaseModel):
+    slot: str
+    name: str
+    material_type: str
+    material_type_name: str
+    required: bool
+    key: bool = Field(description="key (必要) materials cannot be missing at acceptance")
+    gap_allowed: bool = Field(description="may be missing at acceptance (容缺)")
+    formats: list[str]
+    max_bytes: int
+    shared: bool
+    note: str
+
+
+class Service(BaseModel):
+    code: str
+    name: str
+    department: Department
+    summary: str
+    conditions: str
+    legal_basis: str
+    time_limit_days: int = Field(description="promised working days (承诺时限)")
+    statutory_days: int | None
+    fees: str
+    retention: str
+    retention_label: str
+    location: str
+    cooperating_departments: list[str]
+    materials: list[MaterialSlot]
+
+
+class Services(RootModel[list[Service]]):
+    pass
+
+
+class Created(BaseModel):
+    id: str
+    status: str
+
+
+class Clock(BaseModel):
+    used_working_days: int
+    limit_working_days: int
+    due_date: date | None
+    level: Literal["none", "green", "yellow", "red", "paused", "stopped"]
+
+
+class CaseSummary(BaseModel):
+    id: str
+    tracking_number: str | None
+    status: str
+    status_label: str
+    service_code: str
+    service_name: str
+    applicant_name: str
+    created_at: datetime
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    clock: Clock
+
+
+class CaseList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    items: list[CaseSummary]
+
+
+class CaseApplicant(BaseModel):
+    name: str
+    id_number: str
+    phone: str
+
+
+class Gap(BaseModel):
+    slots: list[str]
+    undertaking: str
+    deadline: date | None
+
+
+class CaseSlot(BaseModel):
+    slot: str
+    name: str
+    required: bool
+    key: bool
+    formats: list[str]
+    max_bytes: int
+
+
+class ReusedFrom(BaseModel):
+    file_id: str | None
+    dossier_id: str | None
+
+
+class MaterialVerdict(BaseModel):
+    ok: bool
+    reason: str
+    verified_by: str
+    verified_at: datetime | None
+
+
+class CaseMaterial(BaseModel):
+    file_id: str
+    slot: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    pages: int | None
+    uploaded_at: datetime | None
+    reused_from: ReusedFrom | None
+    verdict: MaterialVerdict | None
+
+
+class CasePart(BaseModel):
+    department: str
+    department_name: str
+    status: str
+    note: str
+    decided_at: datetime | None
+
+
+class CaseResult(BaseModel):
+    id: str
+    name: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    department: str
+
+
+class CaseEvent(BaseModel):
+    seq: int
+    at: datetime | None
+    actor: str
+    role: str
+    action: str
+    note: str
+    before: str
+    after: str
+    data: dict[str, Any] | None
+
+
+class CaseNotice(BaseModel):
+    id: str
+    kind: str
+    number: str
+    items: list[Any] | None
+    note: str
+    deadline: date | None
+    created_at: datetime | None
+
+
+class CaseRating(BaseModel):
+    score: int
+    comment: str
+
+
+class Case(CaseSummary):
+    """Everything about one case that its viewer may see."""
+
+    applicant: CaseApplicant
+    form: dict[str, Any]
+    channel: str
+    outcome: str | None
+    decided_at: datetime | None
+    completed_at: datetime | None
+    dossier_id: str | None
+    gap: Gap | None
+    slots: list[CaseSlot]
+    materials: list[CaseMaterial]
+    parts: list[CasePart]
+    results: list[CaseResult]
+    events: list[CaseEvent]
+    notices: list[CaseNotice]
+    rating: CaseRating | None
+
+
+class Uploaded(BaseModel):
+    file_id: str
+    slot: str
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+    pages: int | None
+
+
+class ReusedMaterial(Uploaded):
+    reused_from: ReusedFrom
+
+
+class Offer(BaseModel):
+    file_id: str
+    dossier_id: str
+    name: str
+    material_type: str
+    level: Literal["issued", "verified_original", "archived_copy", "uploaded"]
+    verified_by: str | None
+    verified_at: datetime | None
+    valid_until: datetime | None
+    archival_code: str
+    media_type: str
+    size: int
+
+
+class Reusable(BaseModel):
+    slots: dict[str, list[Offer]] = Field(description="per slot, the archived files that may fill it")
+
+
+class Submitted(BaseModel):
+    id: str
+    status: str
+    tracking_number: str | None
+    deferred: list[str]
+
+
+class ResultUploaded(BaseModel):
+    id: str
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+class Rated(BaseModel):
+    score: int
+    comment: str
+    follow_up: Literal["open", "closed"] | None
+
+
+class TrackStep(BaseModel):
+    at: datetime | None
+    action: str
+    status: str
+
+
+class PublicStatus(BaseModel):
+    """No names, numbers or documents: anyone with the tracking number and phone digits sees this."""
+
+    tracking_number: str
+    service_name: str
+    department: str
+    status: str
+    status_label: str
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    due_date: date | None
+    completed_at: datetime | None
+    steps: list[TrackStep]
+
+
+class Upload(BaseModel):
+    upload_id: str
+    slot: str
+    filename: str
+    size: int
+    offset: int
+    complete: bool
+    file_id: str | None
+    name: str | None = Field(None, description="once complete: the filed material")
+    sha256: str | None = None
+    media_type: str | None = None
+    pages: int | None = None
+
+
+class SearchResult(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    hits: list[DossierHit]
+    facets: dict[str, dict[str, int]] = Field(description="per facet, dossier counts by value")
+
+
+class DossierDepartment(BaseModel):
+    code: str
+    name: str
+
+
+class DossierCheck(BaseModel):
+    ok: bool | None
+    at: datetime | None
+
+
+class DossierFile(BaseModel):
+    file_id: str
+    seq: int
+    name: str
+    material_type: str
+    material_type_name: str
+    class_: str = Field(alias="class")
+    media_type: str
+    size: int
+    pages: int | None
+    sha256: str
+    sha512: str
+    sm3: str | None
+    text_status: str
+
+
+class DossierApplicant(BaseModel):
+    name: str
+    id_number: str
+
+
+class DossierEvent(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    ok: bool | None
+    detail: dict[str, Any] | None
+
+
+class Dossier(BaseModel):
+    """A partial view (other departments' shared files) has no applicant and no events."""
+
+    dossier_id: str
+    archival_code: str
+    version: int
+    title: str
+    service_code: str
+    service_name: str
+    department: DossierDepartment
+    retention: str
+    retention_label: str
+    opened_at: datetime
+    completed_at: datetime
+    sealed_at: datetime
+    superseded: bool
+    replaces: str | None
+    check: DossierCheck
+    partial: bool
+    files: list[DossierFile]
+    applicant: DossierApplicant | None = None
+    events: list[DossierEvent] | None = None
+
+
+class LedgerEntry(BaseModel):
+    at: datetime
+    role: str
+    department: str | None
+    action: str
+    dossier_id: str
+    file_id: str | None
+    purpose: str
+    application_id: str | None
+
+
+class Ledger(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    items: list[LedgerEntry]
+
+
+class CaseRow(BaseModel):
+    id: str
+    tracking_number: str | None
+    service_code: str
+    service_name: str
+    applicant_name: str
+    status: str
+    departments: list[str]
+    department_names: list[str]
+    used_working_days: int
+    limit_working_days: int
+    due_date: date | None
+    level: str
+
+
+class HandlingTime(BaseModel):
+    code: str
+    name: str
+    cases: int
+    average_working_days: float | None
+    max_working_days: int
+
+
+class HandlingTimes(BaseModel):
+    by_service: list[HandlingTime]
+    by_department: list[HandlingTime]
+
+
+class FollowUp(BaseModel):
+    application_id: str
+    tracking_number: str | None
+    service_name: str
+    score: int
+    comment: str
+    rated_at: datetime
+    status: str
+
+
+class Ratings(BaseModel):
+    count: int
+    average: float | None
+    distribution: dict[str, int]
+    follow_ups: list[FollowUp]
+
+
+class Supervision(BaseModel):
+    generated_at: datetime
+    by_state: dict[str, int]
+    open_by_level: dict[str, int]
+    overdue: list[CaseRow]
+    warning: list[CaseRow]
+    handling_time: HandlingTimes
+    ratings: Ratings
+
+
+class OpenApiDocument(BaseModel):
+    """This document."""
+
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+
+
+class Check(BaseModel):
+    ok: bool
+    detail: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    checks: dict[str, Check] = Field(description="database, storage, index, jobs (pending, failed) and more")
