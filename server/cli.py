@@ -144,10 +144,21 @@ def demo(ctx: click.Context) -> None:
 
 
 def _schedule_periodic(runtime) -> None:
-    """Work that start-up owes: the next verification round and upload sweep, and a rebuild of a stale index."""
-    from .tasks import schedule_index_rebuild, schedule_upload_sweep, schedule_verification
+    """Work that start-up owes: leftovers of a killed write removed, a check that store and database
+    agree, the next verification round and upload sweep, and a rebuild of a stale index."""
+    from storage import StorageError
 
+    from .tasks import schedule_index_rebuild, schedule_reconciliation, schedule_upload_sweep, schedule_verification
+
+    try:
+        removed = runtime.store.sweep_incomplete()
+    except StorageError as exc:
+        logging.getLogger(__name__).warning("could not sweep interrupted writes: %s", exc)
+    else:
+        if removed:
+            logging.getLogger(__name__).info("removed %d leftover(s) of interrupted writes", removed)
     with runtime.db.session() as session:
+        schedule_reconciliation(session)
         schedule_verification(session, runtime.settings.verify_interval_hours)
         schedule_upload_sweep(session)
         schedule_index_rebuild(session, runtime)

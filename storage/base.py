@@ -143,6 +143,15 @@ class ObjectStore(abc.ABC):
     def describe(self) -> str:
         """The store's URL with any secret redacted, for logs and health pages."""
 
+    def sweep_incomplete(self, older_than: timedelta | None = None) -> int:
+        """Remove what interrupted writes left behind (temp files, unfinished multipart uploads).
+
+        Never touches a write still in progress; ``None`` means the backend's
+        safe default age. Returns how many leftovers were removed. Run at
+        start-up: a killed process leaves them invisible but taking space.
+        """
+        return 0
+
     def close(self) -> None:
         """Release pooled resources (connections). The store must not be used afterwards."""
         return None

@@ -36,7 +36,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
@@ -64,7 +64,9 @@ from .streams import range_stream
 
 FOREVER = datetime.max.replace(tzinfo=timezone.utc)
 _LOCKS = 64
-_STALE_TMP_SECONDS = 24 * 3600
+_SWEEP_AFTER = timedelta(seconds=10)
+# A process that never ran the start-up sweep (a CLI command) tidies what is a day old on its first write.
+_LAZY_SWEEP_AFTER = timedelta(days=1)
 _WRITEBACK_EVERY = 16 << 20
 _UNAVAILABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.ENODEV, errno.ESTALE}
 
@@ -240,15 +242,25 @@ class LocalStore(ObjectStore):
         os.close(fd)
         return Path(name)
 
-    def _sweep_tmp(self) -> None:
-        """Remove temp files left by a crashed process (older than a day)."""
+    def sweep_incomplete(self, older_than: timedelta | None = None) -> int:
+        """Temp files of writes that died: a live writer holds an flock on its file, so any age is safe
+        for those; the age (default 10 s) only spares a file created a moment ago, before its lock."""
         self._swept = True
-        cutoff = time.time() - _STALE_TMP_SECONDS
+        cutoff = time.time() - (_SWEEP_AFTER if older_than is None else older_than).total_seconds()
+        removed = 0
         with contextlib.suppress(OSError), os.scandir(self._hidden / "tmp") as entries:
             for entry in entries:
                 with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                        continue
+                    with open(entry.path, "rb") as probe:
+                        try:
+                            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        except BlockingIOError:
+                            continue  # a write in progress
                         os.unlink(entry.path)
+                        removed += 1
+        return removed
 
     def _existing(self, key: str, path: Path) -> ObjectInfo | None:
         try:
@@ -283,13 +295,14 @@ class LocalStore(ObjectStore):
         with _os_errors(key):
             self._refuse_if_sealed(key, path)
             if not self._swept:
-                self._sweep_tmp()
+                self.sweep_incomplete(_LAZY_SWEEP_AFTER)
             tmp = self._tmp_file()
         meta_tmp: Path | None = None
         digester = Digester()
         try:
             with _os_errors(key):
                 handle = open(tmp, "wb")
+                fcntl.flock(handle, fcntl.LOCK_EX)  # tells sweep_incomplete this write is alive
             with handle:
                 flushed = 0
                 for chunk in limited(iter_chunks(stream), max_bytes):

@@ -48,7 +48,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -81,6 +81,7 @@ from .hashing import CHUNK, Digester, PartReader, iter_chunks, limited
 from .streams import empty_stream, range_stream
 
 META = "x-amz-meta-"
+_ABANDONED_UPLOAD = timedelta(days=1)
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "NotFound", "ResourceNotFound"}
 _PATH_CONFLICT = {"ObjectParentIsFile", "ExistingObjectIsDirectory", "DirectoryObjectContainsData"}
 _NO_LOCK = {"ObjectLockConfigurationNotFoundError", "NotImplemented", "InvalidRequest",
@@ -573,6 +574,24 @@ class S3Store(ObjectStore):
         query = "?secure=true" if self.secure else ""
         path = f"{self.bucket}/{self.prefix}".rstrip("/")
         return f"s3://{quote(self._access_key, safe='')}:***@{self.endpoint}/{path}{query}"
+
+    def sweep_incomplete(self, older_than: timedelta | None = None) -> int:
+        """Aborts multipart uploads started before the cutoff (default a day ago). S3 cannot tell a
+        stalled live upload from a dead one, so only age decides, and the default is generous."""
+        cutoff = datetime.now(timezone.utc) - (_ABANDONED_UPLOAD if older_than is None else older_than)
+        removed, key_marker, upload_marker = 0, None, None
+        with _s3_errors():
+            self._ensure_bucket()
+            while True:
+                found = self._client._list_multipart_uploads(
+                    self.bucket, prefix=self.prefix or None, key_marker=key_marker, upload_id_marker=upload_marker)
+                for upload in found.uploads:
+                    if upload.initiated_time is not None and upload.initiated_time < cutoff:
+                        self._client._abort_multipart_upload(self.bucket, upload.object_name, upload.upload_id)
+                        removed += 1
+                if not found.is_truncated:
+                    return removed
+                key_marker, upload_marker = found.next_key_marker, found.next_upload_id_marker
 
     def close(self) -> None:
         self._client._http.clear()

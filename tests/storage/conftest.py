@@ -68,10 +68,15 @@ def backend(request: pytest.FixtureRequest, storage_url: str) -> str:
 
 
 @pytest.fixture
-def store(storage_url: str) -> Iterator[ObjectStore]:
-    """An empty store; on S3 seals use GOVERNANCE mode so the test bucket can be removed."""
-    url = _with_query(storage_url, "lock_mode=governance") if storage_url.startswith("s3://") else storage_url
-    with opened(url) as store:
+def store_url(storage_url: str) -> str:
+    """The URL of ``store``: on S3 seals use GOVERNANCE mode so the test bucket can be removed."""
+    return _with_query(storage_url, "lock_mode=governance") if storage_url.startswith("s3://") else storage_url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[ObjectStore]:
+    """An empty store."""
+    with opened(store_url) as store:
         yield store
 
 

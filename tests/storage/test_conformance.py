@@ -199,6 +199,46 @@ def test_interrupted_overwrite_keeps_the_old_object(store, leftovers):
     assert leftovers(store) == []
 
 
+def test_a_killed_writer_leaves_nothing_after_a_sweep(store, store_url, leftovers):
+    """SIGKILL mid-write (no cleanup runs): the leftovers are invisible, and the next start-up sweep removes them."""
+    child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("put_child.py")), store_url, "killed/upload"],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        assert leftovers(store), "a write in progress has something on the store"
+        assert store.sweep_incomplete() == 0, "a live write is never swept"
+    finally:
+        child.kill()
+        child.wait()
+    assert not store.exists("killed/upload") and list(store.list()) == []
+    assert leftovers(store)
+    assert store.sweep_incomplete(timedelta(0)) >= 1
+    assert leftovers(store) == []
+    store.put("killed/upload", io.BytesIO(b"the retry"))
+    assert read(store, "killed/upload") == b"the retry"
+
+
+def test_a_live_local_write_is_never_swept(tmp_path):
+    from storage.local import LocalStore
+
+    store = LocalStore(tmp_path / "objects")
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        yield b"first part"
+        started.set()
+        release.wait(30)
+        yield b" and the rest"
+
+    writer = threading.Thread(target=store.put, args=("slow/upload", slow()))
+    writer.start()
+    started.wait(30)
+    assert store.sweep_incomplete(timedelta(0)) == 0
+    release.set()
+    writer.join()
+    assert read(store, "slow/upload") == b"first part and the rest"
+
+
 # --- ranges -----------------------------------------------------------------------
 
 def test_range_reads(store):
