@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlite3
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -79,6 +82,34 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+
+# PostgreSQL SQLSTATEs: 53100 disk_full, 53200 out_of_memory; 08 connection; 57P01-03 shutting down.
+_PG_FULL = {"53100"}
+_PG_UNAVAILABLE_PREFIXES = ("08", "57P0", "53")
+
+
+def failure_kind(error: DBAPIError) -> str | None:
+    """``"full"`` (no space for a write), ``"unavailable"`` (down, restarting, busy) or None (a bug).
+
+    Both databases, so that a full disk is answered 507 and a restarting
+    PostgreSQL 503, and only real defects become a 500.
+    """
+    orig = error.orig
+    if isinstance(orig, sqlite3.Error):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL or "database or disk is full" in str(orig):
+            return "full"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+            return "unavailable"
+        return None
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate in _PG_FULL:
+        return "full"
+    if error.connection_invalidated or sqlstate.startswith(_PG_UNAVAILABLE_PREFIXES) or not sqlstate and (
+            type(orig).__name__ in ("OperationalError", "InterfaceError")):
+        return "unavailable"
+    return None
 
 
 def alembic_config(url: str) -> Config:

@@ -21,6 +21,7 @@ from .base import (
     ObjectStore,
     Source,
     StorageError,
+    StorageFull,
     StorageUnavailable,
     TooLarge,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "TooLarge",
     "InvalidKey",
     "StorageUnavailable",
+    "StorageFull",
 ]
 
 

@@ -59,6 +59,10 @@ class StorageUnavailable(StorageError):
     """The backend cannot be reached (server down, timeout, disk gone)."""
 
 
+class StorageFull(StorageUnavailable):
+    """No space left (disk, quota or bucket): writes fail, reads go on; nothing was stored."""
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     """What a store knows about one object.

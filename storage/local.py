@@ -50,6 +50,7 @@ from .base import (
     ObjectStore,
     Source,
     StorageError,
+    StorageFull,
     StorageUnavailable,
     call_with_deadline,
     check_digest,
@@ -68,7 +69,9 @@ _SWEEP_AFTER = timedelta(seconds=10)
 # A process that never ran the start-up sweep (a CLI command) tidies what is a day old on its first write.
 _LAZY_SWEEP_AFTER = timedelta(days=1)
 _WRITEBACK_EVERY = 16 << 20
-_UNAVAILABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.ENODEV, errno.ESTALE}
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+_FULL_BELOW = 1 << 20
+_UNAVAILABLE = {errno.EROFS, errno.EIO, errno.ENODEV, errno.ESTALE}
 
 
 @contextlib.contextmanager
@@ -77,7 +80,7 @@ def _os_errors(key: str = "") -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        cls = StorageUnavailable if exc.errno in _UNAVAILABLE else StorageError
+        cls = StorageFull if exc.errno in _FULL else StorageUnavailable if exc.errno in _UNAVAILABLE else StorageError
         raise cls(f"{key or 'store'}: {exc.strerror or exc}") from exc
 
 
@@ -303,7 +306,7 @@ class LocalStore(ObjectStore):
             with _os_errors(key):
                 handle = open(tmp, "wb")
                 fcntl.flock(handle, fcntl.LOCK_EX)  # tells sweep_incomplete this write is alive
-            with handle:
+            try:
                 flushed = 0
                 for chunk in limited(iter_chunks(stream), max_bytes):
                     digester.update(chunk)
@@ -316,6 +319,13 @@ class LocalStore(ObjectStore):
                 with _os_errors(key):
                     handle.flush()
                     os.fsync(handle.fileno())
+                    handle.close()
+            except BaseException:
+                # Closing flushes what is buffered; on a full disk that fails again and would
+                # hide the first error (or the caller's own exception) behind a bare OSError.
+                with contextlib.suppress(OSError):
+                    handle.close()
+                raise
             meta = {
                 "key": key,
                 "size": digester.size,
@@ -469,7 +479,8 @@ class LocalStore(ObjectStore):
             folder = folder.parent
 
     def check(self) -> dict:
-        def probe() -> str:
+        """Also says how much space is left (``free_bytes``); a disk with almost none cannot take a write."""
+        def probe() -> tuple[str, int]:
             target = self.root
             while not target.exists() and target.parent != target:
                 target = target.parent
@@ -477,10 +488,13 @@ class LocalStore(ObjectStore):
                 raise PermissionError(f"{target} is not writable")
             free = shutil.disk_usage(target).free
             where = "" if target == self.root else f" (will be created under {target})"
-            return f"{self.root}{where}: writable, {free / 2**30:.1f} GiB free"
+            if free < _FULL_BELOW:
+                raise StorageFull(f"no space left ({free} bytes free)")
+            return f"{self.root}{where}: writable, {free / 2**30:.1f} GiB free", free
 
         try:
-            return {"ok": True, "backend": self.backend, "detail": call_with_deadline(probe, 3.0)}
+            detail, free = call_with_deadline(probe, 3.0)
+            return {"ok": True, "backend": self.backend, "detail": detail, "free_bytes": free}
         except Exception as exc:
             return {"ok": False, "backend": self.backend, "detail": f"{self.root}: {exc}"}
 

@@ -68,6 +68,7 @@ from .base import (
     ObjectStore,
     Source,
     StorageError,
+    StorageFull,
     StorageUnavailable,
     call_with_deadline,
     check_digest,
@@ -97,6 +98,8 @@ def _translate(exc: BaseException, key: str = "") -> BaseException | None:
         if exc.code in _PATH_CONFLICT:
             return InvalidKey(f"{where}the key or one of its folders is already used the other way "
                               f"round (object vs folder) on this file-backed server")
+        if exc.code in ("XMinioStorageFull", "InsufficientStorage", "StorageFull", "QuotaExceeded"):
+            return StorageFull(f"{where}{exc.code}: {exc.message}")
         if exc.code in ("SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"):
             return StorageUnavailable(f"{where}{exc.code}: {exc.message}")
         return StorageError(f"{where}{exc.code}: {exc.message}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -121,6 +122,24 @@ def clamd_url() -> str:
 def redis_url() -> str:
     """The real Redis server (throttling counters at scale)."""
     return real_backend_url("redis")
+
+
+# --- a disk that can be filled ------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MB tmpfs, for filling to the last byte (needs root, which CI has)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
+                          capture_output=True, text=True) if os.geteuid() == 0 else None
+    if done is None or done.returncode != 0:
+        reason = f"cannot mount a small tmpfs: {done.stderr.strip() if done else 'not root'}"
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(reason)
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 # --- the application --------------------------------------------------------

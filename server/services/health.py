@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Callable
+
+from indexers.extract import Tesseract, ToolUnavailable
+from indexers.extract.ocr import DEFAULT_LANGUAGES
+from indexers.extract.render import pdftoppm
 
 from ..jobs import job_counts
 from ..runtime import Runtime
@@ -26,11 +31,50 @@ def _jobs(rt: Runtime) -> dict[str, Any]:
             "scheduled": counts["scheduled"]}
 
 
+def _disk(rt: Runtime) -> dict[str, Any]:
+    """Free space where the database, spooled uploads and a local store live, against the floor."""
+    floor = rt.settings.min_free_mb * 2**20
+    places = {"data": shutil.disk_usage(rt.settings.data_dir).free}
+    store_free = rt.store.check().get("free_bytes")
+    if store_free is not None:
+        places["objects"] = store_free
+    low = sorted(name for name, free in places.items() if free < floor)
+    return {"ok": not low, "free_mb": {name: free // 2**20 for name, free in places.items()},
+            "min_free_mb": rt.settings.min_free_mb,
+            "detail": f"less than {rt.settings.min_free_mb} MB free: {', '.join(low)}" if low else ""}
+
+
+def _ocr(_rt: Runtime) -> dict[str, Any]:
+    """Without Tesseract (chi_sim) scans and photos are archived with no searchable text."""
+    try:
+        path = Tesseract().executable()
+        pdftoppm()
+    except ToolUnavailable as exc:
+        return {"ok": False, "detail": f"{exc}: scans and photos get no text"}
+    return {"ok": True, "engine": f"tesseract {DEFAULT_LANGUAGES}", "detail": path}
+
+
+def _virus_scanner(rt: Runtime) -> dict[str, Any]:
+    if rt.scanner is None:
+        return {"ok": False, "detail": "not configured (ONEWINDOW_CLAMD_URL): uploads are not scanned, "
+                                       "four-property checks stay incomplete"}
+    return rt.scanner.check()
+
+
+def _email(_rt: Runtime) -> dict[str, Any]:
+    return {"ok": False, "detail": "not available yet: nobody is notified by e-mail (notifications arrive "
+                                   "with ONEWINDOW_SMTP_URL in a later release)"}
+
+
 CHECKS: dict[str, Callable[[Runtime], dict[str, Any]]] = {
     "database": _database,
     "storage": lambda rt: rt.store.check(),
     "index": lambda rt: rt.index.check(),
     "jobs": _jobs,
+    "disk": _disk,
+    "ocr": _ocr,
+    "virus_scanner": _virus_scanner,
+    "email": _email,
 }
 
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="healthz")

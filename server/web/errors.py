@@ -7,9 +7,14 @@ import logging
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from storage import DigestMismatch, InvalidKey, ObjectNotFound, ObjectSealed, StorageError, TooLarge
+from sqlalchemy.exc import DBAPIError
 
-from ..errors import AppError, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unavailable
+from storage import DigestMismatch, InvalidKey, ObjectNotFound, ObjectSealed, StorageError, StorageFull, TooLarge
+
+from ..db import failure_kind
+from ..errors import (
+    AppError, Conflict, InvalidInput, NotFound, PayloadTooLarge, StorageFull as Full, Unauthorized, Unavailable,
+)
 from .limits import too_large
 
 log = logging.getLogger(__name__)
@@ -21,7 +26,12 @@ STORAGE_ERRORS: list[tuple[type[Exception], type[AppError], str]] = [
     (InvalidKey, InvalidInput, "文件名不合法 (invalid object name)"),
     (ObjectNotFound, NotFound, "文件不存在 (no such file)"),
     (ObjectSealed, Conflict, "已归档文件不可修改或删除 (archived files cannot be changed or deleted)"),
+    (StorageFull, Full, "存储空间已满，暂时无法保存；已保存的材料不受影响，可以查看和下载 "
+                        "(storage is full: nothing can be saved now; what is stored is safe and can be read)"),
 ]
+FULL_DATABASE = ("存储空间已满，暂时无法保存更改；已有的办件和材料不受影响 "
+                 "(the database's disk is full: changes cannot be saved now; existing cases are safe)")
+DATABASE_DOWN = "数据库暂不可用，请稍后重试 (the database is unavailable: try again in a moment)"
 
 
 def _wants_json() -> bool:
@@ -38,7 +48,18 @@ def _render(error: AppError):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
+        if isinstance(error, Unauthorized) and request.path.startswith("/api/"):
+            body, status = _render(error)
+            return body, status, {"WWW-Authenticate": 'Bearer realm="OneWindow"'}
         return _render(error)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):
+        kind = failure_kind(error)
+        if kind is None:
+            return _unexpected(error)
+        log.warning("database %s on %s %s: %s", kind, request.method, request.path, error.orig)
+        return _render(Full(FULL_DATABASE) if kind == "full" else Unavailable(DATABASE_DOWN))
 
     @app.errorhandler(StorageError)
     def _storage_error(error: StorageError):

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 
 from indexers.extract import ExtractError, image_preview, pdf_page_preview
+from storage import StorageError
 from indexers.extract.previews import PREVIEW_PX, THUMBNAIL_PX
 
 from ..errors import NotFound
@@ -41,7 +42,10 @@ def material_preview(runtime: Runtime, *, material_id: str, object_key: str, med
             return fh.read()
     data = _render(runtime, object_key, media_type, page, px)
     if data is not None:
-        store.put(key, [data], content_type=MEDIA_TYPE)
+        try:
+            store.put(key, [data], content_type=MEDIA_TYPE)
+        except StorageError as error:  # a cache: a full disk must not hide the page from the clerk
+            log.warning("preview of %s not cached: %s", object_key, error)
     return data
 
 

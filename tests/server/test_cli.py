@@ -53,7 +53,7 @@ def test_serve_with_no_configuration_uses_embedded_defaults(tmp_path):
         assert f"http://127.0.0.1:{port}/" in "".join(lines), "".join(lines)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as response:
             body = json.load(response)
-        assert response.status == 200 and body["status"] == "ok", body
+        assert response.status == 200 and body["checks"]["database"]["ok"] and body["checks"]["storage"]["ok"], body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
             page = response.read().decode()
         assert "开办民宿" in page

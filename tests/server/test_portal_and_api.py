@@ -3,14 +3,43 @@
 from __future__ import annotations
 
 
-def test_healthz_ok_on_embedded_defaults(client):
+def test_healthz_on_embedded_defaults_names_what_is_missing(client):
     response = client.get("/healthz")
-    assert response.status_code == 200
+    assert response.status_code == 200, "it can take applications"
     body = response.get_json()
-    assert body["status"] == "ok", body
-    assert set(body["checks"]) == {"database", "storage", "index", "jobs"}
-    assert body["checks"]["jobs"]["pending"] == 0
-    assert body["checks"]["jobs"]["failed"] == 0
+    checks = body["checks"]
+    assert set(checks) == {"database", "storage", "index", "jobs", "disk", "ocr", "virus_scanner", "email"}
+    assert all(checks[name]["ok"] for name in ("database", "storage", "index", "jobs", "disk", "ocr")), checks
+    assert checks["jobs"]["pending"] == 0 and checks["jobs"]["failed"] == 0
+    assert checks["ocr"]["engine"] == "tesseract chi_sim+eng"
+    # no virus scanner and no e-mail configured: a missing engine is never reported as fine
+    assert body["status"] == "degraded"
+    assert not checks["virus_scanner"]["ok"] and "ONEWINDOW_CLAMD_URL" in checks["virus_scanner"]["detail"]
+    assert not checks["email"]["ok"]
+
+
+def test_healthz_is_degraded_below_the_free_space_floor(embedded_settings):
+    from dataclasses import replace
+
+    from server.app import create_app
+
+    app = create_app(replace(embedded_settings, min_free_mb=10**9), migrate=True, start_jobs=False)
+    response = app.test_client().get("/healthz")
+    disk = response.get_json()["checks"]["disk"]
+    assert response.status_code == 200 and not disk["ok"]
+    assert disk["min_free_mb"] == 10**9 and "data" in disk["detail"] and disk["free_mb"]["objects"] > 0
+    app.extensions["onewindow"].close()
+
+
+def test_healthz_asks_the_virus_scanner(embedded_settings, clamd_url):
+    from dataclasses import replace
+
+    from server.app import create_app
+
+    app = create_app(replace(embedded_settings, clamd_url=clamd_url), migrate=True, start_jobs=False)
+    scanner = app.test_client().get("/healthz").get_json()["checks"]["virus_scanner"]
+    assert scanner["ok"] and scanner["engine"] == "clamd" and "ClamAV" in scanner["detail"], scanner
+    app.extensions["onewindow"].close()
 
 
 def test_home_shows_demo_service_guides_in_chinese(client, demo):
