@@ -65,7 +65,6 @@ from .streams import range_stream
 
 FOREVER = datetime.max.replace(tzinfo=timezone.utc)
 _LOCKS = 64
-_SWEEP_AFTER = timedelta(seconds=10)
 # A process that never ran the start-up sweep (a CLI command) tidies what is a day old on its first write.
 _LAZY_SWEEP_AFTER = timedelta(days=1)
 _WRITEBACK_EVERY = 16 << 20
@@ -226,30 +225,51 @@ class LocalStore(ObjectStore):
     def _write_meta(self, key: str, meta: dict) -> None:
         target = self._meta_path(key)
         _makedirs(target.parent)
-        tmp = self._tmp_file(".json")
+        tmp, handle = self._json_tmp_file(meta)
         try:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(meta, handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
             os.replace(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        finally:
+            handle.close()
         _fsync_dir(target.parent)
 
-    def _tmp_file(self, suffix: str = "") -> Path:
+    def _locked_tmp_file(self, suffix: str = "") -> tuple[Path, BinaryIO]:
+        """A new temp file, open for writing and flock-ed until closed (keep it open until renamed):
+        sweep_incomplete removes only files nobody holds. Made again if a sweep took it before the lock."""
         folder = self._hidden / "tmp"
         _makedirs(folder)
-        fd, name = tempfile.mkstemp(dir=folder, prefix="put-", suffix=suffix)
-        os.close(fd)
-        return Path(name)
+        while True:
+            fd, name = tempfile.mkstemp(dir=folder, prefix="put-", suffix=suffix)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if os.fstat(fd).st_nlink:
+                    return Path(name), os.fdopen(fd, "wb")
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)
+
+    def _json_tmp_file(self, meta: dict) -> tuple[Path, BinaryIO]:
+        """A sidecar written and fsynced into a locked temp file, still open."""
+        tmp, handle = self._locked_tmp_file(".json")
+        try:
+            handle.write(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                handle.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp, handle
 
     def sweep_incomplete(self, older_than: timedelta | None = None) -> int:
-        """Temp files of writes that died: a live writer holds an flock on its file, so any age is safe
-        for those; the age (default 10 s) only spares a file created a moment ago, before its lock."""
+        """Temp files of writes that died: a live writer holds an flock on its file until it is renamed,
+        so whatever is unlocked is a leftover, whatever its age (``older_than`` may spare recent ones)."""
         self._swept = True
-        cutoff = time.time() - (_SWEEP_AFTER if older_than is None else older_than).total_seconds()
+        cutoff = time.time() - (older_than or timedelta(0)).total_seconds()
         removed = 0
         with contextlib.suppress(OSError), os.scandir(self._hidden / "tmp") as entries:
             for entry in entries:
@@ -299,13 +319,10 @@ class LocalStore(ObjectStore):
             self._refuse_if_sealed(key, path)
             if not self._swept:
                 self.sweep_incomplete(_LAZY_SWEEP_AFTER)
-            tmp = self._tmp_file()
+            tmp, handle = self._locked_tmp_file()
         meta_tmp: Path | None = None
         digester = Digester()
         try:
-            with _os_errors(key):
-                handle = open(tmp, "wb")
-                fcntl.flock(handle, fcntl.LOCK_EX)  # tells sweep_incomplete this write is alive
             try:
                 flushed = 0
                 for chunk in limited(iter_chunks(stream), max_bytes):
@@ -319,7 +336,6 @@ class LocalStore(ObjectStore):
                 with _os_errors(key):
                     handle.flush()
                     os.fsync(handle.fileno())
-                    handle.close()
             except BaseException:
                 # Closing flushes what is buffered; on a full disk that fails again and would
                 # hide the first error (or the caller's own exception) behind a bare OSError.
@@ -337,17 +353,19 @@ class LocalStore(ObjectStore):
             with _os_errors(key):
                 if seal:
                     os.chmod(tmp, 0o444)
-                meta_tmp = self._tmp_file(".json")
-                with open(meta_tmp, "w", encoding="utf-8") as out:
-                    json.dump(meta, out, ensure_ascii=False)
-                    out.flush()
-                    os.fsync(out.fileno())
-                with self._lock(key):
-                    self._refuse_if_sealed(key, path)
-                    self._commit(key, path, tmp, meta_tmp)
+                meta_tmp, meta_handle = self._json_tmp_file(meta)
+                try:
+                    with self._lock(key):
+                        self._refuse_if_sealed(key, path)
+                        self._commit(key, path, tmp, meta_tmp)
+                finally:
+                    meta_handle.close()
+                handle.close()
                 st = os.stat(path)
         except BaseException:
             digester.close()
+            with contextlib.suppress(OSError):
+                handle.close()
             for leftover in (tmp, meta_tmp):
                 if leftover is not None:
                     with contextlib.suppress(OSError):
