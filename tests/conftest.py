@@ -14,6 +14,7 @@ import os
 import secrets
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -122,6 +123,39 @@ def clamd_url() -> str:
 def redis_url() -> str:
     """The real Redis server (throttling counters at scale)."""
     return real_backend_url("redis")
+
+
+# --- stopping the real servers -------------------------------------------------
+
+class RealServers:
+    """Stops and starts the shared real servers with scripts/services, for outage tests."""
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "services"
+
+    def __init__(self) -> None:
+        self.stopped: set[str] = set()
+
+    def stop(self, name: str) -> None:
+        self.stopped.add(name)
+        self._run("down", name)
+
+    def start(self, name: str) -> None:
+        self._run("up", name)
+        self.stopped.discard(name)
+
+    def _run(self, command: str, name: str) -> None:
+        done = subprocess.run([sys.executable, str(self.script), command, name], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, f"scripts/services {command} {name}: {done.stderr[-2000:]}"
+
+
+@pytest.fixture
+def real_servers() -> Iterator[RealServers]:
+    """Whatever a test stops is started again afterwards, even when the test fails."""
+    servers = RealServers()
+    yield servers
+    for name in sorted(servers.stopped):
+        servers.start(name)
 
 
 # --- a disk that can be filled ------------------------------------------------
