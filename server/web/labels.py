@@ -40,6 +40,16 @@ ROLE = {
 
 PART = {"pending": _l("办理中"), "approved": _l("准予"), "denied": _l("不予")}
 
+# Why an archived file has no (or only some) searchable text.
+TEXT_STATUS = {
+    "pending": _l("正文提取中"), "partial": _l("部分页面未识别：未安装 OCR 文字识别"),
+    "failed": _l("无法提取正文"),
+}
+
+CHECK_STATUS = {
+    "": _l("待检测"), "passed": _l("通过"), "failed": _l("未通过"), "incomplete": _l("未完成：部分项目未能检测"),
+}
+
 
 def label(table: dict, code: str | None) -> str:
     return str(table.get(code or "", code or ""))

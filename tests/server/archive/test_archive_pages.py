@@ -76,3 +76,15 @@ def test_bad_dates_and_a_failing_index_explain_themselves(sign_in, runtime, arch
     monkeypatch.setattr(runtime.index, "search", down)
     unavailable = client.get("/archive?q=青山村")
     assert unavailable.status_code == 503 and "全文检索暂不可用" in unavailable.get_data(as_text=True)
+
+
+def test_the_dossier_page_says_why_a_file_has_no_text(sign_in, archive, runtime):
+    with runtime.db.session() as session:
+        files = {f.name: f for f in session.scalars(select(DossierFile).where(DossierFile.dossier_id == archive.id))}
+        files["营业执照.pdf"].text_status, files["营业执照.pdf"].text_detail = "partial", "OCR not available"
+        files["平面图.pdf"].text_status, files["平面图.pdf"].text_detail = "failed", "unreadable: PdfStreamError"
+    page = sign_in("archivist").get(f"/archive/dossiers/{archive.id}").get_data(as_text=True)
+    assert "部分页面未识别：未安装 OCR 文字识别" in page
+    assert "无法提取正文：unreadable: PdfStreamError" in page
+    english = sign_in("archivist").get(f"/archive/dossiers/{archive.id}?lang=en").get_data(as_text=True)
+    assert "Some pages have no text: OCR is not installed" in english
