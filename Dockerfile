@@ -28,4 +28,5 @@ RUN pip install --no-cache-dir . /tmp/wheels/*.whl && rm -rf /tmp/wheels
 USER onewindow
 ENV ONEWINDOW_DATA_DIR=/srv/onewindow/var
 EXPOSE 8000
-CMD ["sh", "-c", "onewindow migrate && exec gunicorn --bind 0.0.0.0:8000 --workers 4 --threads 4 --timeout 300 'server.wsgi:app'"]
+# `serve` is gunicorn too, and first migrates, sweeps what a killed write left and queues a reconciliation.
+CMD ["onewindow", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--threads", "4"]

@@ -57,4 +57,5 @@ def test_app_and_worker_share_the_image_and_the_worker_runs_jobs():
     assert services["worker"]["image"] == services["app"]["image"]
     assert services["worker"]["command"] == ["onewindow", "worker"]
     assert services["app"]["environment"]["ONEWINDOW_JOBS_IN_PROCESS"] == "false"
-    assert "gunicorn" in (ROOT / "Dockerfile").read_text()
+    # `onewindow serve` runs gunicorn (tests/server/test_serve.py) after its start-up duties
+    assert '"onewindow", "serve"' in (ROOT / "Dockerfile").read_text()
