@@ -256,3 +256,9 @@ def test_the_archive_pages_bound_the_same(sign_in, query):
 def test_the_applicant_pages_page_the_same(sign_in):
     page = sign_in("applicant").get("/my/cases?page=9223372036854775807")
     assert page.status_code == 400 and paging.MESSAGE.split(" (")[0] in page.get_data(as_text=True)
+
+
+def test_a_method_a_path_does_not_have_is_405_with_allow(api, draft):
+    response = api.call("DELETE", f"/applications/{draft}/submit", "clerk")
+    assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
+    assert "POST" in response.headers["Allow"]

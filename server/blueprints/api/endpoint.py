@@ -180,6 +180,7 @@ KINDS = {
     "int_type": "须为整数 (must be a whole number)",
     "int_parsing": "须为整数 (must be a whole number)",
     "int_from_float": "须为整数 (must be a whole number)",
+    "finite_number": "须为有限的数 (must be a finite number)",
     "bool_type": "须为 true 或 false (must be true or false)",
     "bool_parsing": "须为 true 或 false (must be true or false)",
     "list_type": "须为数组 (must be a list)",

@@ -38,14 +38,31 @@ def Text(max_length: int, min_length: int | None = None) -> Any:  # noqa: N802 -
                      Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul)]
 
 
+def HeaderText(max_length: int) -> Any:  # noqa: N802
+    """Header values cannot carry NUL; a file name's characters arrive percent-encoded and are cleaned later."""
+    return Annotated[str, StringConstraints(max_length=max_length)]
+
+
 def _plausible(value: date) -> date:
     if not EARLIEST <= value <= LATEST:
         raise PydanticCustomError("date_range", f"须在 {EARLIEST} 至 {LATEST} 之间 (must be from {EARLIEST} to {LATEST})")
     return value
 
 
-PlausibleDate = Annotated[date, AfterValidator(_plausible),
-                          Field(description=f"YYYY-MM-DD, from {EARLIEST} to {LATEST}")]
+# JSON Schema bounds no date: the pattern keeps the years in range, _plausible the exact ends.
+PlausibleDate = Annotated[date, AfterValidator(_plausible), Field(
+    description=f"YYYY-MM-DD, from {EARLIEST} to {LATEST}",
+    json_schema_extra={"pattern": r"^(19|20|21)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"})]
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, (bool, str)):
+        raise PydanticCustomError("int_type", "须为整数 (must be a whole number)")
+    return value
+
+
+# JSON Schema counts 5.0 as an integer, so it is one; true and "5" are not.
+WholeNumber = Annotated[int, Field(strict=False), BeforeValidator(_number)]
 
 
 def _same_paging_message(value: Any, handler) -> int:
@@ -151,14 +168,14 @@ class Decision(Body):
 
 
 class RatingRequest(Body):
-    score: int = Field(ge=1, le=5)
+    score: WholeNumber = Field(ge=1, le=5)
     comment: Note = ""
 
 
 class StartUpload(Body):
     slot: Slot
     filename: Text(500) = ""
-    size: int = Field(ge=1, description="the file's length in bytes")
+    size: WholeNumber = Field(ge=1, description="the file's length in bytes")
 
 
 class CaseQuery(Paging):
@@ -199,12 +216,12 @@ class UploadOffset(BaseModel):
 
 
 class RangeHeader(BaseModel):
-    range: Text(200) = Field("", alias="Range", description="bytes=START-END, to resume a download")
+    range: HeaderText(200) = Field("", alias="Range", description="bytes=START-END, to resume a download")
 
 
 class UploadName(BaseModel):
-    x_filename: Text(2000) = Field("", alias="X-Filename",
-                                   description="the file's name for a raw body, percent-encoded UTF-8")
+    x_filename: HeaderText(2000) = Field("", alias="X-Filename",
+                                         description="the file's name for a raw body, percent-encoded UTF-8")
 
 
 # --- responses --------------------------------------------------------------
@@ -659,8 +676,9 @@ class OpenApiDocument(BaseModel):
 
 
 class Check(BaseModel):
+    """One dependency's check; what else it reports (backend, counts, a failure's detail) varies by kind."""
+
     ok: bool
-    detail: str | None = None
 
 
 class Health(BaseModel):
