@@ -25,7 +25,7 @@ REF = "#/components/schemas/{model}"
 EXTENSION = "onewindow.openapi"
 
 ERRORS = {
-    400: "Invalid input: `details.fields` names each problem",
+    400: "Invalid input; when the request does not fit its schema, `details.fields` names each problem",
     401: "No valid bearer token (at sign-in: wrong username or password)",
     403: "The caller's role may not do this",
     404: "Not found, or outside what the caller may see",
@@ -34,8 +34,13 @@ ERRORS = {
     415: "The file's content is not of a type this slot accepts",
     422: "The file cannot be opened, or contains malware; nothing was stored",
     429: "Too many attempts: try again after Retry-After seconds",
-    503: "Storage or search is unavailable for now; try again later",
-    507: "Storage is full: reads go on, writes are refused",
+    503: "The database, storage or search is unavailable for now; try again later",
+    507: "The disk or bucket is full: reads go on, writes are refused",
+}
+
+HEADERS = {
+    401: {"headers": {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}}},
+    429: {"headers": {"Retry-After": {"required": True, "description": "seconds", "schema": {"type": "integer"}}}},
 }
 
 DESCRIPTION = """One-window intake and electronic archive (一窗受理 · 电子归档).
@@ -110,7 +115,8 @@ def _operation(rule: Rule, op: Operation, refs: dict, components: dict[str, Any]
         operation["requestBody"] = {"required": required, "content": {"application/json": {"schema": schema}}}
     responses = {str(status): _reply(status, reply, refs) for status, reply in sorted(op.responses.items())}
     error = {"content": {"application/json": {"schema": refs[Error, "serialization"]}}}
-    responses.update({str(status): {"description": ERRORS[status], **error} for status in op.errors})
+    for status in op.errors:
+        responses.setdefault(str(status), {"description": ERRORS[status], **error, **HEADERS.get(status, {})})
     operation["responses"] = dict(sorted(responses.items()))
     return operation
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "cases"))
 
-from case_support import MINSU_APPLICANT, Api  # noqa: E402
+from case_support import MINSU_APPLICANT, Api, pdf_bytes  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.config import load_settings  # noqa: E402
 from server.services.demo import load_demo  # noqa: E402
@@ -209,6 +210,17 @@ def test_bad_headers_are_400(api, draft):
     missing = api.call("PATCH", f"/uploads/{upload}", "applicant", data=b"x")
     _invalid(missing, "Upload-Offset")
     assert api.call("PATCH", f"/uploads/{upload}", None, data=b"x", headers={"Upload-Offset": "x"}).status_code == 401
+
+
+def test_a_long_raw_file_name_is_kept_short_and_an_absurd_one_refused(api, draft):
+    path = f"/applications/{draft}/materials/floor_plan"
+    long = api.json("PUT", path, "applicant", 201, data=pdf_bytes("平面图"),
+                    headers={"Content-Type": "application/pdf", "X-Filename": quote("民宿平面布局图" * 40 + ".pdf")})
+    assert long["name"].startswith("民宿平面布局图") and long["name"].endswith(".pdf")
+    absurd = api.call("PUT", path, "applicant", data=pdf_bytes("平面图"),
+                      headers={"Content-Type": "application/pdf", "X-Filename": "a" * 8001})
+    _invalid(absurd, "X-Filename")
+    assert api.call("PUT", path, None, data=b"%PDF", headers={"X-Filename": "a" * 8001}).status_code == 401
 
 
 def test_nul_in_a_path_is_404(api):

@@ -61,6 +61,12 @@ def test_every_operation_says_who_and_what_can_go_wrong(document):
             if int(status) >= 400 and status != "416" and path != "/healthz":
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/Error"}, (method, path, status)
+        if path != "/api/v1/openapi.json":
+            assert "503" in responses, f"{method} {path} reads the database, which can be down"
+        if method != "get":
+            assert "507" in responses, f"{method} {path} writes, and the disk can be full"
+        if "401" in responses:
+            assert responses["401"]["headers"]["WWW-Authenticate"]["required"]
     public = {(path, method) for path, method, op in _operations(document) if op["security"] == []}
     assert public == {("/healthz", "get"), ("/api/v1/auth/token", "post"), ("/api/v1/departments", "get"),
                       ("/api/v1/services", "get"), ("/api/v1/services/{code}", "get"),

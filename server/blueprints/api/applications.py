@@ -17,9 +17,7 @@ from . import schemas as s
 from .access import api_user
 from .endpoint import CHUNK, FILE, UPLOAD, Media, endpoint
 
-# Sealing (complete, reject) writes the dossier into storage and its text into the index.
-SEALS = (409, 503, 507)
-UPLOADS = (403, 409, 413, 415, 422, 503, 507)
+UPLOADS = (403, 409, 413, 415, 422)
 DOWNLOAD = {200: Media(FILE, "The whole file"), 206: Media(FILE, "The requested range"),
             416: Media(description="Range not satisfiable")}
 
@@ -98,7 +96,7 @@ def upload_material(app_id: str, slot: str, headers: s.UploadName):
 
 
 @endpoint("GET", "/applications/<app_id>/files/<file_id>", headers=s.RangeHeader, responses=DOWNLOAD,
-          errors=(503,), summary="A material's bytes, any version (supports Range)")
+          summary="A material's bytes, any version (supports Range)")
 def download_material(app_id: str, file_id: str):
     material = queries.material_of(_case(app_id), file_id)
     return send_stored(runtime(), db_session(), material.object_id, filename=material.filename,
@@ -140,7 +138,7 @@ def withdraw_application(app_id: str, body: s.Reason):
     return _detail(app)
 
 
-@endpoint("POST", "/applications/<app_id>/review", body=s.Review, responses={200: s.Case}, errors=(403, *SEALS),
+@endpoint("POST", "/applications/<app_id>/review", body=s.Review, responses={200: s.Case}, errors=(403, 409),
           summary="Review at the window (clerk); 'correct' produces ONE notice listing every failed slot, "
                   "'reject' archives the case")
 def review_application(app_id: str, body: s.Review):
@@ -172,7 +170,7 @@ def upload_result(app_id: str, name: str, headers: s.UploadName):
 
 
 @endpoint("GET", "/applications/<app_id>/results/<result_id>", headers=s.RangeHeader, responses=DOWNLOAD,
-          errors=(403, 503), summary="A result document's bytes (the applicant once the case is completed)")
+          errors=(403,), summary="A result document's bytes (the applicant once the case is completed)")
 def download_result(app_id: str, result_id: str):
     result = queries.result_of(api_user(), _case(app_id), result_id)
     return send_stored(runtime(), db_session(), result.object_id, filename=result.filename, sha256=result.sha256)
@@ -187,7 +185,7 @@ def decide_application(app_id: str, body: s.Decision):
 
 
 @endpoint("POST", "/applications/<app_id>/complete", body=s.NoteBody, responses={200: s.Case},
-          errors=(403, *SEALS), summary="Complete the case and seal its dossier into the archive (officer, clerk)")
+          errors=(403, 409), summary="Complete the case and seal its dossier into the archive (officer, clerk)")
 def complete_application(app_id: str, body: s.NoteBody):
     app = _case(app_id)
     handling.complete(db_session(), runtime(), api_user(), app, body.note)
@@ -229,7 +227,7 @@ def track(tracking_number: str, query: s.TrackQuery):
 
 
 @endpoint("POST", "/applications/<app_id>/uploads", body=s.StartUpload, responses={201: s.Upload},
-          errors=(403, 409, 507), summary="Start a resumable upload (weak connections): declare slot, filename, size")
+          errors=(403, 409), summary="Start a resumable upload (weak connections): declare slot, filename, size")
 def start_upload(app_id: str, body: s.StartUpload):
     app = _case(app_id)
     upload = resumable.start(db_session(), runtime(), api_user(), app, body.slot, body.filename, body.size)

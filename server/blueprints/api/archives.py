@@ -19,7 +19,7 @@ from .endpoint import FILE, Media, endpoint
 
 
 @endpoint("GET", "/archives", roles=access.SEARCH_ROLES, query=s.SearchQuery, responses={200: s.SearchResult},
-          errors=(503,), summary="Full-text and metadata search over dossiers, within the caller's scope")
+          summary="Full-text and metadata search over dossiers, within the caller's scope")
 def search_archives(query: s.SearchQuery):
     """Officers see their department's dossiers whole and shared material types of others; archivists see all.
     Terms in q are ANDed; Chinese is matched without spaces. Only the first 10,000 results can be paged through."""
@@ -38,7 +38,7 @@ def get_dossier(dossier_id: str):
 
 @endpoint("GET", "/archives/<dossier_id>/files/<file_id>", query=s.Purpose, headers=s.RangeHeader,
           responses={200: Media(FILE, "The whole file"), 206: Media(FILE, "The requested range"),
-                     416: Media(description="Range not satisfiable")}, errors=(503,),
+                     416: Media(description="Range not satisfiable")}, errors=(507,),
           summary="An archived file's bytes (supports Range); every read is logged with who, when and purpose")
 def get_archived_file(dossier_id: str, file_id: str, query: s.Purpose):
     session, user = db_session(), api_user()
@@ -52,7 +52,7 @@ def get_archived_file(dossier_id: str, file_id: str, query: s.Purpose):
 
 
 @endpoint("GET", "/archives/<dossier_id>/export", roles=("archivist",), query=s.ExportPurpose,
-          responses={200: Media("application/zip", "The BagIt bag")}, errors=(503, 507),
+          responses={200: Media("application/zip", "The BagIt bag")}, errors=(507,),
           summary="The dossier as a BagIt bag in a zip (archivists)")
 def export_dossier(dossier_id: str, query: s.ExportPurpose):
     session, user = db_session(), api_user()

@@ -88,8 +88,13 @@ OPERATIONS: dict[str, Operation] = {}
 def endpoint(method: str, rule: str, *, summary: str, responses: dict[int, Reply], public: bool = False,
              roles: tuple[str, ...] = (), query: type[BaseModel] | None = None,
              headers: type[BaseModel] | None = None, body: type[BaseModel] | Stream | None = None,
-             errors: tuple[int, ...] = (), blueprint: Blueprint | None = None) -> Callable:
-    """Registers the view; it is called with its path arguments and ``query``, ``headers``, ``body`` parsed."""
+             errors: tuple[int, ...] = (), database: bool = True, blueprint: Blueprint | None = None) -> Callable:
+    """Registers the view; it is called with its path arguments and ``query``, ``headers``, ``body`` parsed.
+
+    The errors every operation of its kind can give are added to ``errors``: 401 unless public, 400 with
+    input, 403 with roles, 404 with path parameters, 413 with a body, 503 when the database (or storage, or
+    the index) is down, 507 for a write when the disk is full.
+    """
     blueprint = blueprint or api_bp
 
     def decorate(view: Callable) -> Callable:
@@ -116,6 +121,8 @@ def endpoint(method: str, rule: str, *, summary: str, responses: dict[int, Reply
         automatic |= {403} if roles else set()
         automatic |= {404} if "<" in rule else set()
         automatic |= {413} if body is not None else set()
+        automatic |= {503} if database else set()
+        automatic |= {507} if database and method != "GET" else set()
         OPERATIONS[f"{blueprint.name}.{view.__name__}"] = Operation(
             endpoint=f"{blueprint.name}.{view.__name__}", method=method.lower(),
             tag=view.__module__.rsplit(".", 1)[-1], summary=summary,

@@ -220,7 +220,8 @@ class RangeHeader(BaseModel):
 
 
 class UploadName(BaseModel):
-    x_filename: HeaderText(2000) = Field("", alias="X-Filename",
+    # Long enough for any name a person gives a file, percent-encoded; the name is shortened when stored.
+    x_filename: HeaderText(8000) = Field("", alias="X-Filename",
                                          description="the file's name for a raw body, percent-encoded UTF-8")
 
 
