@@ -21,7 +21,7 @@ from ..web import labels
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session, runtime
 from ..web.paging import paging
-from ..web.ranges import send_object
+from ..web.ranges import send_archived
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 require_sign_in(bp)
@@ -82,14 +82,11 @@ def dossier(dossier_id: str):
 @bp.get("/dossiers/<dossier_id>/files/<file_id>")
 def read_file(dossier_id: str, file_id: str):
     session, user = db_session(), _searcher()
-    view = access.view_dossier(session, user, dossier_id)
-    file = access.file_in_view(view, file_id)
     purpose = request.args.get("purpose", "").strip()
     if not purpose:
+        access.file_in_view(access.view_dossier(session, user, dossier_id), file_id)
         flash(_("请先说明调阅目的，每次调阅都会记录"), "error")
         return redirect(url_for("archive.dossier", dossier_id=dossier_id))
-    access.log_access(session, user, view, action="read", file=file, purpose=purpose,
-                      remote_addr=request.remote_addr or "")
+    read = access.read_file(session, user, dossier_id, file_id, purpose=purpose, remote_addr=request.remote_addr or "")
     session.commit()
-    return send_object(runtime().store, f"{view.dossier.package_prefix}/{file.path}", size=file.size,
-                       media_type=file.media_type, filename=file.name, sha256=file.sha256)
+    return send_archived(runtime().store, read)

@@ -6,10 +6,10 @@ from flask import Blueprint, Response
 
 from ..models import Application, StoredObject
 from ..services.cases import queries
-from ..services.cases.notices import notice_pdf
 from ..web import previews
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session, runtime
+from ..web.notices import notice_response
 from ..web.ranges import send_stored
 
 bp = Blueprint("case_files", __name__)
@@ -45,10 +45,7 @@ def material_file(app_id: str, material_id: str):
 
 @bp.get("/cases/<app_id>/notices/<notice_id>.pdf")
 def notice(app_id: str, notice_id: str):
-    app = _case(app_id)
-    row = queries.notice_of(app, notice_id)
-    return Response(notice_pdf(app, row), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{row.number}.pdf"'})
+    return notice_response(_case(app_id), notice_id)
 
 
 @bp.get("/cases/<app_id>/results/<result_id>")

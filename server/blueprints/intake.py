@@ -14,8 +14,9 @@ from ..errors import Conflict, InvalidInput
 from ..models import Application, User
 from ..services.cases import applying, queries, resumable
 from ..web import formfields
+from ..web import resumable as uploads
 from ..web.access import require_sign_in, web_user
-from ..web.context import db_session, runtime
+from ..web.context import db_session
 from . import applicant, counter
 
 bp = Blueprint("intake", __name__)
@@ -42,24 +43,19 @@ def _json_body() -> dict:
 @bp.post("/cases/<app_id>/uploads")
 def start_upload(app_id: str):
     body = _json_body()
-    upload = resumable.start(db_session(), runtime(), web_user(), _case(app_id), str(body.get("slot", "")),
-                             str(body.get("filename") or ""), body.get("size"))
-    db_session().commit()
-    return resumable.status_json(upload), 201
+    return uploads.start(web_user(), app_id, str(body.get("slot", "")), str(body.get("filename") or ""),
+                         body.get("size"))
 
 
 @bp.get("/uploads/<upload_id>")
 def upload_status(upload_id: str):
-    return resumable.status_json(resumable.get(db_session(), web_user(), upload_id))
+    return uploads.status(web_user(), upload_id)
 
 
 @bp.patch("/uploads/<upload_id>")
 def append_upload(upload_id: str):
     offset = resumable.parse_offset(request.headers.get("Upload-Offset"))
-    upload, material = resumable.append(db_session(), runtime(), web_user(), upload_id, offset, request.stream)
-    db_session().commit()
-    return resumable.status_json(upload, material), 201 if material is not None else 200
-
+    return uploads.append(web_user(), upload_id, offset, request.stream)
 
 
 @bp.post("/cases/<app_id>/form")

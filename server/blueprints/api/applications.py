@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from flask import Response, request
+from flask import request
 
 from ...errors import InvalidInput
-from ...services.cases import applying, handling, queries, rating, resumable, review
+from ...services.cases import applying, handling, queries, rating, review
 from ...services.cases.clock import Calendar
-from ...services.cases.notices import notice_pdf
 from ...services.cases.views import case_detail, case_summary, public_status
+from ...web import resumable as uploads
 from ...web.context import db_session, runtime
+from ...web.notices import notice_response
 from ...web.ranges import send_stored
 from . import schemas as s
 from .access import api_user
@@ -212,10 +213,7 @@ def close_follow_up(app_id: str, body: s.NoteBody):
 @endpoint("GET", "/applications/<app_id>/notices/<notice_id>.pdf", responses={200: Media("application/pdf")},
           summary="A notice (受理通知书, 一次性告知书 …) as PDF")
 def download_notice(app_id: str, notice_id: str):
-    app = _case(app_id)
-    notice = queries.notice_of(app, notice_id)
-    return Response(notice_pdf(app, notice), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{notice.number}.pdf"'})
+    return notice_response(_case(app_id), notice_id)
 
 
 @endpoint("GET", "/track/<tracking_number>", public=True, query=s.TrackQuery, responses={200: s.PublicStatus},
@@ -229,24 +227,18 @@ def track(tracking_number: str, query: s.TrackQuery):
 @endpoint("POST", "/applications/<app_id>/uploads", body=s.StartUpload, responses={201: s.Upload},
           errors=(403, 409), summary="Start a resumable upload (weak connections): declare slot, filename, size")
 def start_upload(app_id: str, body: s.StartUpload):
-    app = _case(app_id)
-    upload = resumable.start(db_session(), runtime(), api_user(), app, body.slot, body.filename, body.size)
-    db_session().commit()
-    return resumable.status_json(upload), 201
+    return uploads.start(api_user(), app_id, body.slot, body.filename, body.size)
 
 
 @endpoint("GET", "/uploads/<upload_id>", responses={200: s.Upload},
           summary="A resumable upload's state: how many bytes the server has")
 def upload_status(upload_id: str):
     """Where to resume: the number of bytes the server already has."""
-    return resumable.status_json(resumable.get(db_session(), api_user(), upload_id))
+    return uploads.status(api_user(), upload_id)
 
 
 @endpoint("PATCH", "/uploads/<upload_id>", body=CHUNK, headers=s.UploadOffset,
           responses={200: s.Upload, 201: s.Upload}, errors=UPLOADS,
           summary="Append bytes at Upload-Offset; 201 when the last chunk files the material")
 def append_upload(upload_id: str, headers: s.UploadOffset):
-    upload, material = resumable.append(db_session(), runtime(), api_user(), upload_id, headers.upload_offset,
-                                        request.stream)
-    db_session().commit()
-    return resumable.status_json(upload, material), 201 if material is not None else 200
+    return uploads.append(api_user(), upload_id, headers.upload_offset, request.stream)

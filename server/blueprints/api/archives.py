@@ -6,13 +6,12 @@ import tempfile
 
 from flask import Response, request, stream_with_context
 
-from ...models import DossierEvent
 from ...services.archive import access
 from ...services.archive import search as archive_search
-from ...services.archive.export import bag_folder_name, export_zip
+from ...services.archive import export as archive_export
 from ...services.archive.views import dossier_json, hit_json
 from ...web.context import db_session, runtime
-from ...web.ranges import send_object
+from ...web.ranges import send_archived
 from . import schemas as s
 from .access import api_user
 from .endpoint import FILE, Media, endpoint
@@ -41,14 +40,11 @@ def get_dossier(dossier_id: str):
                      416: Media(description="Range not satisfiable")}, errors=(507,),
           summary="An archived file's bytes (supports Range); every read is logged with who, when and purpose")
 def get_archived_file(dossier_id: str, file_id: str, query: s.Purpose):
-    session, user = db_session(), api_user()
-    view = access.view_dossier(session, user, dossier_id)
-    file = access.file_in_view(view, file_id)
-    access.log_access(session, user, view, action="read", file=file, purpose=query.purpose,
-                      remote_addr=request.remote_addr or "")
+    session = db_session()
+    read = access.read_file(session, api_user(), dossier_id, file_id, purpose=query.purpose,
+                            remote_addr=request.remote_addr or "")
     session.commit()
-    return send_object(runtime().store, f"{view.dossier.package_prefix}/{file.path}", size=file.size,
-                       media_type=file.media_type, filename=file.name, sha256=file.sha256)
+    return send_archived(runtime().store, read)
 
 
 @endpoint("GET", "/archives/<dossier_id>/export", roles=("archivist",), query=s.ExportPurpose,
@@ -59,10 +55,10 @@ def export_dossier(dossier_id: str, query: s.ExportPurpose):
     view = access.view_dossier(session, user, dossier_id)
     access.log_access(session, user, view, action="export", purpose=query.purpose,
                       remote_addr=request.remote_addr or "")
-    view.dossier.events.append(DossierEvent(action="exported", actor=user.username, detail={"via": "api"}))
-    session.commit()
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    export_zip(runtime().store, view.dossier, spool)
+    archive_export.export_dossier(session, runtime().store, view.dossier, spool, actor=user.username,
+                                  detail={"via": "api"})
+    session.commit()
     size = spool.tell()
     spool.seek(0)
 
@@ -71,7 +67,7 @@ def export_dossier(dossier_id: str, query: s.ExportPurpose):
             while chunk := spool.read(256 * 1024):
                 yield chunk
 
-    name = bag_folder_name(view.dossier) + ".zip"
+    name = archive_export.bag_folder_name(view.dossier) + ".zip"
     return Response(stream_with_context(chunks()), mimetype="application/zip", headers={
         "Content-Length": str(size), "Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -77,6 +77,27 @@ def file_in_view(view: DossierView, file_id: str) -> DossierFile:
     raise NotFound(f"案卷中没有文件 {file_id} (no file {file_id} in this dossier)")
 
 
+@dataclass(frozen=True)
+class ArchivedRead:
+    """A logged read of one archived file: what to send, from where."""
+
+    view: DossierView
+    file: DossierFile
+
+    @property
+    def key(self) -> str:
+        return f"{self.view.dossier.package_prefix}/{self.file.path}"
+
+
+def read_file(session: Session, user: User, dossier_id: str, file_id: str, *, purpose: str,
+              remote_addr: str = "") -> ArchivedRead:
+    """A read of an archived file in the user's scope, logged (in the caller's transaction) before a byte is sent."""
+    view = view_dossier(session, user, dossier_id)
+    file = file_in_view(view, file_id)
+    log_access(session, user, view, action="read", file=file, purpose=purpose, remote_addr=remote_addr)
+    return ArchivedRead(view, file)
+
+
 def log_access(session: Session, user: User, view: DossierView, *, action: str, purpose: str,
                file: DossierFile | None = None, remote_addr: str = "", application_id: str | None = None) -> None:
     """Records a read; reading someone's archived file without saying why is refused."""

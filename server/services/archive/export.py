@@ -7,7 +7,9 @@ import shutil
 import zipfile
 from typing import BinaryIO
 
-from ...models import Dossier
+from sqlalchemy.orm import Session
+
+from ...models import Dossier, DossierEvent
 
 COMPRESSED = ("application/pdf", "image/")
 
@@ -15,6 +17,17 @@ COMPRESSED = ("application/pdf", "image/")
 def bag_folder_name(dossier: Dossier) -> str:
     name = re.sub(r"[^\w.-]+", "_", dossier.archival_code)
     return f"{name}-v{dossier.version}" if dossier.version > 1 else name
+
+
+def export_dossier(session: Session, store, dossier: Dossier, out: BinaryIO, *, actor: str,
+                   detail: dict) -> int:
+    """Writes the package into ``out`` and records the export in the dossier's history (the caller commits).
+
+    Whose read it was goes to the access log first, where the caller knows the user and the purpose.
+    """
+    count = export_zip(store, dossier, out)
+    dossier.events.append(DossierEvent(action="exported", actor=actor, detail=detail))
+    return count
 
 
 def export_zip(store, dossier: Dossier, out: BinaryIO) -> int:
