@@ -74,57 +74,67 @@ def seal_until(retention: str, closed_at: datetime) -> datetime:
     return closed_at + timedelta(days=366 * years)
 
 
-def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Dossier:
-    """Writes the package and records it, in the caller's transaction.
+@dataclass(frozen=True)
+class Identity:
+    """Where a dossier stands in the classification scheme (档号 and its parts)."""
 
-    The archival number is taken inside the transaction, so a failure anywhere
-    (including in storage) rolls the number back and leaves no gap. A package
-    whose transaction never commits (an error, a crash) stays in the store
-    without a commit marker: the index rebuild ignores it and reconciliation
-    quarantines it (services/archive/reconcile.py), since sealed objects
-    cannot be deleted. The marker itself is written by a job queued here, so
-    it exists exactly when the transaction commits.
+    fonds: str
+    year: int
+    number: int
+    code: str
+    version: int
+
+
+def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Dossier:
+    """Writes the package and records it, in the caller's transaction, in the order that keeps locks short.
+
+    1. The payload goes under the dossier's own prefix, which stays a staging
+       area until the transaction commits: a package whose transaction never
+       commits (an error, a crash) has no commit marker, so the index rebuild
+       ignores it and reconciliation quarantines it (reconcile.py); sealed
+       objects cannot be deleted.
+    2. Only then is the archival number taken (a row lock on PostgreSQL), so
+       no other sealing waits while files are copied; a rollback gives it back.
+    3. The tag files, which name the number, are written; the rows recorded;
+       the follow-up jobs queued, among them the one writing the commit marker.
     """
     if not request.files:
         raise InvalidInput("案卷至少需要一个文件 (a dossier needs at least one file)")
-    service = request.service
-    department = service.department
-    # The caller's object may come from another session; change the one this session tracks.
-    replaces = session.get(Dossier, request.replaces.id) if request.replaces is not None else None
-    if replaces is not None:
-        if replaces.superseded:
-            raise InvalidInput("只能更正最新版本 (only the latest version can be corrected)")
-        if not request.correction_reason.strip():
-            raise InvalidInput("更正须说明原因 (a correction needs a reason)")
-        fonds, year, number, code = replaces.fonds, replaces.year, replaces.item_number, replaces.archival_code
-        version = replaces.version + 1
-    else:
-        fonds, year = runtime.settings.fonds, local_year(request.closed_at)
-        number = next_number(session, fonds, year, service.retention, department.org_code or department.code)
-        code = format_code(runtime.settings.archival_code_scheme, fonds=fonds, year=year,
-                           retention=service.retention, org_code=department.org_code or department.code,
-                           number=number)
-        version = 1
-
+    replaces = _replaced(session, request)
     dossier_id = new_id()
-    prefix = package_prefix(dossier_id)
-    lock = seal_until(service.retention, request.closed_at)
-    writer = BagWriter(runtime.store, prefix, lock)
-    backend = runtime.store.describe()
-    dossier = Dossier(
-        id=dossier_id, archival_code=code, fonds=fonds, year=year, retention=service.retention,
-        org_code=department.org_code or department.code, item_number=number, title=request.title,
-        service_code=service.code, service_name=service.name, department_code=department.code,
-        department_name=department.name,
-        departments=sorted({department.code, *request.departments}),
-        applicant_name=request.applicant_name, applicant_id_number=request.applicant_id_number,
-        application_id=request.application_id, tracking_number=request.tracking_number,
-        outcome=request.outcome, opened_at=request.opened_at, closed_at=request.closed_at,
-        sealed_at=utcnow(), sealed_by=request.sealed_by, source=request.source,
-        source_paths=list(request.source_paths), version=version,
-        replaces_id=replaces.id if replaces else None, correction_reason=request.correction_reason,
-        package_prefix=prefix,
-    )
+    writer = BagWriter(runtime.store, package_prefix(dossier_id), seal_until(request.service.retention,
+                                                                             request.closed_at))
+    files = _write_payload(writer, request, backend=runtime.store.describe())
+    dossier = _record(session, dossier_id, _identity(session, runtime, request, replaces), request, writer.prefix)
+    dossier.files.extend(files)
+    writer.add_tag_file("metadata/dossier.json", _json_bytes(dossier_metadata(dossier, request)), "application/json")
+    writer.add_tag_file("metadata/events.json", _json_bytes(request.events), "application/json")
+    writer.finish(bag_info(dossier))
+    session.add(dossier)
+    _supersede(session, replaces, dossier, request)
+    dossier.events.append(DossierEvent(action="sealed", actor=request.sealed_by,
+                                       detail={"files": len(dossier.files), "version": dossier.version}))
+    session.flush()
+    _enqueue_follow_ups(session, dossier)
+    crash_point(runtime, "seal.before_commit")
+    return dossier
+
+
+def _replaced(session: Session, request: SealRequest) -> Dossier | None:
+    """The version a correction replaces, as this session tracks it (the caller's may be another's)."""
+    if request.replaces is None:
+        return None
+    replaces = session.get(Dossier, request.replaces.id)
+    if replaces.superseded:
+        raise InvalidInput("只能更正最新版本 (only the latest version can be corrected)")
+    if not request.correction_reason.strip():
+        raise InvalidInput("更正须说明原因 (a correction needs a reason)")
+    return replaces
+
+
+def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> list[DossierFile]:
+    """Streams every file into the package and returns their rows (digests from the writes)."""
+    rows = []
     for seq, spec in enumerate(request.files, start=1):
         path = payload_name(seq, spec.name)
         with spec.open() as stream:
@@ -132,41 +142,71 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
                                          expected_sha256=spec.expected_sha256)
         stored = StoredObject(backend=backend, key=written.info.key, size=written.info.size,
                               sha256=written.info.sha256, sm3=written.info.sm3 or "",
-                              media_type=spec.media_type, sealed_until=lock)
-        dossier.files.append(DossierFile(
+                              media_type=spec.media_type, sealed_until=writer.seal_until)
+        rows.append(DossierFile(
             id=new_id(), seq=seq, name=spec.name, path=f"data/{path}", material_type=spec.material_type,
             material_type_name=spec.material_type_name, material_class=spec.material_class,
             media_type=spec.media_type, size=written.info.size, pages=spec.pages,
             sha256=written.info.sha256, sha512=written.sha512, sm3=written.info.sm3 or "",
             stored=stored, shared=spec.shared, valid_until=spec.valid_until,
             verified_by=spec.verified_by, verified_at=spec.verified_at))
+    return rows
 
-    metadata = dossier_metadata(dossier, request)
-    writer.add_tag_file("metadata/dossier.json", _json_bytes(metadata), "application/json")
-    writer.add_tag_file("metadata/events.json", _json_bytes(request.events), "application/json")
-    writer.finish(bag_info(dossier))
 
-    session.add(dossier)
+def _identity(session: Session, runtime: Runtime, request: SealRequest, replaces: Dossier | None) -> Identity:
+    """A correction keeps the code of the version it replaces; a new dossier takes the next number."""
     if replaces is not None:
-        replaces.superseded = True
-        replaces.events.append(DossierEvent(action="superseded", actor=request.sealed_by,
-                                            detail={"by": dossier_id, "reason": request.correction_reason}))
-        enqueue(session, "index.dossier", {"dossier_id": replaces.id}, subject=f"index:{replaces.id}",
-                max_attempts=INDEX_ATTEMPTS)
-    dossier.events.append(DossierEvent(action="sealed", actor=request.sealed_by,
-                                       detail={"files": len(dossier.files), "version": version}))
-    session.flush()
-    enqueue(session, "archive.confirm", {"dossier_id": dossier_id}, subject=f"dossier:{dossier_id}",
+        return Identity(replaces.fonds, replaces.year, replaces.item_number, replaces.archival_code,
+                        replaces.version + 1)
+    service, settings = request.service, runtime.settings
+    org = service.department.org_code or service.department.code
+    fonds, year = settings.fonds, local_year(request.closed_at)
+    number = next_number(session, fonds, year, service.retention, org)
+    code = format_code(settings.archival_code_scheme, fonds=fonds, year=year, retention=service.retention,
+                       org_code=org, number=number)
+    return Identity(fonds, year, number, code, 1)
+
+
+def _record(session: Session, dossier_id: str, identity: Identity, request: SealRequest, prefix: str) -> Dossier:
+    service = request.service
+    department = service.department
+    return Dossier(
+        id=dossier_id, archival_code=identity.code, fonds=identity.fonds, year=identity.year,
+        retention=service.retention, org_code=department.org_code or department.code,
+        item_number=identity.number, title=request.title, service_code=service.code, service_name=service.name,
+        department_code=department.code, department_name=department.name,
+        departments=sorted({department.code, *request.departments}),
+        applicant_name=request.applicant_name, applicant_id_number=request.applicant_id_number,
+        application_id=request.application_id, tracking_number=request.tracking_number,
+        outcome=request.outcome, opened_at=request.opened_at, closed_at=request.closed_at,
+        sealed_at=utcnow(), sealed_by=request.sealed_by, source=request.source,
+        source_paths=list(request.source_paths), version=identity.version,
+        replaces_id=request.replaces.id if request.replaces is not None else None,
+        correction_reason=request.correction_reason, package_prefix=prefix,
+    )
+
+
+def _supersede(session: Session, replaces: Dossier | None, dossier: Dossier, request: SealRequest) -> None:
+    if replaces is None:
+        return
+    replaces.superseded = True
+    replaces.events.append(DossierEvent(action="superseded", actor=request.sealed_by,
+                                        detail={"by": dossier.id, "reason": request.correction_reason}))
+    enqueue(session, "index.dossier", {"dossier_id": replaces.id}, subject=f"index:{replaces.id}",
             max_attempts=INDEX_ATTEMPTS)
-    enqueue(session, "archive.check", {"dossier_id": dossier_id, "trigger": "seal"},
-            subject=f"dossier:{dossier_id}")
-    # Outbox: searchable by its metadata at once, by its text once each file is extracted.
-    enqueue(session, "index.dossier", {"dossier_id": dossier_id}, subject=f"index:{dossier_id}",
+
+
+def _enqueue_follow_ups(session: Session, dossier: Dossier) -> None:
+    """The outbox: they exist exactly when the sealing commits."""
+    enqueue(session, "archive.confirm", {"dossier_id": dossier.id}, subject=f"dossier:{dossier.id}",
+            max_attempts=INDEX_ATTEMPTS)
+    enqueue(session, "archive.check", {"dossier_id": dossier.id, "trigger": "seal"},
+            subject=f"dossier:{dossier.id}")
+    # Searchable by its metadata at once, by its text once each file is extracted.
+    enqueue(session, "index.dossier", {"dossier_id": dossier.id}, subject=f"index:{dossier.id}",
             max_attempts=INDEX_ATTEMPTS)
     for file in dossier.files:
         enqueue(session, "archive.extract_file", {"file_id": file.id}, subject=f"file:{file.id}")
-    crash_point(runtime, "seal.before_commit")
-    return dossier
 
 
 def bag_info(dossier: Dossier) -> dict[str, str]:
