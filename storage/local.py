@@ -315,33 +315,10 @@ class LocalStore(ObjectStore):
         path = self._path(key)
         user_meta = validate_metadata(metadata)
         seal = validate_seal(seal_until)
-        with _os_errors(key):
-            self._refuse_if_sealed(key, path)
-            if not self._swept:
-                self.sweep_incomplete(_LAZY_SWEEP_AFTER)
-            tmp, handle = self._locked_tmp_file()
-        meta_tmp: Path | None = None
+        tmp, handle = self._start_put(key, path)
         digester = Digester()
         try:
-            try:
-                flushed = 0
-                for chunk in limited(iter_chunks(stream), max_bytes):
-                    digester.update(chunk)
-                    with _os_errors(key):
-                        handle.write(chunk)
-                    if digester.size - flushed >= _WRITEBACK_EVERY:
-                        flushed = _start_writeback(handle, flushed, digester.size)
-                digests = digester.finish()
-                check_digest(expected_sha256, digests["sha256"])
-                with _os_errors(key):
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            except BaseException:
-                # Closing flushes what is buffered; on a full disk that fails again and would
-                # hide the first error (or the caller's own exception) behind a bare OSError.
-                with contextlib.suppress(OSError):
-                    handle.close()
-                raise
+            digests = self._fill(key, handle, stream, digester, max_bytes, expected_sha256)
             meta = {
                 "key": key,
                 "size": digester.size,
@@ -350,8 +327,59 @@ class LocalStore(ObjectStore):
                 "metadata": user_meta,
                 "sealed_until": seal.isoformat() if seal else None,
             }
+            st = self._publish(key, path, tmp, handle, meta, sealed=seal is not None)
+        except BaseException:
+            digester.close()
+            with contextlib.suppress(OSError):
+                handle.close()
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        return self._info(key, path, st, meta)
+
+    def _start_put(self, key: str, path: Path) -> tuple[Path, BinaryIO]:
+        """Refuses a sealed key before reading a byte; a process that never swept tidies old leftovers first."""
+        with _os_errors(key):
+            self._refuse_if_sealed(key, path)
+            if not self._swept:
+                self.sweep_incomplete(_LAZY_SWEEP_AFTER)
+            return self._locked_tmp_file()
+
+    def _fill(self, key: str, handle: BinaryIO, stream: Source, digester: Digester,
+              max_bytes: int | None, expected_sha256: str | None) -> dict[str, str]:
+        """Streams into the temp file while hashing; the bytes are on disk before anything names them."""
+        try:
+            flushed = 0
+            for chunk in limited(iter_chunks(stream), max_bytes):
+                digester.update(chunk)
+                with _os_errors(key):
+                    handle.write(chunk)
+                if digester.size - flushed >= _WRITEBACK_EVERY:
+                    flushed = _start_writeback(handle, flushed, digester.size)
+            digests = digester.finish()
+            check_digest(expected_sha256, digests["sha256"])
             with _os_errors(key):
-                if seal:
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            # Closing flushes what is buffered; on a full disk that fails again and would
+            # hide the first error (or the caller's own exception) behind a bare OSError.
+            with contextlib.suppress(OSError):
+                handle.close()
+            raise
+        return digests
+
+    def _publish(self, key: str, path: Path, tmp: Path, handle: BinaryIO, meta: dict, *,
+                 sealed: bool) -> os.stat_result:
+        """Writes the sidecar and renames both into place under the key's lock.
+
+        The data file stays open (so flock-ed, safe from a sweep) until it is
+        renamed; a sidecar left over by a failure is removed here.
+        """
+        meta_tmp: Path | None = None
+        try:
+            with _os_errors(key):
+                if sealed:
                     os.chmod(tmp, 0o444)
                 meta_tmp, meta_handle = self._json_tmp_file(meta)
                 try:
@@ -361,17 +389,12 @@ class LocalStore(ObjectStore):
                 finally:
                     meta_handle.close()
                 handle.close()
-                st = os.stat(path)
+                return os.stat(path)
         except BaseException:
-            digester.close()
-            with contextlib.suppress(OSError):
-                handle.close()
-            for leftover in (tmp, meta_tmp):
-                if leftover is not None:
-                    with contextlib.suppress(OSError):
-                        leftover.unlink()
+            if meta_tmp is not None:
+                with contextlib.suppress(OSError):
+                    meta_tmp.unlink()
             raise
-        return self._info(key, path, st, meta)
 
     def _commit(self, key: str, path: Path, tmp: Path, meta_tmp: Path) -> None:
         """Rename data then sidecar into place; retried if a concurrent delete pruned a folder."""

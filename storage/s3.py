@@ -422,28 +422,9 @@ class S3Store(ObjectStore):
         with _s3_errors(key):
             upload_id = client._create_multipart_upload(self.bucket, name, dict(headers))
         pool = ThreadPoolExecutor(self.upload_threads, thread_name_prefix="s3-part")
-        in_flight: deque[tuple[int, Future]] = deque()
-        parts: list[Part] = []
         sidecar_written = False
         try:
-            number = 0
-            part: memoryview | None = head.pop(0)
-            while part:
-                number += 1
-                if number > 1:
-                    _feed(digester, part)
-                in_flight.append((number, pool.submit(client._upload_part, self.bucket, name,
-                                                      cast(bytes, part), None, upload_id, number)))
-                while len(in_flight) >= self.upload_threads:
-                    done, future = in_flight.popleft()
-                    with _s3_errors(key):
-                        parts.append(Part(done, future.result()))
-                part = None  # frees an uploaded part before the next one is allocated
-                part = head.pop(0) if head else reader.read_part()
-            while in_flight:
-                done, future = in_flight.popleft()
-                with _s3_errors(key):
-                    parts.append(Part(done, future.result()))
+            parts = self._upload_parts(key, name, upload_id, pool, reader, digester, head)
             digests = digester.finish()
             check_digest(expected_sha256, digests["sha256"])
             size = digester.size
@@ -466,6 +447,27 @@ class S3Store(ObjectStore):
             raise
         finally:
             pool.shutdown(wait=True)
+
+    def _upload_parts(self, key: str, name: str, upload_id: str, pool: ThreadPoolExecutor,
+                      reader: PartReader, digester: Digester, head: list[memoryview]) -> list[Part]:
+        """Keeps ``upload_threads`` parts in flight while the next is read and hashed; returns them in order."""
+        in_flight: deque[tuple[int, Future]] = deque()
+        parts: list[Part] = []
+        number = 0
+        part: memoryview | None = head.pop(0)
+        while part:
+            number += 1
+            if number > 1:
+                _feed(digester, part)
+            in_flight.append((number, pool.submit(self._client._upload_part, self.bucket, name,
+                                                  cast(bytes, part), None, upload_id, number)))
+            while len(in_flight) >= self.upload_threads:
+                parts.append(_uploaded(key, in_flight.popleft()))
+            part = None  # frees an uploaded part before the next one is allocated
+            part = head.pop(0) if head else reader.read_part()
+        while in_flight:
+            parts.append(_uploaded(key, in_flight.popleft()))
+        return parts
 
     def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
         validate_range(start, end)
@@ -599,6 +601,13 @@ class S3Store(ObjectStore):
     def close(self) -> None:
         self._client._http.clear()
         self._probe._http.clear()
+
+
+def _uploaded(key: str, entry: tuple[int, Future]) -> Part:
+    """The part once its upload has finished (its failure, translated, if it failed)."""
+    number, future = entry
+    with _s3_errors(key):
+        return Part(number, future.result())
 
 
 def _feed(digester: Digester, part: memoryview) -> None:
