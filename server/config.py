@@ -10,20 +10,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 
 PREFIX = "ONEWINDOW_"
-
-# Every variable the application reads; docker-compose.yml may set only these.
-KNOWN_VARIABLES = frozenset(PREFIX + name for name in (
-    "DATA_DIR", "DATABASE_URL", "STORAGE_URL", "INDEX_URL", "SECRET_KEY", "DEMO_PASSWORD",
-    "JOBS_IN_PROCESS", "JOB_POLL_SECONDS", "MAX_UPLOAD_BYTES", "LOCALE",
-    "FONDS", "ARCHIVAL_CODE_SCHEME", "VERIFY_INTERVAL_HOURS",
-    "RATELIMIT_URL", "CLAMD_URL", "PLAIN_HTTP", "PROXY_HOPS", "TOKEN_LIFETIME_HOURS",
-    "SESSION_LIFETIME_HOURS", "MIN_FREE_MB", "FAILPOINTS",
-))
 
 # 档号 per DA/T 22: 全宗号-年度-保管期限代码-机构代码-件号.
 DEFAULT_ARCHIVAL_CODE_SCHEME = "{fonds}-{year}-{retention}-{org}-{number:05d}"
@@ -60,7 +52,7 @@ class Settings:
     failpoints: frozenset[str] = frozenset()
     extra: Mapping[str, str] = field(default_factory=dict)
 
-    def with_overrides(self, **changes: object) -> "Settings":
+    def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
 
@@ -92,37 +84,53 @@ def _secret_key(data_dir: Path, env: Mapping[str, str]) -> str:
     return key
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
+def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _names(value: str) -> frozenset[str]:
+    return frozenset(filter(None, value.split(",")))
+
+
+# Variables whose default is the Settings field's: (name after the prefix, field, parser of a non-empty value).
+_OPTIONAL: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+    ("DEMO_PASSWORD", "demo_password", str),
+    ("JOBS_IN_PROCESS", "run_jobs_in_process", _flag),
+    ("JOB_POLL_SECONDS", "job_poll_seconds", float),
+    ("MAX_UPLOAD_BYTES", "max_upload_bytes", int),
+    ("LOCALE", "default_locale", str),
+    ("FONDS", "fonds", str),
+    ("ARCHIVAL_CODE_SCHEME", "archival_code_scheme", str),
+    ("VERIFY_INTERVAL_HOURS", "verify_interval_hours", float),
+    ("RATELIMIT_URL", "ratelimit_url", str),
+    ("CLAMD_URL", "clamd_url", str),
+    ("PLAIN_HTTP", "plain_http", _flag),
+    ("PROXY_HOPS", "proxy_hops", int),
+    ("TOKEN_LIFETIME_HOURS", "token_lifetime_hours", float),
+    ("SESSION_LIFETIME_HOURS", "session_lifetime_hours", float),
+    ("MIN_FREE_MB", "min_free_mb", int),
+    ("FAILPOINTS", "failpoints", _names),
+)
+
+# Every variable the application reads; docker-compose.yml may set only these.
+KNOWN_VARIABLES = frozenset(PREFIX + name for name in (
+    "DATA_DIR", "DATABASE_URL", "STORAGE_URL", "INDEX_URL", "SECRET_KEY", *(name for name, _, _ in _OPTIONAL),
+))
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """An unset or empty variable means the default."""
     env_in = dict(os.environ if environ is None else environ)
     data_dir = Path(env_in.get(PREFIX + "DATA_DIR") or "./var").resolve()
     env = {**_read_instance_file(data_dir / "onewindow.env"), **env_in}
+    optional: dict[str, Any] = {field_name: parse(env[PREFIX + name])
+                                for name, field_name, parse in _OPTIONAL if env.get(PREFIX + name)}
     return Settings(
         data_dir=data_dir,
         database_url=env.get(PREFIX + "DATABASE_URL") or f"sqlite:///{data_dir / 'onewindow.db'}",
         storage_url=env.get(PREFIX + "STORAGE_URL") or f"file://{data_dir / 'objects'}",
         index_url=env.get(PREFIX + "INDEX_URL") or f"sqlite:///{data_dir / 'index.db'}",
         secret_key=_secret_key(data_dir, env),
-        demo_password=env.get(PREFIX + "DEMO_PASSWORD") or "demo",
-        run_jobs_in_process=_flag(env.get(PREFIX + "JOBS_IN_PROCESS"), True),
-        job_poll_seconds=float(env.get(PREFIX + "JOB_POLL_SECONDS") or 1.0),
-        max_upload_bytes=int(env.get(PREFIX + "MAX_UPLOAD_BYTES") or 2 * 1024**3),
-        default_locale=env.get(PREFIX + "LOCALE") or "zh_CN",
-        fonds=env.get(PREFIX + "FONDS") or "0001",
-        archival_code_scheme=env.get(PREFIX + "ARCHIVAL_CODE_SCHEME") or DEFAULT_ARCHIVAL_CODE_SCHEME,
-        verify_interval_hours=float(env.get(PREFIX + "VERIFY_INTERVAL_HOURS") or 24 * 7),
-        ratelimit_url=env.get(PREFIX + "RATELIMIT_URL") or "memory://",
-        clamd_url=env.get(PREFIX + "CLAMD_URL") or "",
-        plain_http=_flag(env.get(PREFIX + "PLAIN_HTTP"), False),
-        proxy_hops=int(env.get(PREFIX + "PROXY_HOPS") or 0),
-        token_lifetime_hours=float(env.get(PREFIX + "TOKEN_LIFETIME_HOURS") or 24 * 30),
-        session_lifetime_hours=float(env.get(PREFIX + "SESSION_LIFETIME_HOURS") or 12),
-        min_free_mb=int(env.get(PREFIX + "MIN_FREE_MB") or 1024),
-        failpoints=frozenset(filter(None, (env.get(PREFIX + "FAILPOINTS") or "").split(","))),
         extra={k: v for k, v in env.items() if k.startswith(PREFIX) and k not in KNOWN_VARIABLES},
+        **optional,
     )

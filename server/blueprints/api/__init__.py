@@ -1,8 +1,7 @@
 """JSON API under /api/v1 (API.md). Authentication is by bearer token only, never the
 session cookie, so cross-site requests cannot act with a browser's login."""
 
-from flask import Blueprint
+from . import applications, archives, catalogue, openapi, supervision, tokens  # noqa: F401 - routes register on import
+from .blueprint import bp
 
-bp = Blueprint("api", __name__)
-
-from . import applications, archives, catalogue, openapi, supervision, tokens  # noqa: E402,F401 - routes register on import
+__all__ = ["bp"]

@@ -27,8 +27,8 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
 from ...errors import InvalidInput, NotFound, PayloadTooLarge
-from . import bp as api_bp
 from .access import roles as require_roles
+from .blueprint import bp as api_bp
 
 # A JSON body is a few fields; anything bigger is a mistake or an attack, refused before it is read.
 MAX_JSON_BYTES = 1024 * 1024

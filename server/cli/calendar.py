@@ -6,15 +6,7 @@ from datetime import date
 
 import click
 
-from .runtime import build_runtime
-
-
-def _runtime(ctx: click.Context):
-    from .cli import _settings
-
-    runtime = build_runtime(_settings(ctx))
-    runtime.db.migrate()
-    return runtime
+from .context import CliContext, pass_cli
 
 
 def _day(value: str) -> date:
@@ -31,11 +23,11 @@ def calendar() -> None:
 
 @calendar.command(name="list")
 @click.option("--year", type=int)
-@click.pass_context
-def list_(ctx: click.Context, year: int | None) -> None:
-    from .services.calendar import list_days
+@pass_cli
+def list_(cli: CliContext, year: int | None) -> None:
+    from ..services.calendar import list_days
 
-    runtime = _runtime(ctx)
+    runtime = cli.migrated_runtime()
     with runtime.db.session() as session:
         for row in list_days(session, year):
             click.echo(f"{row.day.isoformat()}  {'workday' if row.working else 'holiday'}  {row.name}")
@@ -44,39 +36,39 @@ def list_(ctx: click.Context, year: int | None) -> None:
 @calendar.command()
 @click.argument("days", nargs=-1, required=True)
 @click.option("--name", default="", help="e.g. 国庆节")
-@click.pass_context
-def holiday(ctx: click.Context, days: tuple[str, ...], name: str) -> None:
+@pass_cli
+def holiday(cli: CliContext, days: tuple[str, ...], name: str) -> None:
     """Mark weekdays as public holidays."""
-    _set(ctx, days, working=False, name=name)
+    _set(cli, days, working=False, name=name)
 
 
 @calendar.command()
 @click.argument("days", nargs=-1, required=True)
 @click.option("--name", default="", help="e.g. 国庆节调休")
-@click.pass_context
-def workday(ctx: click.Context, days: tuple[str, ...], name: str) -> None:
+@pass_cli
+def workday(cli: CliContext, days: tuple[str, ...], name: str) -> None:
     """Mark weekend days as worked in exchange for a holiday (调休上班)."""
-    _set(ctx, days, working=True, name=name)
+    _set(cli, days, working=True, name=name)
 
 
 @calendar.command()
 @click.argument("days", nargs=-1, required=True)
-@click.pass_context
-def clear(ctx: click.Context, days: tuple[str, ...]) -> None:
+@pass_cli
+def clear(cli: CliContext, days: tuple[str, ...]) -> None:
     """Return days to the plain weekday/weekend rule."""
-    from .services.calendar import clear_day
+    from ..services.calendar import clear_day
 
-    runtime = _runtime(ctx)
+    runtime = cli.migrated_runtime()
     with runtime.db.session() as session:
         for value in days:
             clear_day(session, _day(value))
 
 
-def _set(ctx: click.Context, days: tuple[str, ...], *, working: bool, name: str) -> None:
-    from .errors import AppError
-    from .services.calendar import set_day
+def _set(cli: CliContext, days: tuple[str, ...], *, working: bool, name: str) -> None:
+    from ..errors import AppError
+    from ..services.calendar import set_day
 
-    runtime = _runtime(ctx)
+    runtime = cli.migrated_runtime()
     try:
         with runtime.db.session() as session:
             for value in days:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from .runtime import build_runtime
+from .context import CliContext, pass_cli
 
 
 @click.group()
@@ -14,15 +16,14 @@ def index() -> None:
 
 
 @index.command()
-@click.pass_context
-def rebuild(ctx: click.Context) -> None:
+@pass_cli
+def rebuild(cli: CliContext) -> None:
     """Rebuild the search index from the object store (the database, if it answers, only confirms
     which packages it recorded; without it the store's commit markers decide)."""
-    from .cli import _settings
-    from .services.archive.reconcile import reconcile
-    from .services.archive.text import docs_from_storage
+    from ..services.archive.reconcile import reconcile
+    from ..services.archive.text import docs_from_storage
 
-    runtime = build_runtime(_settings(ctx))
+    runtime = cli.runtime
     try:
         with runtime.db.session() as session:
             reconcile(session, runtime, quarantine=False, sweep_uploads=False)
@@ -33,12 +34,10 @@ def rebuild(ctx: click.Context) -> None:
 
 
 @index.command()
-@click.pass_context
-def status(ctx: click.Context) -> None:
+@pass_cli
+def status(cli: CliContext) -> None:
     """Show whether the index answers and whether its schema needs a rebuild."""
-    from .cli import _settings
-
-    runtime = build_runtime(_settings(ctx))
+    runtime = cli.runtime
     health = runtime.index.check()
     click.echo(f"{'ok' if health.get('ok') else 'DOWN'}: {runtime.index.describe()} {health.get('detail', '')}")
-    ctx.exit(0 if health.get("ok") else 1)
+    sys.exit(0 if health.get("ok") else 1)

@@ -9,9 +9,12 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from .errors import AppError
-from .models import Dossier
-from .runtime import build_runtime
+from ..errors import AppError
+from ..models import CheckReport, Dossier, DossierEvent
+from ..runtime import Runtime
+from .context import CliContext, pass_cli
+
+EXIT_INCOMPLETE = 3
 
 
 @click.group()
@@ -19,54 +22,25 @@ def archive() -> None:
     """The electronic archive: integrity checks, exports, imports."""
 
 
-def _runtime(ctx: click.Context):
-    from .cli import _settings
-    runtime = build_runtime(_settings(ctx))
-    runtime.db.migrate()
-    return runtime
-
-
-EXIT_INCOMPLETE = 3
-
-
 @archive.command()
 @click.argument("dossier_ids", nargs=-1)
-@click.pass_context
-def verify(ctx: click.Context, dossier_ids: tuple[str, ...]) -> None:
+@pass_cli
+def verify(cli: CliContext, dossier_ids: tuple[str, ...]) -> None:
     """Four-property check of the given dossiers (default: all of them, after checking that store and
     database agree). Exit 0 when all hold, 1 when any fails, 3 when none fails but a check could not
     run (e.g. no virus scanner).
 
     It only reports (and quarantines packages no record owns); it never repairs.
     """
-    from .services.archive.checks import check_dossier
-    from .services.archive.reconcile import reconcile
+    from ..services.archive.checks import check_dossier
 
-    runtime = _runtime(ctx)
-    failed = incomplete = 0
+    runtime = cli.migrated_runtime()
+    incomplete = 0
     with runtime.db.session() as session:
         if dossier_ids:
-            dossiers = []
-            for dossier_id in dossier_ids:
-                dossier = session.get(Dossier, dossier_id) or session.scalar(
-                    select(Dossier).where(Dossier.archival_code == dossier_id, Dossier.superseded.is_(False)))
-                if dossier is None:
-                    click.echo(f"FAIL {dossier_id}: no such dossier")
-                    failed += 1
-                else:
-                    dossiers.append(dossier)
+            dossiers, failed = _named_dossiers(session, dossier_ids)
         else:
-            found = reconcile(session, runtime)
-            for line in found.problems:
-                click.echo(f"FAIL {line}")
-            failed += len(found.problems)
-            for package in found.known_quarantined:
-                click.echo(f"NOTE orphan package {package.dossier_id} ({package.archival_code}) "
-                           "is quarantined: not part of the archive")
-            for package in found.in_flight:
-                click.echo(f"NOTE package {package.dossier_id} has no record yet (a sealing may be running)")
-            dossiers = list(session.scalars(select(Dossier).where(Dossier.superseded.is_(False))
-                                            .order_by(Dossier.archival_code)))
+            dossiers, failed = _reconciled_dossiers(session, runtime)
         for dossier in dossiers:
             row = check_dossier(session, runtime, dossier, "manual")
             label = f"{dossier.archival_code} (dossier {dossier.id}, version {dossier.version})"
@@ -74,27 +48,62 @@ def verify(ctx: click.Context, dossier_ids: tuple[str, ...]) -> None:
             click.echo(f"{word} {label}")
             failed += row.status == "failed"
             incomplete += row.status == "incomplete"
-            for prop, body in row.report["properties"].items():
-                for item in body["items"]:
-                    if item["ok"] is not True and (item["ok"] is False or row.status == "incomplete"):
-                        where = f" {item['file']}:" if item.get("file") else ""
-                        state = "not checked" if item["ok"] is None else "failed"
-                        click.echo(f"     {prop}/{item['check']} ({state}):{where} {item['detail']}")
+            _echo_unheld_items(row)
     held = sum(1 for d in dossiers if d.check_status == "passed")
     total = len(dossier_ids) if dossier_ids else len(dossiers)
     click.echo(f"{held} of {total} dossier(s) hold" + (f", {incomplete} not fully checked" if incomplete else ""))
-    ctx.exit(1 if failed else EXIT_INCOMPLETE if incomplete else 0)
+    sys.exit(1 if failed else EXIT_INCOMPLETE if incomplete else 0)
+
+
+def _named_dossiers(session, dossier_ids: tuple[str, ...]) -> tuple[list[Dossier], int]:
+    """The dossiers named by id or current archival code, and how many names matched none."""
+    dossiers, missing = [], 0
+    for dossier_id in dossier_ids:
+        dossier = session.get(Dossier, dossier_id) or session.scalar(
+            select(Dossier).where(Dossier.archival_code == dossier_id, Dossier.superseded.is_(False)))
+        if dossier is None:
+            click.echo(f"FAIL {dossier_id}: no such dossier")
+            missing += 1
+        else:
+            dossiers.append(dossier)
+    return dossiers, missing
+
+
+def _reconciled_dossiers(session, runtime: Runtime) -> tuple[list[Dossier], int]:
+    """Every current dossier, once store and database are checked to agree (each disagreement counts)."""
+    from ..services.archive.reconcile import reconcile
+
+    found = reconcile(session, runtime)
+    for line in found.problems:
+        click.echo(f"FAIL {line}")
+    for package in found.known_quarantined:
+        click.echo(f"NOTE orphan package {package.dossier_id} ({package.archival_code}) "
+                   "is quarantined: not part of the archive")
+    for package in found.in_flight:
+        click.echo(f"NOTE package {package.dossier_id} has no record yet (a sealing may be running)")
+    dossiers = list(session.scalars(select(Dossier).where(Dossier.superseded.is_(False))
+                                    .order_by(Dossier.archival_code)))
+    return dossiers, len(found.problems)
+
+
+def _echo_unheld_items(row: CheckReport) -> None:
+    for prop, body in row.report["properties"].items():
+        for item in body["items"]:
+            if item["ok"] is not True and (item["ok"] is False or row.status == "incomplete"):
+                where = f" {item['file']}:" if item.get("file") else ""
+                state = "not checked" if item["ok"] is None else "failed"
+                click.echo(f"     {prop}/{item['check']} ({state}):{where} {item['detail']}")
 
 
 @archive.command()
 @click.argument("dossier_id")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_context
-def export(ctx: click.Context, dossier_id: str, out: Path) -> None:
+@pass_cli
+def export(cli: CliContext, dossier_id: str, out: Path) -> None:
     """Write the dossier's package (a BagIt bag in a zip) to OUT."""
-    from .services.archive.export import export_zip
+    from ..services.archive.export import export_zip
 
-    runtime = _runtime(ctx)
+    runtime = cli.migrated_runtime()
     with runtime.db.session() as session:
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
@@ -103,7 +112,6 @@ def export(ctx: click.Context, dossier_id: str, out: Path) -> None:
         with tmp.open("wb") as fh:
             count = export_zip(runtime.store, dossier, fh)
         tmp.replace(out)
-        from .models import DossierEvent
         dossier.events.append(DossierEvent(action="exported", actor="cli", detail={"to": str(out)}))
     click.echo(f"wrote {out} ({count} files, bag of {dossier.archival_code})")
 
@@ -114,13 +122,13 @@ def export(ctx: click.Context, dossier_id: str, out: Path) -> None:
 @click.option("--applicant-id", default="", help="Applicant's ID number, for search and reuse.")
 @click.option("--applicant-name", default="")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
-@click.pass_context
-def import_(ctx: click.Context, paths: tuple[Path, ...], service_code: str, applicant_id: str,
+@pass_cli
+def import_(cli: CliContext, paths: tuple[Path, ...], service_code: str, applicant_id: str,
             applicant_name: str, as_json: bool) -> None:
     """File existing documents as dossiers: each file, or each folder's files together, is one dossier."""
-    from .services.archive.importer import import_path
+    from ..services.archive.importer import import_path
 
-    runtime = _runtime(ctx)
+    runtime = cli.migrated_runtime()
     failures = 0
     for path in paths:
         try:

@@ -1,0 +1,79 @@
+"""`onewindow serve` and `onewindow worker`, and the work their start-up owes."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import click
+
+from ..runtime import Runtime
+from .context import CliContext, pass_cli
+from .database import load_demo
+from .gunicorn_app import GunicornServer, gunicorn_options
+
+log = logging.getLogger(__package__)  # "server.cli", as the log lines always said
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
+@click.option("--demo", is_flag=True, help="Load the demo catalogue and users first.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads per worker process.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
+@pass_cli
+def serve(cli: CliContext, host: str, port: int, demo: bool, threads: int, workers: int) -> None:
+    """Run the web server under gunicorn (migrates the database first; runs jobs in-process unless disabled)."""
+    from .. import i18n
+
+    settings = cli.settings
+    try:
+        runtime = cli.migrated_runtime()
+        schedule_startup_duties(runtime)
+        if demo:
+            load_demo(runtime, settings)
+    finally:
+        # Closed before gunicorn forks: a worker must not inherit the master's database connections.
+        cli.close()
+    # Compiled once here, so that workers starting together do not write the same files.
+    i18n.compile_catalogues(settings.data_dir / "translations")
+    GunicornServer(settings, gunicorn_options(settings, host, port, workers, threads)).run()
+
+
+@click.command()
+@pass_cli
+def worker(cli: CliContext) -> None:
+    """Run background jobs (extraction, OCR, indexing, integrity checks) in this process."""
+    from .. import tasks  # noqa: F401 - registers the job handlers
+    from ..jobs import Worker
+
+    runtime = cli.runtime
+    schedule_startup_duties(runtime)
+    runner = Worker(runtime.db, runtime, poll_seconds=cli.settings.job_poll_seconds)
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop(timeout=0))
+    click.echo(f"worker {runner.worker_id} started")
+    try:
+        runner.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+def schedule_startup_duties(runtime: Runtime) -> None:
+    """Work that start-up owes: leftovers of a killed write removed, a check that store and database
+    agree, the next verification round and upload sweep, and a rebuild of a stale index."""
+    from storage import StorageError
+
+    from ..tasks import schedule_index_rebuild, schedule_reconciliation, schedule_upload_sweep, schedule_verification
+
+    try:
+        removed = runtime.store.sweep_incomplete()
+    except StorageError as exc:
+        log.warning("could not sweep interrupted writes: %s", exc)
+    else:
+        if removed:
+            log.info("removed %d leftover(s) of interrupted writes", removed)
+    with runtime.db.session() as session:
+        schedule_reconciliation(session)
+        schedule_verification(session, runtime.settings.verify_interval_hours)
+        schedule_upload_sweep(session)
+        schedule_index_rebuild(session, runtime)
