@@ -10,7 +10,7 @@ import click
 from sqlalchemy import select
 
 from ..errors import AppError
-from ..models import CheckReport, Dossier, DossierEvent
+from ..models import CheckReport, Dossier
 from ..runtime import Runtime
 from .context import CliContext, pass_cli
 
@@ -101,7 +101,7 @@ def _echo_unheld_items(row: CheckReport) -> None:
 @pass_cli
 def export(cli: CliContext, dossier_id: str, out: Path) -> None:
     """Write the dossier's package (a BagIt bag in a zip) to OUT."""
-    from ..services.archive.export import export_zip
+    from ..services.archive.export import export_dossier
 
     runtime = cli.migrated_runtime()
     with runtime.db.session() as session:
@@ -110,9 +110,8 @@ def export(cli: CliContext, dossier_id: str, out: Path) -> None:
             raise click.ClickException(f"no dossier {dossier_id}")
         tmp = out.with_name(out.name + ".part")
         with tmp.open("wb") as fh:
-            count = export_zip(runtime.store, dossier, fh)
+            count = export_dossier(session, runtime.store, dossier, fh, actor="cli", detail={"to": str(out)})
         tmp.replace(out)
-        dossier.events.append(DossierEvent(action="exported", actor="cli", detail={"to": str(out)}))
     click.echo(f"wrote {out} ({count} files, bag of {dossier.archival_code})")
 
 
