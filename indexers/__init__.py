@@ -7,7 +7,8 @@
   default ``onewindow``).
 
 Both backends share the tokeniser, the query plan, result building and
-highlighting, so they return the same results for the same data.
+highlighting, so they return the same results for the same data. Both raise
+only ``SearchIndexError`` and its subclasses when the backend fails.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .base import SearchIndex
+from .base import IndexCorrupt, IndexUnavailable, QueryRejected, SearchIndex, SearchIndexError
 from .models import DossierDoc, DossierHit, FileDoc, FileHit, PageText, Scope, SearchQuery, SearchResult
 
 __all__ = [
@@ -23,9 +24,13 @@ __all__ = [
     "DossierHit",
     "FileDoc",
     "FileHit",
+    "IndexCorrupt",
+    "IndexUnavailable",
     "PageText",
+    "QueryRejected",
     "Scope",
     "SearchIndex",
+    "SearchIndexError",
     "SearchQuery",
     "SearchResult",
     "open_index",

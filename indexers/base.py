@@ -1,15 +1,74 @@
-"""The interface every search backend implements, so callers never know which one they have."""
+"""The interface every search backend implements, its errors, so callers never know which one they have.
+
+Each backend translates its library's exceptions (tantivy's ValueError, OS
+errors, elasticsearch-py's transport and API errors) into the classes below
+at its boundary, as the storage backends do; callers catch only these.
+"""
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
 
 from .models import DossierDoc, SearchQuery, SearchResult
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class SearchIndexError(Exception):
+    """Base of every error a search backend raises when the backend fails (IndexError is the builtin's name)."""
+
+
+class IndexUnavailable(SearchIndexError):
+    """The backend cannot be reached, timed out, is shutting down or its write lock stays busy:
+    the same call may succeed later (jobs retry, search answers 503)."""
+
+
+class IndexCorrupt(SearchIndexError):
+    """The stored index cannot be read (damaged or incompatible files): retrying will not help,
+    a rebuild from the object store will."""
+
+
+class QueryRejected(SearchIndexError):
+    """The backend refused a query or a document as invalid: retrying the same call will not help."""
+
+
+Translator = Callable[[Exception], "SearchIndexError | None"]
+
+
+def translated(translate: Translator) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorates a backend's public methods so its library's exceptions leave as ours.
+
+    ``translate`` returns None for an exception that is not the library's (a
+    bug of ours, a caller's stream failing): that one propagates unchanged.
+    """
+
+    def decorate(method: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(method)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return method(*args, **kwargs)
+            except SearchIndexError:
+                raise
+            except Exception as exc:
+                ours = translate(exc)
+                if ours is None:
+                    raise
+                raise ours from exc
+
+        return call
+
+    return decorate
 
 
 class SearchIndex(ABC):
     """A derived, rebuildable index of sealed dossiers.
+
+    Every method but ``check`` raises SearchIndexError (IndexUnavailable,
+    IndexCorrupt, QueryRejected) when the backend fails; ``check`` never raises.
 
     Writes are visible to ``search`` when the call returns. The object store is
     the source of truth: ``rebuild`` builds a complete new index beside the live

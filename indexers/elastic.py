@@ -27,7 +27,8 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from . import elastic_query as dsl
 from . import units as unit_layout
-from .base import SearchIndex
+from .base import SearchIndex, translated
+from .elastic_errors import translate
 from .models import DossierDoc, SearchQuery, SearchResult
 from .query import FACET_FIELDS, plan_query
 from .results import Counts, Group, build_hits, empty_result
@@ -37,6 +38,7 @@ DEFAULT_PREFIX = "onewindow"
 BULK_DOSSIERS = 500
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,100}$")
 _TEXT = {"type": "text", "analyzer": "whitespace"}
+_elastic_errors = translated(translate)
 
 
 def mapping(complete: bool) -> dict[str, Any]:
@@ -159,10 +161,12 @@ class ElasticIndex(SearchIndex):
             self._point_alias(new, names)
             self._concrete, self._meta = new, self._index_meta(new)
 
+    @_elastic_errors
     def needs_rebuild(self) -> bool:
         self._ensure(reread=True)
         return not (self._meta or {}).get("complete", False)
 
+    @_elastic_errors
     def rebuild(self, docs: Iterable[DossierDoc]) -> int:
         self._ensure()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
@@ -180,6 +184,7 @@ class ElasticIndex(SearchIndex):
             raise
         return count
 
+    @_elastic_errors
     def destroy(self) -> None:
         found = self._client.options(ignore_status=404).indices.get(index=f"{self.alias}-v*,{self.alias}", allow_no_indices=True)
         for name in sorted(found.body) if found.meta.status == 200 else []:
@@ -212,12 +217,14 @@ class ElasticIndex(SearchIndex):
             count += len(chunk)
         return count
 
+    @_elastic_errors
     def index_many(self, docs: Iterable[DossierDoc]) -> int:
         self._ensure()
         count = self._write(self.alias, docs, replace=True, require_alias=True)
         self._client.indices.refresh(index=self.alias)
         return count
 
+    @_elastic_errors
     def delete_dossier(self, dossier_id: str) -> None:
         self._ensure()
         ids = self._unit_ids(self.alias, [dossier_id])
@@ -227,6 +234,7 @@ class ElasticIndex(SearchIndex):
 
     # --- reading -------------------------------------------------------------
 
+    @_elastic_errors
     def search(self, query: SearchQuery) -> SearchResult:
         plan = plan_query(query)
         own, shared = dsl.visible_dossiers(plan), dsl.visible_shared(plan)
@@ -279,6 +287,7 @@ class ElasticIndex(SearchIndex):
         except (TransportError, ApiError) as exc:
             return {"ok": False, "backend": self.backend, "detail": f"{self._server}: {type(exc).__name__}: {exc}"[:300]}
 
+    @_elastic_errors
     def describe(self) -> dict[str, Any]:
         self._ensure(reread=True)
         count = self._client.count(index=self.alias).body.get("count")

@@ -35,7 +35,8 @@ import tantivy
 from tantivy import Occur, Query
 
 from . import units as unit_layout
-from .base import SearchIndex
+from .base import IndexUnavailable, SearchIndex, translated
+from .embedded_errors import lock_busy, translate
 from .embedded_query import Compiler
 from .models import DossierDoc, SearchQuery, SearchResult
 from .query import FACET_FIELDS, FACET_SIZE, Plan, plan_query
@@ -48,6 +49,8 @@ COMMIT_EVERY = 5_000
 LOCK_WAIT_SECONDS = 60.0
 # Threads per index counting matches while the searching thread ranks them.
 SEARCH_THREADS = 2
+
+_tantivy_errors = translated(translate)
 
 
 def _schema() -> tantivy.Schema:
@@ -197,8 +200,10 @@ class EmbeddedIndex(SearchIndex):
             try:
                 return index.writer(heap_size=heap, num_threads=min(2, os.cpu_count() or 1))
             except ValueError as exc:
-                if "Lock" not in str(exc) or time.monotonic() > deadline:
+                if not lock_busy(exc):
                     raise
+                if time.monotonic() > deadline:
+                    raise IndexUnavailable(f"the index's write lock stayed busy for {LOCK_WAIT_SECONDS:g} s") from exc
                 time.sleep(0.05)
 
     @contextlib.contextmanager
@@ -227,19 +232,23 @@ class EmbeddedIndex(SearchIndex):
         writer.commit()
         return count
 
+    @_tantivy_errors
     def index_many(self, docs: Iterable[DossierDoc]) -> int:
         with self._writer(BULK_WRITER_HEAP) as writer:
             return self._write(writer, docs)
 
+    @_tantivy_errors
     def index_dossier(self, doc: DossierDoc) -> None:
         with self._writer() as writer:
             self._write(writer, [doc])
 
+    @_tantivy_errors
     def delete_dossier(self, dossier_id: str) -> None:
         with self._writer() as writer:
             writer.delete_documents_by_term("dossier_id", dossier_id)
             writer.commit()
 
+    @_tantivy_errors
     def rebuild(self, docs: Iterable[DossierDoc]) -> int:
         """Fill a ``building-`` generation, rename it, then swap CURRENT.
 
@@ -321,6 +330,7 @@ class EmbeddedIndex(SearchIndex):
                 self._executor = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="index-count")
             return self._executor
 
+    @_tantivy_errors
     def search(self, query: SearchQuery) -> SearchResult:
         """Counting runs on the pool while this thread ranks: tantivy releases the GIL, and
         on a large archive the count over every match costs as much as the ranking.
@@ -343,6 +353,7 @@ class EmbeddedIndex(SearchIndex):
 
     # --- administration ------------------------------------------------------
 
+    @_tantivy_errors
     def needs_rebuild(self) -> bool:
         self._open()
         return not self._state.get("complete", False)
@@ -363,6 +374,7 @@ class EmbeddedIndex(SearchIndex):
         except Exception as exc:  # noqa: BLE001 - health reports, never raises
             return {"ok": False, "backend": self.backend, "detail": f"{type(exc).__name__}: {exc}"[:300]}
 
+    @_tantivy_errors
     def describe(self) -> dict[str, Any]:
         index = self._open()
         return {
@@ -383,6 +395,7 @@ class EmbeddedIndex(SearchIndex):
                 self._executor.shutdown(wait=False)
                 self._executor = None
 
+    @_tantivy_errors
     def destroy(self) -> None:
         self.close()
         shutil.rmtree(self.root, ignore_errors=True)

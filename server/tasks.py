@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from indexers import IndexCorrupt, IndexUnavailable
+
 from .jobs import JobContext, PermanentFailure, RetryLater, enqueue, enqueue_once, handler
 from .models import Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
@@ -106,7 +108,7 @@ def index_dossier(ctx: JobContext) -> None:
             runtime.index.delete_dossier(ctx.payload["dossier_id"])
         else:
             runtime.index.index_dossier(doc)
-    except Exception as exc:  # noqa: BLE001 - any index failure: keep the entry and retry later
+    except IndexUnavailable as exc:  # keep the entry and retry later; anything else fails loudly
         log.warning("indexing dossier %s failed: %s", ctx.payload["dossier_id"], exc)
         raise RetryLater(f"index unavailable: {exc}") from exc
 
@@ -119,17 +121,22 @@ def index_rebuild(ctx: JobContext) -> None:
         reconcile(session, runtime, quarantine=False, sweep_uploads=False)
     try:
         count = runtime.index.rebuild(docs_from_storage(runtime.store))
-    except Exception as exc:  # noqa: BLE001 - the index may be down: try again later
+    except IndexUnavailable as exc:
         raise RetryLater(f"index unavailable: {exc}") from exc
     ctx.progress(count, count, f"{count} dossier(s) indexed")
 
 
 def schedule_index_rebuild(session, runtime) -> bool:
-    """Queues a rebuild when the index says its contents are stale (a new schema version, or never built)."""
+    """Queues a rebuild when the index says its contents are stale (a new schema version, never built,
+    or unreadable: a rebuild replaces a corrupt index)."""
     try:
         stale = runtime.index.needs_rebuild()
-    except Exception:  # noqa: BLE001 - an unreachable index is retried by the jobs that need it
+    except IndexUnavailable as exc:  # retried by the jobs that need it
+        log.warning("could not ask the index whether it needs a rebuild: %s", exc)
         return False
+    except IndexCorrupt as exc:
+        log.warning("the index is unreadable, rebuilding it: %s", exc)
+        stale = True
     if stale:
         enqueue_once(session, "index.rebuild", {}, subject="index:rebuild", max_attempts=INDEX_ATTEMPTS)
     return stale

@@ -9,9 +9,11 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from sqlalchemy.exc import DBAPIError
 
+from indexers import SearchIndexError
 from storage import DigestMismatch, InvalidKey, ObjectNotFound, ObjectSealed, StorageError, StorageFull, TooLarge
 
 from ..db import failure_kind
+from ..services.archive.search import UNAVAILABLE as SEARCH_UNAVAILABLE
 from ..errors import (
     AppError, Conflict, InvalidInput, NotFound, PayloadTooLarge, StorageFull as Full, Unauthorized, Unavailable,
 )
@@ -68,6 +70,12 @@ def register_error_handlers(app: Flask) -> None:
                 return _render(app_type(message, {"reason": str(error)}))
         log.warning("storage unavailable: %s", error)
         return _render(Unavailable("存储服务暂不可用，请稍后重试 (storage is unavailable, try again later)"))
+
+    @app.errorhandler(SearchIndexError)
+    def _index_error(error: SearchIndexError):
+        """The index is derived and optional: whatever touches it degrades to 503, never 500."""
+        log.warning("search index %s on %s %s: %s", type(error).__name__, request.method, request.path, error)
+        return _render(Unavailable(SEARCH_UNAVAILABLE, {"reason": str(error)[:200]}))
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

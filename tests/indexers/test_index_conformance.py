@@ -6,14 +6,20 @@ runs a set of queries on both and requires identical answers.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import socket
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from elasticsearch import Elasticsearch
 
-from indexers import DossierDoc, Scope, SearchIndex, SearchQuery, SearchResult, open_index
+from indexers import DossierDoc, IndexUnavailable, Scope, SearchIndex, SearchQuery, SearchResult, open_index
 from indexers import units as unit_layout
 from indexers.tokenize import join_cjk_lines, normalize
 
@@ -351,6 +357,73 @@ def test_check_and_describe(loaded):
     assert health["ok"] is True and health["backend"] == loaded.backend
     info = loaded.describe()
     assert info["backend"] == loaded.backend and info["schema_version"] == unit_layout.SCHEMA_VERSION
+
+
+# --- failures of the backend ---------------------------------------------------------
+
+
+def _dead_port() -> int:
+    """A port nothing listens on (bound once by us, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def unreachable(index_url: str, tmp_path: Path) -> Iterator[SearchIndex]:
+    """The same backend out of reach: index files under a plain file, or a server port nothing listens on."""
+    if index_url.startswith("sqlite"):
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("")
+        url = f"sqlite:///{blocker / 'index.db'}"
+    else:
+        parts = urlsplit(index_url)
+        url = urlunsplit((parts.scheme, f"127.0.0.1:{_dead_port()}", parts.path, parts.query, ""))
+    index = open_index(url)
+    yield index
+    index.close()
+
+
+UNREACHABLE_CALLS: dict[str, Callable[[SearchIndex, DossierDoc], object]] = {
+    "index_dossier": lambda index, doc: index.index_dossier(doc),
+    "index_many": lambda index, doc: index.index_many([doc]),
+    "search": lambda index, doc: search(index, "民宿"),
+    "delete_dossier": lambda index, doc: index.delete_dossier(doc.dossier_id),
+    "needs_rebuild": lambda index, doc: index.needs_rebuild(),
+    "rebuild": lambda index, doc: index.rebuild([doc]),
+    "describe": lambda index, doc: index.describe(),
+}
+
+
+@pytest.mark.parametrize("call", UNREACHABLE_CALLS, ids=list(UNREACHABLE_CALLS))
+def test_an_unreachable_backend_raises_index_unavailable(unreachable, corpus, call):
+    with pytest.raises(IndexUnavailable):
+        UNREACHABLE_CALLS[call](unreachable, corpus[0])
+
+
+def test_an_unreachable_backend_reports_unhealthy_without_raising(unreachable):
+    health = unreachable.check()
+    assert health["ok"] is False and health["backend"] == unreachable.backend and health["detail"]
+
+
+def _remove_live_index(index: SearchIndex, index_url: str) -> None:
+    """Deletes the live index behind the backend's back (an operator's mistake, a wiped volume)."""
+    if index.backend == "embedded":
+        root = Path(urlsplit(index_url).path[1:]).with_suffix(".tantivy")
+        shutil.rmtree(root / json.loads((root / "CURRENT").read_text())["generation"])
+    else:
+        parts = urlsplit(index_url)
+        prefix = parts.query.removeprefix("prefix=")
+        with Elasticsearch(urlunsplit((parts.scheme, parts.netloc, "", "", ""))) as client:
+            client.indices.delete(index=",".join(client.indices.get_alias(name=prefix).body))
+
+
+def test_writes_to_a_live_index_removed_under_it_raise_index_unavailable(loaded, corpus, index_url):
+    _remove_live_index(loaded, index_url)
+    with pytest.raises(IndexUnavailable):
+        loaded.index_dossier(corpus[0])
+    with pytest.raises(IndexUnavailable):
+        loaded.delete_dossier(corpus[0].dossier_id)
 
 
 # --- both backends together ------------------------------------------------------

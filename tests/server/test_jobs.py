@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from indexers import IndexCorrupt, IndexUnavailable, open_index
 from server.db import Database
 from server.jobs import Worker, enqueue, handler, job_counts, progress_of
 from server.jobs import queue
 from server.jobs.registry import PermanentFailure, RetryLater
-from server.models import Department, Job, utcnow
+from server.models import Department, Dossier, Job, utcnow
 
 CALLS: list[dict] = []
 
@@ -134,3 +137,79 @@ def test_two_workers_never_run_the_same_job(db):
     for t in threads:
         t.join()
     assert sorted(c["payload"]["n"] for c in CALLS) == list(range(20))
+
+
+# --- index jobs: an unreachable index is waited for, a bug is not ------------------
+
+def _unreachable_index_url(kind: str, tmp_path) -> str:
+    """Index files under a plain file, or an Elasticsearch port nothing listens on."""
+    if kind == "embedded":
+        (tmp_path / "not-a-folder").write_text("")
+        return f"sqlite:///{tmp_path / 'not-a-folder' / 'index.db'}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def _superseded_dossier(db) -> str:
+    """A dossier whose index job only removes it from the index (nothing to read from the store)."""
+    now = utcnow()
+    with db.session() as session:
+        dossier = Dossier(archival_code="0001-2026-D30-TEST-00001", fonds="0001", year=2026, retention="D30",
+                          org_code="TEST", item_number=1, title="测试案卷", service_code="minsu",
+                          service_name="开办民宿", department_code="wlj", department_name="文旅局",
+                          opened_at=now, closed_at=now, package_prefix="dossiers/test", superseded=True)
+        session.add(dossier)
+        session.flush()
+        return dossier.id
+
+
+class _BuggyIndex:
+    def delete_dossier(self, dossier_id):
+        raise TypeError("delete_dossier() got an unexpected keyword argument")  # a bug of ours
+
+
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_an_index_job_against_an_unreachable_index_is_retried(db, tmp_path, kind):
+    import server.tasks  # noqa: F401 - registers the index handlers
+
+    index = open_index(_unreachable_index_url(kind, tmp_path))
+    with db.session() as session:
+        enqueue(session, "index.dossier", {"dossier_id": _superseded_dossier(db)}, max_attempts=5)
+    Worker(db, SimpleNamespace(db=db, index=index)).run_until_idle()
+    with db.session() as session:
+        job = session.scalar(select(Job).where(Job.kind == "index.dossier"))
+        assert (job.status, job.attempts) == ("pending", 1) and job.run_after > utcnow()
+        assert job.last_error.startswith("retry: index unavailable")
+    index.close()
+
+
+def test_a_bug_in_an_index_job_fails_it_with_its_traceback(db, caplog):
+    import server.tasks  # noqa: F401 - registers the index handlers
+
+    with db.session() as session:
+        enqueue(session, "index.dossier", {"dossier_id": _superseded_dossier(db)}, max_attempts=1)
+    Worker(db, SimpleNamespace(db=db, index=_BuggyIndex())).run_until_idle()
+    with db.session() as session:
+        job = session.scalar(select(Job).where(Job.kind == "index.dossier"))
+        assert job.status == "failed"
+        assert job.last_error.startswith("Traceback") and "TypeError: delete_dossier()" in job.last_error
+    assert any(r.levelname == "ERROR" and "index.dossier" in r.getMessage() for r in caplog.records)
+
+
+class _StaleIndex:
+    def __init__(self, error):
+        self.error = error
+
+    def needs_rebuild(self):
+        raise self.error
+
+
+def test_start_up_waits_for_an_unreachable_index_and_rebuilds_a_corrupt_one(db):
+    from server.tasks import schedule_index_rebuild
+
+    with db.session() as session:
+        assert not schedule_index_rebuild(session, SimpleNamespace(index=_StaleIndex(IndexUnavailable("down"))))
+        assert session.scalar(select(Job).where(Job.kind == "index.rebuild")) is None
+        assert schedule_index_rebuild(session, SimpleNamespace(index=_StaleIndex(IndexCorrupt("meta.json"))))
+        assert session.scalar(select(Job).where(Job.kind == "index.rebuild")) is not None

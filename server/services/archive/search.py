@@ -7,7 +7,7 @@ from typing import Mapping
 
 from sqlalchemy.orm import Session
 
-from indexers import SearchIndex, SearchQuery, SearchResult
+from indexers import SearchIndex, SearchIndexError, SearchQuery, SearchResult
 from indexers.models import MAX_RESULT_WINDOW
 
 from ...errors import InvalidInput, Unavailable
@@ -15,6 +15,7 @@ from ...models import User
 from . import access
 
 FILTERS = ("service", "department", "material_type", "applicant_id")
+UNAVAILABLE = "全文检索暂不可用，请稍后重试；办件受理不受影响 (search is unavailable; intake is not affected)"
 # Dates outside these make no sense for a record and break index date arithmetic.
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
@@ -50,6 +51,5 @@ def search(session: Session, index: SearchIndex, user: User, params: Mapping[str
         **{name: params.get(name) or None for name in FILTERS})
     try:
         return index.search(query)
-    except Exception as exc:  # noqa: BLE001 - the index is a derived, optional service
-        raise Unavailable("全文检索暂不可用，请稍后重试；办件受理不受影响 (search is unavailable; intake is not affected)",
-                          {"reason": str(exc)[:200]}) from exc
+    except SearchIndexError as exc:  # the index is a derived, optional service
+        raise Unavailable(UNAVAILABLE, {"reason": str(exc)[:200]}) from exc
