@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from indexers import IndexUnavailable
 from server.models import AccessLog, DossierFile
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -72,7 +73,7 @@ def test_bad_dates_and_a_failing_index_explain_themselves(sign_in, runtime, arch
     assert too_deep.status_code == 400 and "请缩小检索范围" in too_deep.get_data(as_text=True)
 
     def down(query):
-        raise ConnectionError("index unreachable")
+        raise IndexUnavailable("index unreachable")
     monkeypatch.setattr(runtime.index, "search", down)
     unavailable = client.get("/archive?q=青山村")
     assert unavailable.status_code == 503 and "全文检索暂不可用" in unavailable.get_data(as_text=True)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from archive_samples import make_chinese_pdf, make_jpeg
-from indexers import Scope, SearchQuery
+from indexers import IndexUnavailable, Scope, SearchQuery
 from server.cli import main
 from server.jobs import Worker
 from server.models import DossierFile, Job, utcnow
@@ -56,7 +56,7 @@ class _DownIndex:
 
     def __getattr__(self, name):
         def fail(*args, **kwargs):
-            raise ConnectionError("index server unreachable")
+            raise IndexUnavailable("index server unreachable")
         return fail
 
 
