@@ -10,6 +10,7 @@ from ..models import Application, User
 from ..services import catalogue
 from ..services.cases import applying, policy, queries, rating
 from ..services.cases.clock import Calendar, clock_state
+from ..vocabulary import NoticeKind
 from ..web import formfields
 from ..web.access import require_sign_in, web_user
 from ..web.casepage import missing_rows, slot_rows
@@ -50,8 +51,9 @@ def my_cases():
     session = db_session()
     total, rows = queries.list_cases(session, user, status=None, service=None, overdue=None,
                                      page=page, per_page=per_page)
+    editable = {a.id for a in rows if policy.may(user, a, policy.Action.EDIT_FORM)}
     return render_template("applicant/list.html", cases=rows, total=total, page=page, per_page=per_page,
-                           calendar=Calendar.load(session), clock_state=clock_state)
+                           editable=editable, calendar=Calendar.load(session), clock_state=clock_state)
 
 
 def edit_page(app: Application, *, error: AppError | None = None):
@@ -67,8 +69,9 @@ def edit_page(app: Application, *, error: AppError | None = None):
 
 @bp.get("/my/cases/<app_id>/edit")
 def edit(app_id: str):
-    app = _case(app_id)
-    if app.status not in policy.EDITABLE:
+    user = _applicant()
+    app = queries.get_case(db_session(), user, app_id)
+    if not policy.may(user, app, policy.Action.EDIT_FORM):
         return redirect(url_for("applicant.status", app_id=app.id))
     return edit_page(app)
 
@@ -78,12 +81,10 @@ def status(app_id: str):
     user = _applicant()
     session = db_session()
     app = queries.get_case(session, user, app_id)
-    correction = next((n for n in reversed(app.notices) if n.kind == "correction"), None)
+    correction = next((n for n in reversed(app.notices) if n.kind == NoticeKind.CORRECTION), None)
     return render_template("applicant/status.html", app=app, clock=clock_state(app, Calendar.load(session)),
                            rows=slot_rows(session, user, app), correction=correction,
-                           may_withdraw=app.status in policy.BEFORE_ACCEPTANCE,
-                           may_rate=app.rating is None and app.status in ("completed", "archived", "rejected"),
-                           results_ready=app.status in ("completed", "archived"))
+                           allowed=policy.allowed_actions(user, app))
 
 
 @bp.post("/my/cases/<app_id>/withdraw")

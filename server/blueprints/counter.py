@@ -13,6 +13,7 @@ from ..models import Application, User
 from ..services import catalogue
 from ..services.cases import applying, handling, policy, queries, review
 from ..services.cases.clock import Calendar, clock_state
+from ..vocabulary import Channel, Status
 from ..web import formfields
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
@@ -22,12 +23,13 @@ from ..web.context import db_session, runtime
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 require_sign_in(bp)
 
+# Each queue: its statuses, its title, and the channel it is limited to (drafts: only the window's own).
 QUEUES = (
-    ("submitted", _l("待受理")),
-    ("accepted,accepted_with_gap", _l("待分流")),
-    ("approved,denied", _l("待办结")),
-    ("needs_correction", _l("待申请人补正")),
-    ("draft", _l("代办草稿")),
+    ((Status.SUBMITTED,), _l("待受理"), None),
+    ((Status.ACCEPTED, Status.ACCEPTED_WITH_GAP), _l("待分流"), None),
+    ((Status.APPROVED, Status.DENIED), _l("待办结"), None),
+    ((Status.NEEDS_CORRECTION,), _l("待申请人补正"), None),
+    ((Status.DRAFT,), _l("代办草稿"), Channel.WINDOW),
 )
 QUEUE_SIZE = 50
 
@@ -47,13 +49,10 @@ def queue():
     user = _clerk()
     session = db_session()
     sections = []
-    for statuses, title in QUEUES:
+    for statuses, title, channel in QUEUES:
         total, rows = queries.list_cases(session, user, status=statuses, service=None, overdue=None,
-                                         page=1, per_page=QUEUE_SIZE)
-        if statuses == "draft":
-            rows = [a for a in rows if a.channel == "window"]
-            total = len(rows)
-        sections.append({"key": statuses.split(",")[0], "title": title, "total": total, "cases": rows})
+                                         page=1, per_page=QUEUE_SIZE, channel=channel)
+        sections.append({"key": statuses[0].value, "title": title, "total": total, "cases": rows})
     return render_template("counter/queue.html", sections=sections, calendar=Calendar.load(session),
                            clock_state=clock_state)
 
@@ -90,7 +89,8 @@ def case_page(app: Application, *, error: AppError | None = None):
                            rows=slot_rows(session, user, app, with_offers=True), missing=missing_rows(app),
                            fields=formfields.FIELDS, departments=departments, default_route=default_route,
                            chosen_defer=request.form.getlist("defer") if error else [],
-                           form_values=request.form if error else app.form, posted=request.form if error else {})
+                           form_values=request.form if error else app.form, posted=request.form if error else {},
+                           allowed=policy.allowed_actions(user, app))
     return body, (error.status if error else 200)
 
 

@@ -12,6 +12,7 @@ from ..errors import AppError, InvalidInput
 from ..models import Application, User
 from ..services.cases import handling, policy, queries
 from ..services.cases.clock import Calendar, clock_state
+from ..vocabulary import Status
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import slot_rows
@@ -41,11 +42,11 @@ def my_part(user: User, app: Application):
 def queue():
     user = _officer()
     session = db_session()
-    _total, open_cases = queries.list_cases(session, user, status="in_progress,approved,denied", service=None,
-                                            overdue=None, page=1, per_page=QUEUE_SIZE)
-    _total, done = queries.list_cases(session, user, status="completed,archived", service=None, overdue=None,
-                                      page=1, per_page=10)
-    todo = [a for a in open_cases if a.status == "in_progress" and my_part(user, a).status == "pending"]
+    _total, open_cases = queries.list_cases(session, user, status=(Status.IN_PROGRESS, Status.APPROVED, Status.DENIED),
+                                            service=None, overdue=None, page=1, per_page=QUEUE_SIZE)
+    _total, done = queries.list_cases(session, user, status=(Status.COMPLETED, Status.ARCHIVED), service=None,
+                                      overdue=None, page=1, per_page=10)
+    todo = [a for a in open_cases if policy.may(user, a, policy.Action.DECIDE)]
     waiting = [a for a in open_cases if a not in todo]
     sections = [{"key": "todo", "title": _l("待本部门决定"), "cases": todo},
                 {"key": "waiting", "title": _l("本部门已决定"), "cases": waiting},
@@ -57,12 +58,9 @@ def queue():
 def case_page(app: Application, *, error: AppError | None = None):
     user = web_user()
     session = db_session()
-    part = my_part(user, app)
-    body = render_template("dept/case.html", app=app, error=error, part=part,
+    body = render_template("dept/case.html", app=app, error=error, part=my_part(user, app),
                            clock=clock_state(app, Calendar.load(session)), rows=slot_rows(session, user, app),
-                           may_decide=app.status == "in_progress" and part is not None and part.status == "pending",
-                           may_upload=app.status in ("in_progress", "approved", "denied"),
-                           may_complete=app.status in ("approved", "denied"))
+                           allowed=policy.allowed_actions(user, app))
     return body, (error.status if error else 200)
 
 

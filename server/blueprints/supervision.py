@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..models import STATUSES
 from ..errors import AppError
 from ..services.cases import policy, queries, rating, supervision
 from ..services.cases.clock import Calendar, clock_state
+from ..vocabulary import Status
 from ..web import labels
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
@@ -19,15 +19,15 @@ from ..web.context import db_session
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 require_sign_in(bp)
 
-STATE_COLOURS = {"needs_correction": "bar-amber", "rejected": "bar-grey", "withdrawn": "bar-grey",
-                 "denied": "bar-grey", "archived": "bar-green", "completed": "bar-green"}
+STATE_COLOURS = {Status.NEEDS_CORRECTION: "bar-amber", Status.REJECTED: "bar-grey", Status.WITHDRAWN: "bar-grey",
+                 Status.DENIED: "bar-grey", Status.ARCHIVED: "bar-green", Status.COMPLETED: "bar-green"}
 SCORE_COLOURS = {1: "bar-red", 2: "bar-red", 3: "bar-amber", 4: "bar-green", 5: "bar-green"}
 
 
 def charts(data: dict) -> dict:
     """The dashboard's four charts from the summary's numbers."""
     by_state = [Bar(labels.label(labels.STATUS, s), data["by_state"][s], STATE_COLOURS.get(s, "bar-blue"))
-                for s in STATUSES if data["by_state"][s]]
+                for s in Status if data["by_state"][s]]
     times = data["handling_time"]
     dist = data["ratings"]["distribution"]
     return {
@@ -60,11 +60,11 @@ def summary_json():
 def case(app_id: str, error: AppError | None = None):
     """A read-only view of any case, for following up a warning or a low rating."""
     user = web_user()
-    policy.require_role(user, "supervisor", "admin", action="see the supervision dashboard")
+    policy.require_supervision(user)
     session = db_session()
     app = queries.get_case(session, user, app_id)
     body = render_template("supervision/case.html", app=app, clock=clock_state(app, Calendar.load(session)),
-                           rows=slot_rows(session, user, app), error=error)
+                           rows=slot_rows(session, user, app), error=error, allowed=policy.allowed_actions(user, app))
     return body, error.status if error else 200
 
 

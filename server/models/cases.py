@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocabulary import Status
 from .base import Base, created_column, id_column
 from .catalogue import Department, ServiceItem
 
-STATUSES = ("draft", "submitted", "needs_correction", "accepted", "accepted_with_gap", "in_progress",
-            "approved", "denied", "completed", "archived", "rejected", "withdrawn")
+STATUSES = tuple(Status)  # the names live in server/vocabulary.py
 
 
 class Application(Base):

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..errors import AppError
 from ..models import Application, Material, MaterialSlot, User
 from ..services.cases import applying, policy
 
@@ -37,22 +36,14 @@ class SlotRow:
         return self.material is not None and self.material.verdict_ok is False
 
 
-def may_upload(user: User, app: Application, slot: str) -> bool:
-    try:
-        applying.require_can_add_material(user, app, slot)
-    except AppError:
-        return False
-    return True
-
-
 def slot_rows(session: Session, user: User, app: Application, *, with_offers: bool = False) -> list[SlotRow]:
     current = applying.current_materials(app)
     offers: dict[str, list[dict[str, Any]]] = {}
-    if with_offers and app.status in policy.EDITABLE and may_upload(user, app, ""):
+    if with_offers and policy.may(user, app, policy.Action.UPLOAD):
         used = {m.reused_from_file_id for m in current.values() if m.reused_from_file_id}
         offers = {slot: [o for o in items if o["file_id"] not in used]
                   for slot, items in applying.reusable(session, user, app).items()}
-    return [SlotRow(slot=s, material=current.get(s.slot), uploadable=may_upload(user, app, s.slot),
+    return [SlotRow(slot=s, material=current.get(s.slot), uploadable=policy.may_add_material(user, app, s.slot),
                     deferred=s.slot in app.gap_slots, offers=offers.get(s.slot, []))
             for s in app.service.materials]
 

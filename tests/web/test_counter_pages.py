@@ -6,11 +6,11 @@ import io
 import re
 
 from sqlalchemy import select
+from web_support import jpeg_bytes, pdf_bytes
 
-from server.models import Application, Material
+from server.models import Application, Material, User
 from server.services.cases import handling
 from server.services.object_keys import material_preview_key
-from web_support import jpeg_bytes, pdf_bytes
 
 
 def test_only_clerks_work_the_window(web):
@@ -134,3 +134,27 @@ def test_clerk_completes_a_decided_case(web, build, runtime):
     assert "办结并归档" in web.page("clerk", f"/counter/cases/{app_id}")
     web.post("clerk", f"/counter/cases/{app_id}/complete", {})
     assert "已归档" in web.page("clerk", f"/counter/cases/{app_id}")
+
+
+def test_the_walk_in_draft_queue_is_filtered_before_paging(web, build, runtime):
+    """Only the window's own drafts are the clerk's to finish; the filter is in the query, so totals and pages hold."""
+    from scenario import PERSON
+
+    from server.services.cases import applying, queries
+    from server.vocabulary import Channel, Status
+
+    def drafts(b):
+        window = [applying.create_draft(b.session, b.user("clerk"), "minsu", PERSON, {}).id for _ in range(3)]
+        online = [applying.create_draft(b.session, b.user("applicant"), "minsu", None, {}).id for _ in range(4)]
+        return window, online
+    window, online = build(drafts)
+    with runtime.db.session() as session:
+        clerk = session.scalar(select(User).where(User.username == "clerk"))
+        pages = [queries.list_cases(session, clerk, status=(Status.DRAFT,), service=None, overdue=None, page=page,
+                                    per_page=2, channel=Channel.WINDOW) for page in (1, 2)]
+        assert [total for total, _rows in pages] == [3, 3]
+        assert [len(rows) for _total, rows in pages] == [2, 1]
+        assert sorted(a.id for _total, rows in pages for a in rows) == sorted(window)
+    section = web.page("clerk", "/counter").split('id="queue-draft"')[1].split("</section>")[0]
+    assert '<span class="count">3</span>' in section
+    assert all(app_id in section for app_id in window) and not any(app_id in section for app_id in online)

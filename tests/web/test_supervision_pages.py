@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+import scenario
 from sqlalchemy import select
 
-import scenario
 from server.models import User
 from server.services.cases import supervision
 from server.web.charts import Bar, bar_chart
@@ -67,6 +67,22 @@ def test_dashboard_page_and_json_show_the_same_numbers(web, world):
     assert as_json["ratings"]["average"] == 3.5
     case = web.page("supervisor", f"/supervision/cases/{as_json['overdue'][0]['id']}")
     assert "已超期" in case and "办理过程" in case
+
+
+@pytest.mark.parametrize("user", ["supervisor", "admin"])
+def test_every_case_linked_from_the_dashboard_opens(web, world, user):
+    _expected, tracking = world
+    page = web.page(user, "/supervision")
+    links = sorted(set(re.findall(r'href="(/supervision/cases/\w+)"', page)))
+    assert len(links) == 3, "the overdue, the warning and the follow-up case"
+    pages = {link: web.page(user, link) for link in links}
+    assert all("办理过程" in case for case in pages.values())
+    [follow_up] = [link for link, case in pages.items() if tracking["slow"] in case]
+    if user == "admin":  # read-only: sees the open follow-up, may not close it
+        assert "待督办人员回访" in pages[follow_up] and 'name="note"' not in pages[follow_up]
+        web.post("admin", f"{follow_up}/follow-up", {"note": "不是我的职责"}, expect=403)
+    else:
+        assert 'name="note"' in pages[follow_up]
 
 
 def test_dashboard_in_english(web, world):

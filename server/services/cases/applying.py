@@ -10,8 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, InvalidInput, NotFound
-from ...models import AccessLog, Application, Dossier, DossierFile, Material, MaterialSlot, User, new_id, utcnow
+from ...models import (
+    AccessLog,
+    Application,
+    Dossier,
+    DossierFile,
+    Material,
+    MaterialSlot,
+    User,
+    new_id,
+    utcnow,
+)
 from ...runtime import Runtime
+from ...vocabulary import Channel, EventAction, Status
 from ..catalogue import get_service
 from ..filenames import display_name
 from ..object_keys import material_key
@@ -44,29 +55,29 @@ def _applicant_fields(user: User, given: dict[str, Any]) -> dict[str, str]:
 
 def create_draft(session: Session, user: User, service_code: str, applicant: dict[str, Any] | None,
                  form: dict[str, Any] | None) -> Application:
-    policy.require_role(user, "applicant", "clerk", action="create an application")
+    policy.require_create(user)
     service = get_service(session, service_code)
     if not service.active:
         raise InvalidInput(f"事项 {service_code} 已停止受理 (service {service_code} is not open for applications)")
     if form is not None and not isinstance(form, dict):
         raise InvalidInput("form 须为 JSON 对象 (form must be a JSON object)")
     person = _applicant_fields(user, applicant or {})
-    app = Application(id=new_id(), service=service, status="draft", applicant_name=person["name"],
+    app = Application(id=new_id(), service=service, status=Status.DRAFT, applicant_name=person["name"],
                       applicant_id_number=person["id_number"], applicant_phone=person["phone"],
                       applicant_user_id=user.id if user.role == "applicant" else None,
-                      form=form or {}, created_by_id=user.id, channel="online" if user.role == "applicant" else "window")
+                      form=form or {}, created_by_id=user.id,
+                      channel=Channel.ONLINE if user.role == "applicant" else Channel.WINDOW)
     session.add(app)
-    events.record(session, app, user, "create", before="", note="walk-in" if user.role == "clerk" else "")
+    events.record(session, app, user, EventAction.CREATE, before="", note="walk-in" if user.role == "clerk" else "")
     return app
 
 
 def update_form(session: Session, user: User, app: Application, form: dict[str, Any]) -> None:
-    policy.require_applicant_side(user, app, "edit the form")
-    policy.require_status(app, *policy.EDITABLE, action="edit the form")
+    policy.require(user, app, policy.Action.EDIT_FORM)
     if not isinstance(form, dict):
         raise InvalidInput("form 须为 JSON 对象 (form must be a JSON object)")
     app.form = {**app.form, **form}
-    events.record(session, app, user, "edit_form")
+    events.record(session, app, user, EventAction.EDIT_FORM)
 
 
 def _slot(app: Application, slot_code: str) -> MaterialSlot:
@@ -77,21 +88,12 @@ def _slot(app: Application, slot_code: str) -> MaterialSlot:
                    {"slots": [s.slot for s in app.service.materials]})
 
 
-def require_can_add_material(user: User, app: Application, slot: str) -> None:
-    """Materials go in while the case is editable, and deferred (容缺) slots while it is handled."""
-    policy.require_applicant_side(user, app, "upload materials")
-    if app.status in policy.EDITABLE:
-        return
-    if app.status in policy.GAP_OPEN and slot in app.gap_slots:
-        return
-    policy.require_status(app, *policy.EDITABLE, action="upload materials")
-
-
 def current_materials(app: Application) -> dict[str, Material]:
     return {m.slot: m for m in app.materials if m.current}
 
 
-def _replace(session: Session, app: Application, material: Material, user: User, action: str, data: dict) -> Material:
+def _replace(session: Session, app: Application, material: Material, user: User, action: EventAction,
+             data: dict) -> Material:
     old = current_materials(app).get(material.slot)
     if old is not None:
         old.current = False
@@ -99,7 +101,7 @@ def _replace(session: Session, app: Application, material: Material, user: User,
     session.add(material)
     if app.status in policy.GAP_OPEN and material.slot in app.gap_slots:
         app.gap_slots = [s for s in app.gap_slots if s != material.slot]
-        events.record(session, app, user, "gap_filled", data={**data, "remaining": list(app.gap_slots)})
+        events.record(session, app, user, EventAction.GAP_FILLED, data={**data, "remaining": list(app.gap_slots)})
     else:
         events.record(session, app, user, action, data=data)
     return material
@@ -108,7 +110,7 @@ def _replace(session: Session, app: Application, material: Material, user: User,
 def upload_material(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str,
                     stream: BinaryIO, filename: str) -> Material:
     slot = _slot(app, slot_code)
-    require_can_add_material(user, app, slot_code)
+    policy.require_add_material(user, app, slot_code)
     material_id = new_id()
     upload = store_upload(runtime, material_key(app.id, material_id), stream,
                           formats=list(slot.formats), max_bytes=slot.max_bytes)
@@ -117,7 +119,7 @@ def upload_material(session: Session, runtime: Runtime, user: User, app: Applica
     material = Material(id=material_id, slot=slot_code, filename=display_name(filename, slot.name),
                         object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
                         sha256=upload.stored.sha256, pages=upload.pages, uploaded_by_id=user.id)
-    return _replace(session, app, material, user, "upload",
+    return _replace(session, app, material, user, EventAction.UPLOAD,
                     {"slot": slot_code, "file": material.filename, "sha256": material.sha256, "size": material.size})
 
 
@@ -157,7 +159,7 @@ def _offer(file: DossierFile, dossier: Dossier) -> dict[str, Any]:
 def reuse_material(session: Session, user: User, app: Application, slot_code: str, file_id: str) -> Material:
     """Attaches an archived file without a new upload; the applicant's consent is recorded and logged."""
     _slot(app, slot_code)
-    require_can_add_material(user, app, slot_code)
+    policy.require_add_material(user, app, slot_code)
     offers = reusable(session, user, app).get(slot_code, [])
     if not any(o["file_id"] == file_id for o in offers):
         raise InvalidInput("该档案文件不能用于此项材料（不属于申请人、类型不符或已过期） "
@@ -171,7 +173,7 @@ def reuse_material(session: Session, user: User, app: Application, slot_code: st
                           department_code=user.department.code if user.department else "",
                           dossier_id=file.dossier_id, file_id=file.id, applicant_id_number=app.applicant_id_number,
                           purpose=f"复用于办件 {app.id}（{app.service.name}），申请人已同意", application_id=app.id))
-    return _replace(session, app, material, user, "reuse",
+    return _replace(session, app, material, user, EventAction.REUSE,
                     {"slot": slot_code, "file": file.name, "from_dossier": file.dossier_id, "consent": True})
 
 
@@ -183,8 +185,7 @@ def missing_slots(app: Application) -> list[MaterialSlot]:
 def submit(session: Session, user: User, app: Application, *, defer: list[str] | None = None,
            undertaking: str = "") -> Application:
     """Everything required must be there, except non-key items the applicant undertakes to bring (容缺)."""
-    policy.require_applicant_side(user, app, "submit")
-    policy.require_status(app, *policy.EDITABLE, action="submit")
+    policy.require(user, app, policy.Action.SUBMIT)
     defer = [s for s in (defer or [])]
     missing = missing_slots(app)
     slots = {s.slot: s for s in app.service.materials}
@@ -204,14 +205,12 @@ def submit(session: Session, user: User, app: Application, *, defer: list[str] |
     if first:
         app.tracking_number = events.tracking_number(session)
     app.submitted_at = utcnow()
-    events.transition(session, app, user, "submit" if first else "resubmit", "submitted",
+    events.transition(session, app, user, EventAction.SUBMIT if first else EventAction.RESUBMIT, Status.SUBMITTED,
                       data={"deferred": list(app.gap_slots)} if app.gap_slots else None)
     return app
 
 
 def withdraw(session: Session, user: User, app: Application, reason: str = "") -> Application:
-    policy.require_applicant_side(user, app, "withdraw")
-    policy.require_role(user, "applicant", action="withdraw")
-    policy.require_status(app, *policy.BEFORE_ACCEPTANCE, action="withdraw")
-    events.transition(session, app, user, "withdraw", "withdrawn", note=reason)
+    policy.require(user, app, policy.Action.WITHDRAW)
+    events.transition(session, app, user, EventAction.WITHDRAW, Status.WITHDRAWN, note=reason)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Application, CaseEvent, ClockPause, Notice, User, utcnow
 from ...timeutil import local
+from ...vocabulary import EventAction, NoticeKind, Status, check_transition
 
 # No 0/O or 1/I: people read these numbers aloud at the window and over the phone.
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -23,9 +25,10 @@ def tracking_number(session: Session) -> str:
             return number
 
 
-def record(session: Session, app: Application, actor: User | None, action: str, *, note: str = "",
+def record(session: Session, app: Application, actor: User | None, action: EventAction, *, note: str = "",
            before: str | None = None, data: dict[str, Any] | None = None) -> CaseEvent:
     """Appends an event; ``before`` defaults to the status the case had before the caller changed it."""
+    action = EventAction(action)  # an action outside the vocabulary is a bug, not a new kind of event
     seq = (session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.application_id == app.id)) or 0) + 1
     event = CaseEvent(seq=seq, at=utcnow(), action=action, note=note,
                       actor_id=actor.id if actor else None, actor_name=actor.display_name if actor else "system",
@@ -37,9 +40,11 @@ def record(session: Session, app: Application, actor: User | None, action: str, 
     return event
 
 
-def transition(session: Session, app: Application, actor: User | None, action: str, new_status: str,
+def transition(session: Session, app: Application, actor: User | None, action: EventAction, new_status: Status,
                **kwargs: Any) -> CaseEvent:
-    before = app.status
+    """Changes the status along the transition table (vocabulary.TRANSITIONS) and records it."""
+    before, action, new_status = app.status, EventAction(action), Status(new_status)
+    check_transition(before, action, new_status)
     app.status = new_status
     _clock(app, before, new_status)
     return record(session, app, actor, action, before=before, **kwargs)
@@ -47,7 +52,7 @@ def transition(session: Session, app: Application, actor: User | None, action: s
 
 def _clock(app: Application, before: str, after: str) -> None:
     """The promised-time clock pauses while an accepted case waits for the applicant."""
-    waiting = after == "needs_correction" and app.accepted_at is not None
+    waiting = after == Status.NEEDS_CORRECTION and app.accepted_at is not None
     open_pause = next((p for p in app.pauses if p.ended_at is None), None)
     if waiting and open_pause is None:
         app.pauses.append(ClockPause(started_at=utcnow(), reason="awaiting_applicant"))
@@ -55,11 +60,11 @@ def _clock(app: Application, before: str, after: str) -> None:
         open_pause.ended_at = utcnow()
 
 
-def notice(session: Session, app: Application, kind: str, issued_by: User, *, items: list | None = None,
-           note: str = "", deadline=None) -> Notice:
+def notice(session: Session, app: Application, kind: NoticeKind, issued_by: User, *, items: list | None = None,
+           note: str = "", deadline: date | None = None) -> Notice:
+    kind = NoticeKind(kind)
     count = sum(1 for n in app.notices if n.kind == kind) + 1
-    prefix = {"correction": "BZ", "acceptance": "SL", "gap": "RQ", "rejection": "BY"}[kind]
-    row = Notice(kind=kind, number=f"{prefix}-{app.tracking_number}-{count:02d}", items=items or [], note=note,
+    row = Notice(kind=kind, number=f"{kind.prefix}-{app.tracking_number}-{count:02d}", items=items or [], note=note,
                  deadline=deadline, issued_by=issued_by.display_name)
     app.notices.append(row)
     session.add(row)

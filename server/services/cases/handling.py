@@ -9,8 +9,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, InvalidInput
-from ...models import Application, CasePart, Department, MaterialSlot, ResultFile, StoredObject, User, new_id, utcnow
+from ...models import (
+    Application,
+    CasePart,
+    Department,
+    MaterialSlot,
+    ResultFile,
+    StoredObject,
+    User,
+    new_id,
+    utcnow,
+)
 from ...runtime import Runtime
+from ...vocabulary import (
+    EventAction,
+    FiledType,
+    MaterialClass,
+    NoticeKind,
+    PartStatus,
+    Status,
+)
 from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
 from ..object_keys import result_key
@@ -23,9 +41,7 @@ RESULT_MAX_BYTES = 100 * 1024 * 1024
 
 
 def route(session: Session, user: User, app: Application, department_codes: list[str], note: str = "") -> Application:
-    policy.require_view(user, app)
-    policy.require_role(user, "clerk", action="route")
-    policy.require_status(app, "accepted", "accepted_with_gap", action="route")
+    policy.require(user, app, policy.Action.ROUTE)
     if not isinstance(department_codes, list) or not department_codes:
         raise InvalidInput("请指定至少一个承办部门 (name at least one department)", {"field": "departments"})
     departments = list(session.scalars(select(Department).where(Department.code.in_(department_codes))))
@@ -34,7 +50,7 @@ def route(session: Session, user: User, app: Application, department_codes: list
         raise InvalidInput(f"没有这些部门：{', '.join(unknown)} (unknown departments)", {"unknown": unknown})
     for department in departments:
         app.parts.append(CasePart(department=department))
-    events.transition(session, app, user, "route", "in_progress", note=note,
+    events.transition(session, app, user, EventAction.ROUTE, Status.IN_PROGRESS, note=note,
                       data={"departments": sorted(d.code for d in departments)})
     return app
 
@@ -45,27 +61,25 @@ def _my_part(user: User, app: Application) -> CasePart:
 
 def decide(session: Session, user: User, app: Application, outcome: str, note: str = "") -> Application:
     """Each routed department decides its part; the case is decided when every part is."""
-    policy.require_officer_of(user, app, "decide")
-    policy.require_status(app, "in_progress", action="decide")
-    if outcome not in ("approved", "denied"):
+    policy.require_access(user, app, policy.Action.DECIDE)
+    if outcome not in (PartStatus.APPROVED, PartStatus.DENIED):
         raise InvalidInput("outcome 须为 approved 或 denied (outcome must be approved or denied)")
     if app.gap_slots:
         raise Conflict("容缺材料尚未补齐，不能作出决定 (materials accepted with a gap have not arrived yet)",
                        {"gap_slots": list(app.gap_slots)})
-    if outcome == "denied" and not note.strip():
+    if outcome == PartStatus.DENIED and not note.strip():
         raise InvalidInput("不予许可须说明理由 (a denial needs a reason in note)", {"field": "note"})
+    policy.require_not_done(user, app, policy.Action.DECIDE)
     part = _my_part(user, app)
-    if part.status != "pending":
-        raise Conflict(f"本部门已作出决定：{part.status} (your department has already decided)")
-    part.status, part.note, part.decided_by, part.decided_at = outcome, note, user.display_name, utcnow()
+    part.status, part.note, part.decided_by, part.decided_at = PartStatus(outcome), note, user.display_name, utcnow()
     statuses = [p.status for p in app.parts]
-    if "pending" in statuses:
-        events.record(session, app, user, "decide_part", note=note,
+    if PartStatus.PENDING in statuses:
+        events.record(session, app, user, EventAction.DECIDE_PART, note=note,
                       data={"department": user.department.code, "outcome": outcome})
         return app
-    final = "denied" if "denied" in statuses else "approved"
+    final = Status.DENIED if PartStatus.DENIED in statuses else Status.APPROVED
     app.outcome, app.decided_at = final, utcnow()
-    events.transition(session, app, user, "decide", final, note=note,
+    events.transition(session, app, user, EventAction.DECIDE, final, note=note,
                       data={"department": user.department.code, "outcome": outcome,
                             "parts": {p.department.code: p.status for p in app.parts}})
     return app
@@ -73,8 +87,7 @@ def decide(session: Session, user: User, app: Application, outcome: str, note: s
 
 def upload_result(session: Session, runtime: Runtime, user: User, app: Application, name: str,
                   stream: BinaryIO, filename: str) -> ResultFile:
-    policy.require_officer_of(user, app, "upload results")
-    policy.require_status(app, "in_progress", "approved", "denied", action="upload results")
+    policy.require(user, app, policy.Action.UPLOAD_RESULT)
     name = clean(name)
     if not name or len(name) > 200:
         raise InvalidInput("结果文件名称须为1至200个字符 (the result name must be 1 to 200 characters)")
@@ -91,25 +104,20 @@ def upload_result(session: Session, runtime: Runtime, user: User, app: Applicati
                         object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
                         sha256=upload.stored.sha256, uploaded_by=user.display_name)
     app.results.append(result)
-    events.record(session, app, user, "upload_result", data={"name": name, "sha256": result.sha256,
+    events.record(session, app, user, EventAction.UPLOAD_RESULT, data={"name": name, "sha256": result.sha256,
                                                               "replaced": existing is not None})
     return result
 
 
 def complete(session: Session, runtime: Runtime, user: User, app: Application, note: str = "") -> Application:
     """Completes the case and seals its dossier (一事一档) in the same transaction."""
-    policy.require_view(user, app)
-    if user.role == "officer":
-        policy.require_officer_of(user, app, "complete")
-    else:
-        policy.require_role(user, "clerk", "officer", action="complete")
-    policy.require_status(app, "approved", "denied", action="complete")
-    if app.outcome == "approved" and not app.results:
+    policy.require(user, app, policy.Action.COMPLETE)
+    if app.outcome == Status.APPROVED and not app.results:
         raise Conflict("准予许可的办件须先上传结果文件 (an approved case needs its result documents first)")
     app.completed_at = utcnow()
-    events.transition(session, app, user, "complete", "completed", note=note)
+    events.transition(session, app, user, EventAction.COMPLETE, Status.COMPLETED, note=note)
     archive_case(session, runtime, user, app)
-    events.transition(session, app, user, "archive", "archived", data={"dossier_id": app.dossier_id})
+    events.transition(session, app, user, EventAction.ARCHIVE, Status.ARCHIVED, data={"dossier_id": app.dossier_id})
     return app
 
 
@@ -123,19 +131,20 @@ def archive_case(session: Session, runtime: Runtime, user: User, app: Applicatio
         files.append(SealFile(
             name=material.filename, open=lambda key=stored.key: runtime.store.open(key),
             media_type=material.media_type, material_type=slot.material_type.code if slot else "",
-            material_type_name=slot.material_type.name if slot else "", material_class=slot.material_class if slot else "basis",
+            material_type_name=slot.material_type.name if slot else "", material_class=slot.material_class if slot else MaterialClass.BASIS,
             pages=material.pages, expected_sha256=material.sha256, shared=bool(slot and slot.material_type.shared),
             verified_by=material.verified_by, verified_at=material.verified_at))
     for notice in app.notices:
         data = notice_pdf(app, notice)
+        filed = NoticeKind(notice.kind).filed_type
         files.append(SealFile(name=f"{notice.number}.pdf", open=lambda d=data: io.BytesIO(d),
-                              media_type="application/pdf", material_type=f"notice_{notice.kind}",
-                              material_type_name=NOTICE_NAMES[notice.kind], material_class="procedure", pages=1))
+                              media_type="application/pdf", material_type=filed, material_type_name=filed.label,
+                              material_class=MaterialClass.PROCEDURE, pages=1))
     for result in app.results:
         stored = session.get(StoredObject, result.object_id)
         files.append(SealFile(name=result.filename, open=lambda key=stored.key: runtime.store.open(key),
-                              media_type=result.media_type, material_type="result", material_type_name=result.name,
-                              material_class="result", expected_sha256=result.sha256, shared=True))
+                              media_type=result.media_type, material_type=FiledType.RESULT,
+                              material_type_name=result.name, material_class=MaterialClass.RESULT, expected_sha256=result.sha256, shared=True))
     history = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor_name, "role": e.actor_role,
                 "action": e.action, "note": e.note, "before": e.before, "after": e.after, "data": e.data}
                for e in app.events]
@@ -146,7 +155,3 @@ def archive_case(session: Session, runtime: Runtime, user: User, app: Applicatio
         applicant_id_number=app.applicant_id_number, application_id=app.id,
         tracking_number=app.tracking_number or "", outcome=app.outcome, events=history))
     app.dossier_id = dossier.id
-
-
-NOTICE_NAMES = {"correction": "补正材料通知书", "acceptance": "受理通知书", "gap": "容缺受理通知书",
-                "rejection": "不予受理通知书"}

@@ -15,10 +15,9 @@ from reportlab.pdfgen import canvas
 
 from ...models import Application, Notice
 from ...timeutil import local
+from ...vocabulary import NoticeKind
 
 FONT = "STSong-Light"
-TITLES = {"correction": "补正材料一次性告知书", "acceptance": "受理通知书", "gap": "容缺受理通知书",
-          "rejection": "不予受理通知书"}
 
 
 def _font() -> str:
@@ -41,23 +40,24 @@ def notice_lines(app: Application, notice: Notice) -> list[str]:
     lines = [f"编号：{notice.number}", f"受理编号：{app.tracking_number}", "",
              f"{app.applicant_name}：", ""]
     service = app.service.name
-    if notice.kind == "acceptance":
+    kind = NoticeKind(notice.kind)
+    if kind == NoticeKind.ACCEPTANCE:
         lines += [f"你（单位）申请的“{service}”事项，经审查，申请材料齐全、符合法定形式，决定予以受理。",
                   f"承诺办结时限为{app.service.time_limit_days}个工作日"
                   + (f"，预计于{notice.deadline.isoformat()}前办结。" if notice.deadline else "。")]
-    elif notice.kind == "correction":
+    elif kind == NoticeKind.CORRECTION:
         lines += [f"你（单位）申请的“{service}”事项，申请材料存在以下问题，请一次性补正后重新提交：", ""]
         lines += [f"{n}. {item['name']}：{item['reason']}" for n, item in enumerate(notice.items, start=1)]
-    elif notice.kind == "gap":
+    elif kind == NoticeKind.GAP:
         lines += [f"你（单位）申请的“{service}”事项予以容缺受理。以下材料请于"
                   f"{notice.deadline.isoformat() if notice.deadline else '规定期限'}前补齐，补齐前不作出决定：", ""]
         lines += [f"{n}. {item['name']}" for n, item in enumerate(notice.items, start=1)]
         if notice.note:
             lines += ["", f"申请人承诺：{notice.note}"]
-    elif notice.kind == "rejection":
+    elif kind == NoticeKind.REJECTION:
         lines += [f"你（单位）申请的“{service}”事项，决定不予受理。", f"理由：{notice.note}",
                   "如不服本决定，可依法申请行政复议或者提起行政诉讼。"]
-    if notice.note and notice.kind in ("acceptance", "correction"):
+    if notice.note and kind in (NoticeKind.ACCEPTANCE, NoticeKind.CORRECTION):
         lines += ["", f"备注：{notice.note}"]
     lines += ["", f"经办人：{notice.issued_by}", f"日期：{local(notice.created_at).date().isoformat()}",
               app.service.department.name]
@@ -67,11 +67,12 @@ def notice_lines(app: Application, notice: Notice) -> list[str]:
 def notice_pdf(app: Application, notice: Notice) -> bytes:
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
-    pdf.setTitle(TITLES[notice.kind])
+    title = NoticeKind(notice.kind).label
+    pdf.setTitle(title)
     font = _font()
     width, height = A4
     pdf.setFont(font, 20)
-    pdf.drawCentredString(width / 2, height - 90, TITLES[notice.kind])
+    pdf.drawCentredString(width / 2, height - 90, title)
     pdf.setFont(font, 12)
     y = height - 140
     for line in notice_lines(app, notice):

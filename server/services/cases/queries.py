@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidInput, NotFound
-from ...models import STATUSES, Application, CasePart, Material, Notice, ResultFile, ServiceItem, User
+from ...models import Application, Material, Notice, ResultFile, ServiceItem, User
+from ...vocabulary import Channel, Status
 from . import policy
 from .clock import Calendar, clock_state
 
@@ -19,23 +22,19 @@ def get_case(session: Session, user: User, app_id: str) -> Application:
     return app
 
 
-def list_cases(session: Session, user: User, *, status: str | None, service: str | None, overdue: bool | None,
-               page: int, per_page: int) -> tuple[int, list[Application]]:
-    """Work queues: clerks and supervisors see all cases, officers those routed to them, applicants their own."""
-    query = select(Application)
-    if user.role == "applicant":
-        query = query.where(Application.applicant_user_id == user.id)
-    elif user.role == "officer":
-        query = query.where(Application.id.in_(select(CasePart.application_id).where(
-            CasePart.department_id == user.department_id)))
-    elif user.role not in ("clerk", "supervisor"):
-        policy.require_role(user, "applicant", "clerk", "officer", "supervisor", action="list applications")
+def list_cases(session: Session, user: User, *, status: str | Sequence[Status] | None, service: str | None,
+               overdue: bool | None, page: int, per_page: int,
+               channel: Channel | None = None) -> tuple[int, list[Application]]:
+    """Work queues, each user's cases as ``policy.visible_cases`` scopes them; ``status`` may be comma-separated."""
+    query = select(Application).where(policy.visible_cases(user))
     if status:
-        wanted = status.split(",")
-        unknown = [s for s in wanted if s not in STATUSES]
+        wanted = status.split(",") if isinstance(status, str) else list(status)
+        unknown = [s for s in wanted if s not in set(Status)]
         if unknown:
-            raise InvalidInput(f"未知状态 {unknown} (unknown status)", {"allowed": list(STATUSES)})
+            raise InvalidInput(f"未知状态 {unknown} (unknown status)", {"allowed": list(Status)})
         query = query.where(Application.status.in_(wanted))
+    if channel:
+        query = query.where(Application.channel == channel)
     if service:
         query = query.where(Application.service_id.in_(select(ServiceItem.id).where(ServiceItem.code == service)))
     query = query.order_by(Application.created_at.desc())
@@ -73,7 +72,7 @@ def notice_of(app: Application, notice_id: str) -> Notice:
 
 
 def result_of(user: User, app: Application, result_id: str) -> ResultFile:
-    policy.require_results_visible(user, app)
+    policy.require(user, app, policy.Action.DOWNLOAD_RESULTS)
     for result in app.results:
         if result.id == result_id:
             return result

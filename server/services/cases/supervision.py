@@ -14,19 +14,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...models import STATUSES, Application, CasePart, Rating, User, utcnow
+from ...models import Application, CasePart, Rating, User, utcnow
 from ...timeutil import local
+from ...vocabulary import Status
 from . import policy
-from .clock import Calendar, paused_workdays, clock_state
+from .clock import Calendar, clock_state, paused_workdays
 
 # Accepted cases whose clock still runs (or is paused while the applicant corrects).
-OPEN_STATUSES = ("accepted", "accepted_with_gap", "in_progress", "needs_correction")
+OPEN_STATUSES = (Status.ACCEPTED, Status.ACCEPTED_WITH_GAP, Status.IN_PROGRESS, Status.NEEDS_CORRECTION)
 RATING_SCORES = (1, 2, 3, 4, 5)
 
 
 def summary(session: Session, user: User, now: datetime | None = None) -> dict[str, Any]:
     """Everything on the supervision dashboard, as plain JSON-ready data."""
-    policy.require_role(user, "supervisor", "admin", action="see the supervision dashboard")
+    policy.require_supervision(user)
     now = now or utcnow()
     calendar = Calendar.load(session)
     return {
@@ -40,7 +41,7 @@ def summary(session: Session, user: User, now: datetime | None = None) -> dict[s
 
 def cases_by_state(session: Session) -> dict[str, int]:
     counts = dict(session.execute(select(Application.status, func.count()).group_by(Application.status)).all())
-    return {status: int(counts.get(status, 0)) for status in STATUSES}
+    return {status.value: int(counts.get(status, 0)) for status in Status}
 
 
 def _case_row(app: Application, calendar: Calendar, now: datetime) -> dict[str, Any]:

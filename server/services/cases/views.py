@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ...models import Application, User
+from ...vocabulary import EventAction, Status
+from . import policy
 from .clock import Calendar, clock_state
 
-STATUS_LABELS = {
-    "draft": "草稿", "submitted": "已提交", "needs_correction": "待补正", "accepted": "已受理",
-    "accepted_with_gap": "容缺受理", "in_progress": "办理中", "approved": "准予许可", "denied": "不予许可",
-    "completed": "已办结", "archived": "已归档", "rejected": "不予受理", "withdrawn": "已撤回",
-}
+# Steps the public lookup leaves out: they say nothing about progress and name files.
+PRIVATE_STEPS = frozenset({EventAction.UPLOAD, EventAction.REUSE, EventAction.EDIT_FORM, EventAction.CREATE})
 
 
 def _iso(value) -> str | None:
@@ -20,13 +19,15 @@ def _iso(value) -> str | None:
 
 def case_summary(app: Application, calendar: Calendar) -> dict[str, Any]:
     return {"id": app.id, "tracking_number": app.tracking_number, "status": app.status,
-            "status_label": STATUS_LABELS[app.status], "service_code": app.service.code,
+            "status_label": Status(app.status).label, "service_code": app.service.code,
             "service_name": app.service.name, "applicant_name": app.applicant_name,
             "created_at": _iso(app.created_at), "submitted_at": _iso(app.submitted_at),
             "accepted_at": _iso(app.accepted_at), "clock": clock_state(app, calendar).as_dict()}
 
 
 def case_detail(app: Application, viewer: User, calendar: Calendar) -> dict[str, Any]:
+    """The case as ``viewer`` may see it, with what they may do to it now (``allowed_actions``)."""
+    allowed = policy.allowed_actions(viewer, app)
     body = case_summary(app, calendar)
     body.update({
         "applicant": {"name": app.applicant_name, "id_number": app.applicant_id_number, "phone": app.applicant_phone},
@@ -56,6 +57,7 @@ def case_detail(app: Application, viewer: User, calendar: Calendar) -> dict[str,
         "notices": [{"id": n.id, "kind": n.kind, "number": n.number, "items": n.items, "note": n.note,
                      "deadline": _iso(n.deadline), "created_at": _iso(n.created_at)} for n in app.notices],
         "rating": {"score": app.rating.score, "comment": app.rating.comment} if app.rating else None,
+        "allowed_actions": [action.value for action in policy.Action if action in allowed],
     })
     return body
 
@@ -65,8 +67,8 @@ def public_status(app: Application, calendar: Calendar) -> dict[str, Any]:
     clock = clock_state(app, calendar).as_dict()
     return {"tracking_number": app.tracking_number, "service_name": app.service.name,
             "department": app.service.department.name, "status": app.status,
-            "status_label": STATUS_LABELS[app.status], "submitted_at": _iso(app.submitted_at),
+            "status_label": Status(app.status).label, "submitted_at": _iso(app.submitted_at),
             "accepted_at": _iso(app.accepted_at), "due_date": clock["due_date"],
             "completed_at": _iso(app.completed_at),
             "steps": [{"at": _iso(e.at), "action": e.action, "status": e.after} for e in app.events
-                      if e.action not in ("upload", "reuse", "edit_form", "create")]}
+                      if e.action not in PRIVATE_STEPS]}

@@ -1,0 +1,171 @@
+"""The workflow's names, each written once: statuses, notice kinds, filed document types, event actions,
+and the status transitions a case may make.
+
+Every value is the string stored in the database, written into dossiers and sent by the API; a
+``StrEnum`` member compares, hashes and serialises as that string, so rows and JSON read the same as
+before. Each member carries the Chinese name people read (the API's ``status_label``, a notice's title,
+the material type name filed in the archive). The pages translate these names through Flask-Babel
+(``server/web/labels.py``) with the Chinese as the message id.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final, Self
+
+
+class Named(StrEnum):
+    """A code with the Chinese name people read for it."""
+
+    _value_: str
+    label: str
+
+    # The defaults only let type checkers read a lookup such as Status("draft"), which never calls __new__.
+    def __new__(cls, value: str, label: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+class Status(Named):
+    """Where a case is in its life (PRODUCT.md, "The life of a case"); the order is the life's order."""
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    NEEDS_CORRECTION = "needs_correction", "待补正"
+    ACCEPTED = "accepted", "已受理"
+    ACCEPTED_WITH_GAP = "accepted_with_gap", "容缺受理"
+    IN_PROGRESS = "in_progress", "办理中"
+    APPROVED = "approved", "准予许可"
+    DENIED = "denied", "不予许可"
+    COMPLETED = "completed", "已办结"
+    ARCHIVED = "archived", "已归档"
+    REJECTED = "rejected", "不予受理"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class PartStatus(Named):
+    """One routed department's part of a case."""
+
+    PENDING = "pending", "办理中"
+    APPROVED = "approved", "准予"
+    DENIED = "denied", "不予"
+
+
+class Channel(Named):
+    """How a case came in: online by the applicant, or opened at the window for a walk-in."""
+
+    ONLINE = "online", "网上"
+    WINDOW = "window", "现场"
+
+
+class NoticeKind(StrEnum):
+    """A notice to the applicant: its number prefix (``BZ-<tracking number>-01``) and its formal title.
+
+    The correction notice is titled 补正材料一次性告知书, the document the 一次性告知 rule requires
+    (one notice naming every problem); the same title is printed on the PDF, shown on the pages and
+    filed in the archive as the document's material type name.
+    """
+
+    _value_: str
+    prefix: str
+    label: str
+
+    def __new__(cls, value: str, prefix: str = "", label: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.prefix = prefix
+        member.label = label
+        return member
+
+    CORRECTION = "correction", "BZ", "补正材料一次性告知书"
+    ACCEPTANCE = "acceptance", "SL", "受理通知书"
+    GAP = "gap", "RQ", "容缺受理通知书"
+    REJECTION = "rejection", "BY", "不予受理通知书"
+
+    @property
+    def filed_type(self) -> FiledType:
+        return FiledType(f"notice_{self.value}")
+
+
+class FiledType(Named):
+    """Material types of the documents the workflow files itself, beside the service items' own types."""
+
+    NOTICE_CORRECTION = "notice_correction", NoticeKind.CORRECTION.label
+    NOTICE_ACCEPTANCE = "notice_acceptance", NoticeKind.ACCEPTANCE.label
+    NOTICE_GAP = "notice_gap", NoticeKind.GAP.label
+    NOTICE_REJECTION = "notice_rejection", NoticeKind.REJECTION.label
+    RESULT = "result", "办理结果"
+    LEGACY_RECORD = "legacy_record", "存量档案"
+
+
+class MaterialClass(Named):
+    """The archival class of a filed file (依据性 / 程序性 / 结果性 材料)."""
+
+    BASIS = "basis", "依据性"
+    PROCEDURE = "procedure", "程序性"
+    RESULT = "result", "结果性"
+
+
+class EventAction(Named):
+    """What a case event records; the label is the timeline's wording."""
+
+    CREATE = "create", "创建申请"
+    EDIT_FORM = "edit_form", "填写申请信息"
+    UPLOAD = "upload", "上传材料"
+    REUSE = "reuse", "复用档案材料"
+    SUBMIT = "submit", "提交申请"
+    RESUBMIT = "resubmit", "补正后重新提交"
+    WITHDRAW = "withdraw", "撤回申请"
+    REQUEST_CORRECTION = "request_correction", "一次性告知补正"
+    ACCEPT = "accept", "受理"
+    ACCEPT_WITH_GAP = "accept_with_gap", "容缺受理"
+    REJECT = "reject", "不予受理"
+    ROUTE = "route", "分流交办"
+    GAP_FILLED = "gap_filled", "补齐容缺材料"
+    DECIDE_PART = "decide_part", "部门作出决定"
+    DECIDE = "decide", "作出决定"
+    UPLOAD_RESULT = "upload_result", "上传结果文件"
+    COMPLETE = "complete", "办结"
+    ARCHIVE = "archive", "归档"
+    RATE = "rate", "评价"
+    CLOSE_FOLLOW_UP = "close_follow_up", "办结回访"
+
+
+_S, _A = Status, EventAction
+
+# Every status change a case may make: (before, action, after). PRODUCT.md draws the same graph.
+TRANSITIONS: Final[frozenset[tuple[Status, EventAction, Status]]] = frozenset({
+    (_S.DRAFT, _A.SUBMIT, _S.SUBMITTED),
+    (_S.NEEDS_CORRECTION, _A.RESUBMIT, _S.SUBMITTED),
+    (_S.DRAFT, _A.WITHDRAW, _S.WITHDRAWN),
+    (_S.SUBMITTED, _A.WITHDRAW, _S.WITHDRAWN),
+    (_S.NEEDS_CORRECTION, _A.WITHDRAW, _S.WITHDRAWN),
+    (_S.SUBMITTED, _A.REQUEST_CORRECTION, _S.NEEDS_CORRECTION),
+    (_S.SUBMITTED, _A.ACCEPT, _S.ACCEPTED),
+    (_S.SUBMITTED, _A.ACCEPT_WITH_GAP, _S.ACCEPTED_WITH_GAP),
+    (_S.SUBMITTED, _A.REJECT, _S.REJECTED),
+    (_S.ACCEPTED, _A.ROUTE, _S.IN_PROGRESS),
+    (_S.ACCEPTED_WITH_GAP, _A.ROUTE, _S.IN_PROGRESS),
+    (_S.IN_PROGRESS, _A.DECIDE, _S.APPROVED),
+    (_S.IN_PROGRESS, _A.DECIDE, _S.DENIED),
+    (_S.APPROVED, _A.COMPLETE, _S.COMPLETED),
+    (_S.DENIED, _A.COMPLETE, _S.COMPLETED),
+    (_S.COMPLETED, _A.ARCHIVE, _S.ARCHIVED),
+})
+
+
+class UndefinedTransition(RuntimeError):
+    """A status change the table does not hold: a bug in the caller, never the user's mistake."""
+
+
+def check_transition(before: str, action: str, after: str) -> None:
+    if (before, action, after) not in TRANSITIONS:
+        raise UndefinedTransition(f"no transition {before!r} --{action}--> {after!r}")
+
+
+def sources(*actions: EventAction) -> tuple[Status, ...]:
+    """The statuses from which any of ``actions`` may be taken, in the order of a case's life."""
+    found = {before for before, action, _after in TRANSITIONS if action in actions}
+    return tuple(status for status in Status if status in found)
