@@ -40,8 +40,7 @@ def _searcher() -> User:
 def _names() -> dict[str, dict[str, str]]:
     """Display names for the facet codes, including the documents the workflow itself files."""
     session = db_session()
-    filed = {f"notice_{kind}": str(name) for kind, name in labels.NOTICE.items()}
-    filed.update({"result": _("办理结果"), "legacy_record": _("存量档案")})
+    filed = {code: str(name) for code, name in labels.FILED.items()}
     return {
         "service": dict(session.execute(select(ServiceItem.code, ServiceItem.name)).all()),
         "department": dict(session.execute(select(Department.code, Department.name)).all()),

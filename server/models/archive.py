@@ -7,9 +7,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocabulary import MaterialClass
 from .base import Base, created_column, id_column
 
-MATERIAL_CLASSES = {"basis": "依据性", "procedure": "程序性", "result": "结果性"}
+# Code → the name printed in a dossier's metadata (the codes themselves live in server/vocabulary.py).
+MATERIAL_CLASSES = {c.value: c.label for c in MaterialClass}
 
 
 class StoredObject(Base):

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from indexers import DossierHit
 
 from ...services.archive.search import EARLIEST, LATEST
+from ...services.cases.policy import Action
 from ...web import paging
 
 NO_NUL = r"^[^\u0000]*$"
@@ -434,6 +435,7 @@ class Case(CaseSummary):
     events: list[CaseEvent]
     notices: list[CaseNotice]
     rating: CaseRating | None
+    allowed_actions: list[Action] = Field(description="What the caller may do to this case now")
 
 
 class Uploaded(BaseModel):

@@ -15,6 +15,7 @@ from indexers.extract.sniff import sniff_file
 from ...errors import InvalidInput
 from ...models import Dossier, utcnow
 from ...runtime import Runtime
+from ...vocabulary import FiledType, MaterialClass
 from ..catalogue import get_service
 from .seal import SealFile, SealRequest, seal_dossier
 
@@ -55,7 +56,8 @@ def import_path(session: Session, runtime: Runtime, path: Path, *, service_code:
         specs.append(SealFile(
             name=str(file.relative_to(path)) if path.is_dir() else file.name,
             open=lambda f=file: open(f, "rb"), media_type=media_type,
-            material_type="legacy_record", material_type_name="存量档案", material_class="basis",
+            material_type=FiledType.LEGACY_RECORD, material_type_name=FiledType.LEGACY_RECORD.label,
+            material_class=MaterialClass.BASIS,
             pages=_page_count(file, media_type)))
     mtimes = [os.stat(f).st_mtime for f in files]
     from datetime import datetime, timezone
