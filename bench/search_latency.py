@@ -27,17 +27,25 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterator
 
 import opencc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexers import DossierDoc, FileDoc, PageText, Scope, SearchIndex, SearchQuery, open_index  # noqa: E402
-from indexers import tokenize  # noqa: E402
+from indexers import (
+    DossierDoc,
+    FileDoc,
+    PageText,
+    Scope,
+    SearchIndex,
+    SearchQuery,
+    open_index,
+    tokenize,
+)
 
 CST = timezone(timedelta(hours=8))
 DEPARTMENTS = ["SJ", "LY", "XF", "ZJ", "GA", "WJ", "NY", "HB"]
@@ -56,14 +64,20 @@ SERVICES = {
     "jzxk": ("建筑工程施工许可", "ZJ"),
 }
 SHARED = ["id_card", "business_licence", "food_licence"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英文华建国红梅志强海燕玉兰丰三四五六七八春生德福永安"
 TOWNS = ["青山镇", "大溪乡", "白石镇", "东岙乡", "桃源镇", "凤鸣街道", "城关镇", "黄泥岭乡"]
 VILLAGES = ["青山村", "下王村", "石门村", "桥头村", "岭脚村", "溪口村", "前洋村", "后山村", "塘下村", "上叶村"]
 BUSINESS = ["民宿", "农家乐", "副食品店", "小吃店", "便利店", "茶室", "药店", "理发店", "五金店", "超市"]
 LAWS = ["中华人民共和国行政许可法", "中华人民共和国食品安全法", "中华人民共和国消防法", "浙江省民宿管理办法", "城市市容和环境卫生管理条例"]
 MATERIALS = ["居民身份证", "营业执照", "房屋产权证明", "消防安全检查意见书", "食品安全管理制度", "场所平面图", "从业人员健康证明"]
-ID_CARD = "中华人民共和国\n居民身份证\n姓名 {name}\n性别 {sex} 民族 汉\n出生 {year}年{n}月{n2}日\n住址 浙江省青山县{town}{village}{n3}号\n公民身份号码 {idno}\n签发机关 青山县公安局"
+ID_CARD = (
+    "中华人民共和国\n居民身份证\n姓名 {name}\n性别 {sex} 民族 汉\n出生 {year}年{n}月{n2}日\n"
+    "住址 浙江省青山县{town}{village}{n3}号\n公民身份号码 {idno}\n签发机关 青山县公安局"
+)
 SENTENCES = [
     "申请人{name}于{date}向{dept}提交{service}申请，经营场所位于{place}。",
     "经审查，申请材料齐全，符合法定形式，决定予以受理，受理编号{tracking}。",
@@ -349,7 +363,8 @@ def main() -> None:
     parser.add_argument("--workdir", default="")
     parser.add_argument(
         "--keep", action="store_true",
-        help="keep the embedded indexes in --workdir and reuse a complete one of the same size (the corpus is deterministic)",
+        help="keep the embedded indexes in --workdir and reuse a complete one of the same size"
+        " (the corpus is deterministic)",
     )
     parser.add_argument("--json", default="", help="also write the figures to this file")
     parser.add_argument("--no-extras", action="store_true", help="skip the tokeniser and bulk-vs-single measurements")
@@ -364,7 +379,8 @@ def main() -> None:
         gen = CorpusGenerator()
         t = time.perf_counter()
         docs = list(gen.dossiers(size))
-        print(f"[{size} pages] generated {len(docs)} dossiers, {page_count(docs)} pages in {time.perf_counter() - t:.1f}s", flush=True)
+        print(f"[{size} pages] generated {len(docs)} dossiers, {page_count(docs)} pages"
+              f" in {time.perf_counter() - t:.1f}s", flush=True)
         qs = queries(gen.facts, random.Random(size), args.queries)
         entry: dict[str, object] = {}
         backends = [("embedded", f"sqlite:///{work / f'idx-{size}' / 'index.db'}")]

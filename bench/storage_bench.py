@@ -131,7 +131,7 @@ def remove_bucket(url: str) -> None:
         for item in store._client.list_objects(store.bucket, recursive=True, include_version=False):
             store._client.remove_object(store.bucket, item.object_name)
         store._client.remove_bucket(store.bucket)
-    except Exception as exc:  # a leftover bucket is worth a warning, not a failed benchmark
+    except Exception as exc:  # noqa: BLE001 - a leftover bucket is worth a warning, not a failed benchmark
         print(f"warning: could not remove bench bucket {store.bucket}: {exc}", file=sys.stderr)
 
 

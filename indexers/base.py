@@ -119,5 +119,5 @@ class SearchIndex(ABC):
     def destroy(self) -> None:
         """Remove everything this index stored (tests, uninstall)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a backend that holds nothing open need not override it
         """Release files and connections."""

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
@@ -169,7 +170,7 @@ class ElasticIndex(SearchIndex):
     @_elastic_errors
     def rebuild(self, docs: Iterable[DossierDoc]) -> int:
         self._ensure()
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dt%H%M%S")
         new = f"{self.alias}-v{unit_layout.SCHEMA_VERSION}-{stamp}-{secrets.token_hex(3)}"
         self._create(new, complete=True, bulk_load=True)
         try:
@@ -256,7 +257,8 @@ class ElasticIndex(SearchIndex):
             from_=plan.offset,
             size=plan.limit,
             sort=sort,
-            source=["kind", "payload"],
+            # the API's _source takes a list of fields; the client's type allows only bool or an object
+            source=["kind", "payload"],  # type: ignore[arg-type]
             track_total_hits=False,
             aggs=aggs,
         ).body

@@ -26,10 +26,11 @@ import secrets
 import shutil
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, cast
 
 import tantivy
 from tantivy import Occur, Query
@@ -145,7 +146,7 @@ class EmbeddedIndex(SearchIndex):
         os.replace(tmp, self._current_file)
 
     def _new_generation(self) -> Path:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.root / f"v{unit_layout.SCHEMA_VERSION}-{stamp}-{secrets.token_hex(3)}"
         path.mkdir(parents=True)
         tantivy.Index(self._schema, path=str(path))
@@ -258,7 +259,7 @@ class EmbeddedIndex(SearchIndex):
         outbox is idle (or replay it afterwards).
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         name = f"v{unit_layout.SCHEMA_VERSION}-{stamp}-{secrets.token_hex(3)}"
         building = self.root / f"building-{name}"
         building.mkdir()
@@ -296,11 +297,12 @@ class EmbeddedIndex(SearchIndex):
                 found = searcher.search(query, limit=limit, count=False, order_by_field="completed_at")
             hits = found.hits
             addrs = [addr for _, addr in hits]
-            keys = searcher.fast_field_values("dkey", addrs) if hits else []
-            stamps = searcher.fast_field_values("completed_ts", addrs) if hits else []
+            # tantivy's stub types fast-field values as numbers only; "dkey" is a text field
+            keys: list[Any] = searcher.fast_field_values("dkey", addrs) if hits else []
+            stamps: list[Any] = searcher.fast_field_values("completed_ts", addrs) if hits else []
             # Same order as Elasticsearch's sort: score, newest, then the dossier key.
             ranked = sorted(
-                ((score if plan.has_terms else 0.0, ts, key, addr) for (score, addr), key, ts in zip(hits, keys, stamps)),
+                ((score if plan.has_terms else 0.0, ts, key, addr) for (score, addr), key, ts in zip(hits, keys, stamps, strict=True)),
                 key=lambda r: (-r[0], -r[1], r[2]),
             )
             grouped = group_in_order((key, score, addr) for score, _, key, addr in ranked)
@@ -309,7 +311,8 @@ class EmbeddedIndex(SearchIndex):
             limit *= 4
         groups = []
         for _, score, addrs in grouped[plan.offset : need]:
-            payloads = [json.loads(searcher.doc(a).get_first("payload")) for a in addrs]
+            # every unit stores its payload; get_first's type allows a document without the field
+            payloads = [json.loads(cast(str, searcher.doc(a).get_first("payload"))) for a in addrs]
             group = Group(payloads[0]["dossier_id"], score)
             group.units = [(p.pop("kind"), p) for p in payloads]
             groups.append(group)
@@ -379,7 +382,8 @@ class EmbeddedIndex(SearchIndex):
         index = self._open()
         return {
             "backend": self.backend,
-            "engine": f"tantivy {tantivy.__version__}",
+            # the package star-imports __version__ from its extension module; mypy re-exports no dunder names
+            "engine": f"tantivy {tantivy.__version__}",  # type: ignore[attr-defined]
             "path": str(self.root),
             "generation": self._state.get("generation"),
             "schema_version": unit_layout.SCHEMA_VERSION,

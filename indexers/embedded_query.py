@@ -6,7 +6,7 @@ the jieba boosts) decide the score, as filter context does in Elasticsearch.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import tantivy
 from tantivy import Occur, Query

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from .tokenize import CJK, TermTokens, is_cjk, variants
 

@@ -8,9 +8,9 @@ over visible material only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence
 
 from .extract.model import PageText
 
@@ -87,7 +87,7 @@ class Scope:
     withheld_material_types: Sequence[str] = ()
 
     @classmethod
-    def everything(cls) -> "Scope":
+    def everything(cls) -> Scope:
         return cls(all=True)
 
     @property

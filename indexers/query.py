@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from .models import SearchQuery
 from .tokenize import TermTokens, analyze_term
@@ -80,7 +80,7 @@ def _bound(value: date | datetime | None, upper: bool) -> datetime | None:
         moment = utc(value).replace(microsecond=0)
         return moment + timedelta(seconds=1) if upper else moment
     day = value + timedelta(days=1) if upper else value
-    return datetime.combine(day, time(0), CHINA_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), CHINA_TZ).astimezone(UTC)
 
 
 def plan_query(query: SearchQuery) -> Plan:

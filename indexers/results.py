@@ -7,9 +7,10 @@ stored payloads, so both backends return the same hits for the same data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .highlight import Highlighter
 from .models import DossierHit, FileHit, SearchResult

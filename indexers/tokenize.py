@@ -117,7 +117,7 @@ def _fold_table() -> dict[str, str]:
             mapped = stripped
         if mapped != char:
             table[char] = mapped
-    for cp in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F):
+    for cp in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F):
         table[chr(cp)] = " "
     for char in "\u00ad\u200b\u200c\u200d\u2060\ufeff":
         table[char] = ""
@@ -142,7 +142,7 @@ def _t2s_table() -> dict[str, str]:
             converted = t2s.convert("\n".join(han)).split("\n")
             if len(converted) != len(han):
                 converted = [t2s.convert(c) for c in han]
-            table.update((src, dst) for src, dst in zip(han, converted) if len(dst) == 1 and dst != src)
+            table.update((src, dst) for src, dst in zip(han, converted, strict=True) if len(dst) == 1 and dst != src)
     return table
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from . import tokenize
@@ -72,8 +72,8 @@ def normalize_applicant_id(value: str) -> str:
 def utc(value: datetime) -> datetime:
     """Aware UTC datetime; naive values are taken as UTC."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def _meta_values(doc: DossierDoc) -> list[str]:
@@ -149,7 +149,7 @@ def build_units(doc: DossierDoc) -> list[Unit]:
     files = list(doc.files)
     analysed = [tokenize.analyze(_FIELD_BREAK.join(_file_texts(f))) for f in files]
     units = [_unit(doc, KIND_DOSSIER, files, _joined(analysed), meta, doc.dossier_id)]
-    shared = [(f, body) for f, body in zip(files, analysed) if f.shared]
+    shared = [(f, body) for f, body in zip(files, analysed, strict=True) if f.shared]
     if shared:
         identity_values = [v for v in (doc.applicant_name, doc.applicant_id_number) if v]
         identity = tokenize.analyze(_FIELD_BREAK.join(identity_values))

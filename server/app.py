@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, g
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -42,7 +43,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
         BABEL_TRANSLATION_DIRECTORIES=str(i18n.compile_catalogues(settings.data_dir / "translations")),
         JSON_AS_ASCII=False,
     )
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):  # the provider Flask gives every app
+        app.json.ensure_ascii = False
 
     runtime = build_runtime(settings)
     if migrate:
@@ -58,8 +60,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
     from .web import throttle
     throttle.init_app(app, settings)
 
-    from .web.errors import register_error_handlers
     from .web import security
+    from .web.errors import register_error_handlers
     register_error_handlers(app)
     security.init_app(app, settings)
 
@@ -93,7 +95,18 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .blueprints import (
-        api, applicant, archive, auth, case_files, counter, department, health, intake, portal, supervision, track,
+        api,
+        applicant,
+        archive,
+        auth,
+        case_files,
+        counter,
+        department,
+        health,
+        intake,
+        portal,
+        supervision,
+        track,
     )
     from .web import templating
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite3
 
 from alembic import command
 from alembic.config import Config
@@ -19,7 +18,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 def normalise_url(url: str) -> str:
     """API.md names plain ``postgresql://`` URLs; we drive them with psycopg 3."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from werkzeug.routing import Map, Rule
 
 from .blueprints.api.endpoint import BINARY, OPERATIONS, Media, Operation, Stream
@@ -81,8 +81,8 @@ def openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
-def _models(operations: Iterable[Operation]) -> list[tuple[type[BaseModel], str]]:
-    wanted: dict[tuple[type[BaseModel], str], None] = {(Error, "serialization"): None}
+def _models(operations: Iterable[Operation]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    wanted: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {(Error, "serialization"): None}
     for op in operations:
         if isinstance(op.body, type):
             wanted[op.body, "validation"] = None

@@ -85,7 +85,7 @@ class ClamdScanner(Scanner):
         self.timeout = timeout
 
     @classmethod
-    def from_url(cls, url: str, **timeouts: float) -> "ClamdScanner":
+    def from_url(cls, url: str, **timeouts: float) -> ClamdScanner:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "unix" and not parts.netloc and parts.path.startswith("/"):

@@ -14,7 +14,7 @@ from .models import Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
 from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
-from .services.archive.text import dossier_doc, docs_from_storage, extract_file
+from .services.archive.text import docs_from_storage, dossier_doc, extract_file
 from .services.cases.resumable import sweep_abandoned
 
 SWEEP_INTERVAL = timedelta(hours=6)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import abc
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import BinaryIO, Callable, TypeVar, Union
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 
-Source = Union[BinaryIO, Iterable[bytes]]
+Source = BinaryIO | Iterable[bytes]
 """What ``put`` accepts: a readable binary file-like object or an iterable of byte chunks."""
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -84,7 +84,7 @@ class ObjectInfo:
     @property
     def sealed(self) -> bool:
         """True while the retention period runs: delete and overwrite are refused."""
-        return self.sealed_until is not None and self.sealed_until > datetime.now(timezone.utc)
+        return self.sealed_until is not None and self.sealed_until > datetime.now(UTC)
 
 
 class ObjectStore(abc.ABC):
@@ -160,7 +160,7 @@ class ObjectStore(abc.ABC):
         """Release pooled resources (connections). The store must not be used afterwards."""
         return None
 
-    def __enter__(self) -> "ObjectStore":
+    def __enter__(self) -> ObjectStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -232,9 +232,9 @@ def validate_seal(seal_until: datetime | None) -> datetime | None:
         return None
     if not isinstance(seal_until, datetime) or seal_until.tzinfo is None:
         raise ValueError("seal_until must be a timezone-aware datetime")
-    if seal_until <= datetime.now(timezone.utc):
+    if seal_until <= datetime.now(UTC):
         return None  # a retention already over (e.g. importing old records) protects nothing
-    moment = seal_until.astimezone(timezone.utc)
+    moment = seal_until.astimezone(UTC)
     if moment.microsecond:  # S3 keeps whole seconds; round up, never shorten a retention
         moment = moment.replace(microsecond=0) + timedelta(seconds=1)
     return moment
@@ -263,7 +263,7 @@ def call_with_deadline(probe: Callable[[], T], seconds: float) -> T:
     def run() -> None:
         try:
             box["value"] = probe()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, which raises it
             box["error"] = exc
 
     thread = threading.Thread(target=run, name="storage-check", daemon=True)

@@ -23,7 +23,7 @@ _QUEUE_DEPTH = 8
 
 
 class _Worker(threading.Thread):
-    def __init__(self, hasher: "hashlib._Hash") -> None:
+    def __init__(self, hasher: hashlib._Hash) -> None:
         super().__init__(name=f"digest-{hasher.name}", daemon=True)
         self.hasher = hasher
         self.inbox: queue.Queue = queue.Queue(maxsize=_QUEUE_DEPTH)
@@ -34,7 +34,7 @@ class _Worker(threading.Thread):
             if self.error is None:
                 try:
                     self.hasher.update(data)
-                except BaseException as exc:  # surfaced by Digester.finish
+                except BaseException as exc:  # noqa: BLE001 - surfaced by Digester.finish
                     self.error = exc
 
 

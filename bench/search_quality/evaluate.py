@@ -50,7 +50,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -211,7 +211,7 @@ def split_phrase_check(queries: list[dict], manifest: dict) -> dict[str, list[st
 def dossiers(docs: list[dict], texts: dict[str, Extracted]) -> list:
     from indexers import DossierDoc, FileDoc
 
-    completed = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    completed = datetime(2024, 1, 1, tzinfo=UTC)
     out = []
     for doc in docs:
         ext = texts[doc["id"]]
@@ -309,7 +309,7 @@ def score(queries: list[dict], run: dict, scanned: set[str]) -> dict:
     answerable = [p for p in per_query if p["relevant"]]
     folding = [p for p in answerable if p["kind"] in FOLDING_KINDS]
     pairs_scan = pairs_text = found_scan = found_text = 0
-    for q, p in zip(queries, per_query):
+    for q in queries:  # per_query has one entry per query, in order
         if not q["relevant"] or len(q["relevant"]) > TOP:
             continue
         got = set(by_id[q["id"]]["ids"][:TOP])
@@ -407,9 +407,9 @@ def print_report(report: dict) -> None:
                      f"{s['no_answer_empty']}/{s['no_answer']}", fmt(s["search_ms_p50"], 1), fmt(s["search_ms_p95"], 1),
                      fmt(run["index_seconds"], 2)])
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
-    print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+    print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for r in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)))
     for run in report["runs"]:
         s = run["score"]
         kinds = ", ".join(f"{k} {fmt(v['recall'], 2)}" for k, v in s["by_kind"].items() if v["recall"] is not None)
@@ -419,7 +419,8 @@ def print_report(report: dict) -> None:
                   f"{' missed ' + ','.join(p['missed']) if p['missed'] else ''}"
                   f"{' WRONG ' + ','.join(p['wrong']) if p['wrong'] else ''}")
     for cmp in report.get("comparisons", []):
-        print(f"[{cmp['mode']}] embedded - elasticsearch: recall {fmt(cmp['recall_delta'], 4)}, MRR {fmt(cmp['mrr_delta'], 4)}")
+        print(f"[{cmp['mode']}] embedded - elasticsearch: recall {fmt(cmp['recall_delta'], 4)},"
+              f" MRR {fmt(cmp['mrr_delta'], 4)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -470,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
 
     scanned = {d for d, e in texts_by_mode.get("e2e", {}).items() if e.source == "scan"}
     report: dict = {
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus": {"documents": len(docs), "queries": len(queries),
                    "answerable": sum(1 for q in queries if q["relevant"]), "scanned": len(scanned)},
         "runs": [],

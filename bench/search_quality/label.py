@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         write_jsonl(args.queries, fresh)
         print(f"wrote labels for {len(fresh)} queries to {args.queries}")
         return 0
-    bad = [q["id"] for q, f in zip(queries, fresh) if q.get("relevant") != f["relevant"]]
+    bad = [q["id"] for q, f in zip(queries, fresh, strict=True) if q.get("relevant") != f["relevant"]]
     if bad:
         print(f"labels differ from the rule for {len(bad)} queries: {bad}")
         return 1

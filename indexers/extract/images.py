@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Iterable
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -39,7 +38,7 @@ def opened(path: str | os.PathLike[str]) -> Iterator[Image.Image]:
 def orientation(img: Image.Image) -> int:
     try:
         return int(img.getexif().get(_ORIENTATION_TAG, 1) or 1)
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unreadable EXIF block of an untrusted file means no rotation
         return 1
 
 

@@ -1,17 +1,18 @@
 """OCR with the Tesseract command-line program (Debian: tesseract-ocr-chi-sim).
 
-Chosen over rapidocr-onnxruntime on measurements: on the same generated
-dense A4 Chinese scans, Tesseract chi_sim+eng used about 5 CPU-seconds a page
-at 0.995 character similarity, rapidocr-onnxruntime 1.4.4 about 30 CPU-seconds
-at 0.973 (issue #4 measured 4.5 s/0.995 against 15 s/0.985). It installs from
-Debian with no model download and runs as a separate, killable process. The CLI is used rather than pytesseract because pytesseract
-only wraps the same CLI, through temporary image *and* text files. Page
-images are cleaned first (``preprocess.py``: grey, illumination levelled,
-paper noise clipped, small images enlarged), which costs about 0.07 s a page
-in Pillow (plus ~0.05 s decoding that Tesseract no longer does) and let
-Tesseract read nearly blank, unevenly lit phone photos it used to return
-empty. The cleaned page goes to Tesseract as a PNM in an anonymous memory
-file (see ``_pnm_file``); its text comes back on stdout.
+Chosen over rapidocr-onnxruntime on measurements: on the same generated dense
+A4 Chinese scans, Tesseract chi_sim+eng used about 5 CPU-seconds a page at
+0.995 character similarity, rapidocr-onnxruntime 1.4.4 about 30 CPU-seconds at
+0.973 (issue #4 measured 4.5 s/0.995 against 15 s/0.985). It installs from
+Debian with no model download and runs as a separate, killable process. The
+CLI is used rather than pytesseract because pytesseract only wraps the same
+CLI, through temporary image *and* text files. Page images are cleaned first
+(``preprocess.py``: grey, illumination levelled, paper noise clipped, small
+images enlarged), which costs about 0.07 s a page in Pillow (plus ~0.05 s
+decoding that Tesseract no longer does) and let Tesseract read nearly blank,
+unevenly lit phone photos it used to return empty. The cleaned page goes to
+Tesseract as a PNM in an anonymous memory file (see ``_pnm_file``); its text
+comes back on stdout.
 """
 
 from __future__ import annotations
@@ -112,15 +113,16 @@ class Tesseract:
         (scaled if the image is enlarged) only when credible, since Pillow
         reports 72 for any JPEG with EXIF but no resolution, i.e. most photos.
         """
-        credible = dpi is not None and MIN_CREDIBLE_DPI <= dpi <= MAX_CREDIBLE_DPI
+        credible = dpi if dpi is not None and MIN_CREDIBLE_DPI <= dpi <= MAX_CREDIBLE_DPI else None
         factor = 1.0
         if self.preprocess:
             # a small image at a known, adequate resolution is a small page, not small text
-            img, factor = prepare_for_ocr(img, upscale=not (credible and dpi >= ADEQUATE_DPI))
+            img, factor = prepare_for_ocr(img, upscale=not (credible is not None and credible >= ADEQUATE_DPI))
         elif img.mode not in ("L", "RGB"):
             img = to_gray(img)
         with _pnm_file(img) as (path, fds):
-            return self._run(path, dpi=round(dpi * factor) if credible else None, limits=limits, pass_fds=fds)
+            return self._run(path, dpi=round(credible * factor) if credible is not None else None, limits=limits,
+                             pass_fds=fds)
 
 
 @contextmanager

@@ -97,7 +97,7 @@ def _has_images(resources: Any, depth: int = 0) -> bool:
                 return True
             if subtype == "/Form" and _has_images(xobj.get("/Resources"), depth + 1):
                 return True
-    except Exception:
+    except Exception:  # noqa: BLE001 - a resource tree of a hostile PDF that cannot be read may hide images
         return True
     return False
 
@@ -122,7 +122,7 @@ def _page_size(page: Any) -> tuple[float, float]:
     try:
         box = page.mediabox
         return abs(float(box.width)), abs(float(box.height))
-    except Exception:
+    except Exception:  # noqa: BLE001 - a broken media box gets the default page size
         return 612.0, 792.0
 
 
@@ -172,7 +172,7 @@ def _op_text(reader: Any, req: dict[str, Any]) -> dict[str, Any]:
             text = _clean(page.extract_text() or "", req["max_page_chars"])
         except (LimitReachedError, MemoryError, RecursionError):
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any other failure of one page marks it broken, the rest go on
             logging.getLogger("pdf_worker").warning("page %d: text layer unreadable: %s: %s", index + 1, type(exc).__name__, exc)
             text, broken = "", True
         else:
@@ -239,10 +239,7 @@ def _handle(req: dict[str, Any], recorder: _Recorder) -> dict[str, Any]:
     recorder.messages.clear()
     _arm_cpu_limit(float(req["cpu_s"]))
     try:
-        if req["op"] in _FILE_OPS:
-            result = _FILE_OPS[req["op"]](req)
-        else:
-            result = _PDF_OPS[req["op"]](_open(req["path"]), req)
+        result = _FILE_OPS[req["op"]](req) if req["op"] in _FILE_OPS else _PDF_OPS[req["op"]](_open(req["path"]), req)
         result["ok"] = True
     except _Failure as exc:
         result = {"ok": False, "reason": exc.reason, "detail": exc.detail}
@@ -250,7 +247,7 @@ def _handle(req: dict[str, Any], recorder: _Recorder) -> dict[str, Any]:
         result = {"ok": False, "reason": "unreadable", "detail": f"RecursionError: {exc}"}
     except MemoryError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the sandbox answers every failure of an untrusted file, never dies
         from pypdf.errors import LimitReachedError
 
         reason = "unreadable"

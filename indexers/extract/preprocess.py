@@ -21,6 +21,8 @@ against 4-5 s of Tesseract.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PIL import Image, ImageChops, ImageFilter
 
 BACKGROUND_CELLS = 400
@@ -60,7 +62,8 @@ def to_gray(img: Image.Image) -> Image.Image:
         base.paste(rgba, mask=rgba.getchannel("A"))
         img = base
     elif img.mode.startswith("I") or img.mode == "F":
-        top = img.getextrema()[1]
+        # one band: (min, max); Pillow's return type also covers the per-band pairs of multi-band images
+        top = cast("tuple[float, float]", img.getextrema())[1]
         if top > 255:  # Pillow's own conversion would clip everything above 255 to white
             img = img.point(lambda v: v * (255 / top))
     return img.convert("L")
@@ -91,7 +94,7 @@ def level_illumination(gray: Image.Image) -> Image.Image:
     paper (then Tesseract's own handling is better than ours).
     """
     bg = background(gray)
-    low = max(MIN_GAIN_BACKGROUND, bg.getextrema()[0])
+    low = max(MIN_GAIN_BACKGROUND, cast("tuple[float, float]", bg.getextrema())[0])  # one band: (min, max)
     # gain = 255 * low / bg <= 255: multiply() computes gray * gain / 255 = gray * low / bg,
     # and the lookup table below scales that by 255 / low, i.e. gray * 255 / bg overall.
     gain = bg.point(lambda b: round(255 * low / max(b, low)))

@@ -89,10 +89,10 @@ def iter_previews(
         wanted = pages if pages is not None else range(1, count_pages(path, media_type, limits=limits) + 1)
         for page_no in wanted:
             pnm = render_page_pnm(path, page_no, scale_to=sizes[0], limits=limits)
-            with Image.open(io.BytesIO(pnm)) as img:
-                img.load()
+            with Image.open(io.BytesIO(pnm)) as rendered:
+                rendered.load()
                 for size in sizes:
-                    yield page_no, size, encode(img, size, fmt)
+                    yield page_no, size, encode(rendered, size, fmt)
         return
     if not media_type.startswith("image/"):
         raise ExtractionFailed("unsupported", f"no previews for {media_type}")

@@ -10,6 +10,7 @@ pypdf costs more than extracting a typical dossier page) and recycled after
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -41,7 +42,7 @@ class PdfWorker:
         self._jobs = 0
         self._lock = threading.Lock()
 
-    def __enter__(self) -> "PdfWorker":
+    def __enter__(self) -> PdfWorker:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -98,7 +99,7 @@ class PdfWorker:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         self._cleanup()
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker; closed by _cleanup
         self._proc = subprocess.Popen(
             [sys.executable, "-I", str(WORKER_SCRIPT), str(self.memory_mb)],
             stdin=subprocess.PIPE,
@@ -154,10 +155,8 @@ class PdfWorker:
 
     def _kill(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self._proc.wait()
         self._cleanup()
 
@@ -175,10 +174,8 @@ class PdfWorker:
         if self._proc is not None:
             for stream in (self._proc.stdin, self._proc.stdout):
                 if stream is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         stream.close()
-                    except OSError:
-                        pass
         self._proc = None
         if self._stderr is not None:
             self._stderr.close()
@@ -186,7 +183,7 @@ class PdfWorker:
 
 
 _local = threading.local()
-_all_workers: "weakref.WeakSet[PdfWorker]" = weakref.WeakSet()
+_all_workers: weakref.WeakSet[PdfWorker] = weakref.WeakSet()
 
 
 @atexit.register

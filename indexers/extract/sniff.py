@@ -7,8 +7,8 @@ renamed executable must not be treated as a document.
 
 from __future__ import annotations
 
+import os
 import zipfile
-from pathlib import Path
 
 SNIFF_BYTES = 1024
 """How many leading bytes ``sniff_media_type`` wants (PDF allows junk before ``%PDF-``)."""
@@ -50,7 +50,7 @@ def sniff_media_type(first_bytes: bytes) -> str:
     return OCTET_STREAM
 
 
-def sniff_file(path: str | Path) -> str:
+def sniff_file(path: str | os.PathLike[str]) -> str:
     """``sniff_media_type`` on a file, looking into zips for an OFD root.
 
     OFD (GB/T 33190, China's fixed-layout format) is a zip whose first member

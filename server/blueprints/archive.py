@@ -7,6 +7,8 @@ file asks why, and every read is logged, as over the API.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -40,7 +42,7 @@ def _searcher() -> User:
 def _names() -> dict[str, dict[str, str]]:
     """Display names for the facet codes, including the documents the workflow itself files."""
     session = db_session()
-    filed = {code: str(name) for code, name in labels.FILED.items()}
+    filed: dict[str, str] = {code: str(name) for code, name in labels.FILED.items()}
     return {
         "service": dict(session.execute(select(ServiceItem.code, ServiceItem.name)).all()),
         "department": dict(session.execute(select(Department.code, Department.name)).all()),
@@ -63,7 +65,7 @@ def search():
 
     def link(**changes: object) -> str:
         """This search with some parameters changed; a new filter starts again at page 1."""
-        merged = {**params, "page": page if "page" in changes else "", **changes}
+        merged: dict[str, Any] = {**params, "page": page if "page" in changes else "", **changes}
         return url_for("archive.search", **{k: v for k, v in merged.items() if v not in ("", None)})
 
     return render_template("archive/search.html", params=params, result=result, error=error, page=page,

@@ -29,6 +29,7 @@ def preview(app_id: str, material_id: str, page: int, px: int):
     material = queries.material_of(_case(app_id), material_id)
     previews.check_request(material.pages, page, px)
     stored = db_session().get(StoredObject, material.object_id)
+    assert stored is not None  # every material's object is recorded with it
     data = previews.material_preview(runtime(), material_id=material.id, object_key=stored.key,
                                      media_type=material.media_type, page=page, px=px)
     if data is None:

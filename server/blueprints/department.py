@@ -1,4 +1,7 @@
-"""The department officer's pages (部门办理): cases routed to the department, materials, results, decision, completion."""
+"""The department officer's pages (部门办理).
+
+Cases routed to the department, materials, results, decision, completion.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 
@@ -52,10 +53,8 @@ def worker(cli: CliContext) -> None:
     runner = Worker(runtime.db, runtime, poll_seconds=cli.settings.job_poll_seconds)
     signal.signal(signal.SIGTERM, lambda *_: runner.stop(timeout=0))
     click.echo(f"worker {runner.worker_id} started")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         runner.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 def schedule_startup_duties(runtime: Runtime) -> None:

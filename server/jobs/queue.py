@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Job, utcnow
@@ -44,12 +45,13 @@ def claim(session: Session, worker_id: str, now: datetime | None = None) -> Job 
         select(Job.id).where(claimable).order_by(Job.run_after).limit(5)
     ).all()
     for job_id in candidates:
-        result = session.execute(
+        # A DML statement's result is a CursorResult (with rowcount); Session.execute's type says only Result.
+        result = cast(CursorResult, session.execute(
             update(Job)
             .where(Job.id == job_id, claimable)
             .values(status="running", locked_by=worker_id, locked_until=now + LEASE,
                     attempts=Job.attempts + 1, updated_at=now)
-        )
+        ))
         session.commit()
         if result.rowcount == 1:
             return session.get(Job, job_id, populate_existing=True)
@@ -90,8 +92,8 @@ def mark_failed(session: Session, job: Job, error: str, *, permanent: bool) -> N
 def job_counts(session: Session) -> dict[str, int]:
     """Jobs by state; ``scheduled`` are pending jobs not yet due (e.g. the next verification round)."""
     rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
-    counts = {state: 0 for state in ("pending", "running", "done", "failed")}
-    counts.update({status: n for status, n in rows})
+    counts = dict.fromkeys(("pending", "running", "done", "failed"), 0)
+    counts.update(dict(rows))
     counts["scheduled"] = session.scalar(select(func.count()).select_from(Job).where(
         Job.status == "pending", Job.run_after > utcnow())) or 0
     counts["pending"] -= counts["scheduled"]

@@ -63,7 +63,7 @@ class Worker:
         except RetryLater as exc:
             session.rollback()
             queue.mark_failed(session, job, f"retry: {exc}", permanent=False)
-        except Exception:  # noqa: BLE001 - a job's bug must not stop the worker
+        except Exception:  # a job's bug must not stop the worker
             log.exception("job %s (%s) raised", job.id, job.kind)
             session.rollback()
             queue.mark_failed(session, job, traceback.format_exc(), permanent=False)
@@ -76,7 +76,7 @@ class Worker:
         while not self._stop.is_set():
             try:
                 busy = self.run_once()
-            except Exception:  # noqa: BLE001 - database blips: wait and poll again
+            except Exception:  # database blips: wait and poll again
                 log.exception("worker poll failed")
                 busy = False
             if not busy:

@@ -1,11 +1,27 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from .archive import (
-    MATERIAL_CLASSES, AccessLog, ArchivalSequence, CheckReport, Dossier, DossierEvent, DossierFile, StoredObject,
+    MATERIAL_CLASSES,
+    AccessLog,
+    ArchivalSequence,
+    CheckReport,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    StoredObject,
 )
 from .base import Base, new_id, utcnow
 from .cases import (
-    STATUSES, Application, CaseEvent, CasePart, ClockPause, Holiday, Material, Notice, Rating, ResultFile,
+    STATUSES,
+    Application,
+    CaseEvent,
+    CasePart,
+    ClockPause,
+    Holiday,
+    Material,
+    Notice,
+    Rating,
+    ResultFile,
     UploadSession,
 )
 from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem

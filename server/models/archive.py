@@ -93,9 +93,9 @@ class Dossier(Base):
     check_status: Mapped[str] = mapped_column(String(16), default="")
     checked_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
-    files: Mapped[list["DossierFile"]] = relationship(
+    files: Mapped[list[DossierFile]] = relationship(
         back_populates="dossier", order_by="DossierFile.seq", cascade="all, delete-orphan")
-    events: Mapped[list["DossierEvent"]] = relationship(
+    events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", order_by="DossierEvent.at", cascade="all, delete-orphan")
 
 

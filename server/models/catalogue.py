@@ -20,7 +20,7 @@ class Department(Base):
     # Part of the archival code scheme (机构代码).
     org_code: Mapped[str] = mapped_column(String(32), default="")
 
-    services: Mapped[list["ServiceItem"]] = relationship(back_populates="department")
+    services: Mapped[list[ServiceItem]] = relationship(back_populates="department")
 
 
 class MaterialType(Base):
@@ -58,7 +58,7 @@ class ServiceItem(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     department: Mapped[Department] = relationship(back_populates="services")
-    materials: Mapped[list["MaterialSlot"]] = relationship(
+    materials: Mapped[list[MaterialSlot]] = relationship(
         back_populates="service", order_by="MaterialSlot.position", cascade="all, delete-orphan"
     )
 

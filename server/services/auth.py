@@ -11,8 +11,9 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -57,7 +58,8 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def revoke_token(session: Session, token: str) -> bool:
     """Deletes the token; True if it existed. Every later request with it answers 401."""
-    result = session.execute(delete(ApiToken).where(ApiToken.token_sha256 == _digest(token)))
+    # A DML statement's result is a CursorResult (with rowcount); Session.execute's type says only Result.
+    result = cast(CursorResult, session.execute(delete(ApiToken).where(ApiToken.token_sha256 == _digest(token))))
     return bool(result.rowcount)
 
 

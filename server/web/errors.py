@@ -5,18 +5,26 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, render_template, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from indexers import SearchIndexError
 from storage import DigestMismatch, InvalidKey, ObjectNotFound, ObjectSealed, StorageError, StorageFull, TooLarge
 
 from ..db import failure_kind
-from ..services.archive.search import UNAVAILABLE as SEARCH_UNAVAILABLE
 from ..errors import (
-    AppError, Conflict, InvalidInput, NotFound, PayloadTooLarge, StorageFull as Full, Unauthorized, Unavailable,
+    AppError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    Unavailable,
 )
+from ..errors import (
+    StorageFull as Full,
+)
+from ..services.archive.search import UNAVAILABLE as SEARCH_UNAVAILABLE
 from .limits import too_large
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ import shutil
 import tempfile
 
 from indexers.extract import ExtractError, image_preview, pdf_page_preview
-from storage import StorageError
 from indexers.extract.previews import PREVIEW_PX, THUMBNAIL_PX
+from storage import StorageError
 
 from ..errors import NotFound
 from ..runtime import Runtime

@@ -6,7 +6,7 @@ whoever the caller is; only how the caller signs in differs.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import IO
 
 from ..models import User
 from ..services.cases import queries, resumable
@@ -26,7 +26,7 @@ def status(user: User, upload_id: str) -> dict:
     return resumable.status_json(resumable.get(db_session(), user, upload_id))
 
 
-def append(user: User, upload_id: str, offset: int, stream: BinaryIO) -> tuple[dict, int]:
+def append(user: User, upload_id: str, offset: int, stream: IO[bytes]) -> tuple[dict, int]:
     """201 when the last chunk filed the material, 200 while more bytes are expected."""
     session = db_session()
     upload, material = resumable.append(session, runtime(), user, upload_id, offset, stream)

@@ -65,8 +65,9 @@ def isodate(value: date | str | None) -> str:
 def filesize(size: int | None) -> str:
     if size is None:
         return ""
+    amount: float = size
     for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
+        if amount < 1024 or unit == "GB":
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
     return ""

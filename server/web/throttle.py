@@ -34,6 +34,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, request
@@ -128,13 +129,13 @@ RULES: dict[str, Sequence[Rule]] = {
 }
 
 
-def _storage(url: str) -> tuple[str, str, dict[str, float]]:
+def _storage(url: str) -> tuple[str, str, dict[str, Any]]:
     """The store URL without our ``prefix`` parameter, the key prefix, and the store's options."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     prefix = next((value for name, value in query if name == "prefix"), "") or DEFAULT_KEY_PREFIX
     rest = urlencode([(name, value) for name, value in query if name != "prefix"])
-    options: dict[str, float] = {}
+    options: dict[str, Any] = {}  # passed on to the storage's client (redis-py takes float timeouts)
     if parts.scheme.startswith("redis"):
         # Without timeouts an unreachable Redis would hold each sign-in for the OS's TCP timeout.
         options = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
@@ -161,7 +162,7 @@ def throttle(app: Flask, limiter: Limiter, endpoint: str, rules: Sequence[Rule])
     """Wraps the view of ``endpoint`` in ``rules``; call after the blueprints are registered."""
     if endpoint not in app.view_functions:
         raise LookupError(f"throttling rule for {endpoint!r}, which is not an endpoint of this app")
-    view = app.view_functions[endpoint]
+    view: Callable[..., Any] = app.view_functions[endpoint]
     for rule in rules:
         view = limiter.shared_limit(
             rule.limits, scope=rule.scope, key_func=rule.key, methods=list(rule.methods) if rule.methods else None,
@@ -178,7 +179,7 @@ def _retry_after(limiter: Limiter) -> int:
             continue
         try:
             waits.append(limit.window[0] - now)
-        except Exception:  # the store failed just now: promise the whole window
+        except Exception:  # noqa: BLE001 - the store failed just now: promise the whole window
             waits.append(limit.limit.get_expiry())
     return max(1, math.ceil(max(waits, default=60)))
 

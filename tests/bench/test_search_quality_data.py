@@ -107,7 +107,7 @@ def test_queries_cover_the_required_kinds(queries):
     ids = [q["id"] for q in queries]
     assert len(set(ids)) == len(ids)
     kinds = Counter(q["kind"] for q in queries)
-    assert REQUIRED_KINDS <= set(kinds), REQUIRED_KINDS - set(kinds)
+    assert set(kinds) >= REQUIRED_KINDS, REQUIRED_KINDS - set(kinds)
     assert kinds["no_answer"] >= 5
     for kind in REQUIRED_KINDS - {"no_answer"}:
         assert kinds[kind] >= 5, kind
@@ -151,7 +151,7 @@ def test_no_answer_queries_have_no_relevant_documents_and_others_do(queries):
 
 def test_labels_are_exactly_what_the_rule_gives(queries, docs, label):
     fresh = label.relabel(queries, docs)
-    differ = [(q["id"], q["query"]) for q, f in zip(queries, fresh) if q["relevant"] != f["relevant"]]
+    differ = [(q["id"], q["query"]) for q, f in zip(queries, fresh, strict=True) if q["relevant"] != f["relevant"]]
     assert not differ, f"run `python bench/search_quality/label.py --write`: {differ}"
 
 

@@ -59,7 +59,8 @@ def build_corpus() -> list[DossierDoc]:
                 ),
                 _file(
                     "f-001-prop", "房产证.pdf", "property_certificate", "房屋产权证明",
-                    "不动产权证书\n浙（2025）青山县不动产权第0012345号\n权利人 张三丰\n坐落 青山村8号\n用途 宅基地/住宅",
+                    "不动产权证书\n浙（2025）青山县不动产权第0012345号\n"
+                    "权利人 张三丰\n坐落 青山村8号\n用途 宅基地/住宅",
                 ),
                 _file(
                     "f-001-fire", "消防意见书.pdf", "fire_inspection", "消防安全检查意见书",

@@ -152,7 +152,7 @@ def test_text_layer_per_page(text_pdf: tuple[Path, list[str]]) -> None:
     path, drawn = text_pdf
     pages = extract_text(path)
     assert [(p.page_no, p.source) for p in pages] == [(1, "text"), (2, "text")]
-    for page, expected in zip(pages, drawn):
+    for page, expected in zip(pages, drawn, strict=True):
         assert samples.normalise(page.text) == samples.normalise(expected)
     assert "一窗受理" in samples.normalise(pages[0].text)
 

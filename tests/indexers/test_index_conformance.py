@@ -18,12 +18,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from elasticsearch import Elasticsearch
+from search_corpus import LY, SHARED_TYPES, SJ, XF, ZJ, build_corpus
 
 from indexers import DossierDoc, IndexUnavailable, Scope, SearchIndex, SearchQuery, SearchResult, open_index
 from indexers import units as unit_layout
 from indexers.tokenize import join_cjk_lines, normalize
-
-from search_corpus import LY, SHARED_TYPES, SJ, XF, ZJ, build_corpus
 
 pytestmark = pytest.mark.backends
 
@@ -452,7 +451,7 @@ def test_backends_agree(search_index, tmp_path: Path):
             a, b = search(reference, q, scope, **filters), search(search_index, q, scope, **filters)
             assert a.total == b.total and a.facets == b.facets, q
             assert [h.dossier_id for h in a.hits] == [h.dossier_id for h in b.hits], q
-            for ha, hb in zip(a.hits, b.hits):
+            for ha, hb in zip(a.hits, b.hits, strict=True):
                 assert ha.highlights == hb.highlights and ha.files == hb.files, q
                 assert ha.score == pytest.approx(hb.score, rel=0.25), q
     finally:

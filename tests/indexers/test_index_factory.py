@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexers import SearchQuery, Scope, open_index
+from indexers import Scope, SearchQuery, open_index
 
 
 def test_sqlite_url_keeps_the_tantivy_index_beside_the_named_file(tmp_path: Path):

@@ -128,7 +128,7 @@ def _reference_tokens(norm: str) -> list[str]:
     for match in re.finditer(f"[{tk.CJK}]+|[^\\W_{tk.CJK}]+", text):
         run = match.group()
         if tk.is_cjk(run[0]):
-            out += [run[0], *(a + b for a, b in zip(run, run[1:])), run[-1]]
+            out += [run[0], *(a + b for a, b in zip(run, run[1:], strict=False)), run[-1]]
         else:
             out.append(run)
     return out

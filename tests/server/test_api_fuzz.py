@@ -22,25 +22,30 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, negative_data_rejection, response_headers_conformance, response_schema_conformance,
-    status_code_conformance)
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 sys.path.insert(0, str(Path(__file__).parent / "cases"))
 
-from case_support import Api, jpeg_bytes, pdf_bytes, routed_case  # noqa: E402
-from server.app import create_app  # noqa: E402
-from server.blueprints.api.endpoint import MESSAGE as SCHEMA_REFUSAL  # noqa: E402
-from server.config import load_settings  # noqa: E402
-from server.jobs import Worker  # noqa: E402
-from server.models import User  # noqa: E402
-from server.services.auth import issue_token  # noqa: E402
-from server.services.demo import load_demo  # noqa: E402
+from case_support import Api, jpeg_bytes, pdf_bytes, routed_case
+
+from server.app import create_app
+from server.blueprints.api.endpoint import MESSAGE as SCHEMA_REFUSAL
+from server.config import load_settings
+from server.jobs import Worker
+from server.models import User
+from server.services.auth import issue_token
+from server.services.demo import load_demo
 
 PASSWORD = "fuzz-pass"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
@@ -166,7 +171,7 @@ def _fuzz(world: World, who: str, operations) -> tuple[int, Counter[str], list[s
     kind = "public" if who == "public" else "anonymous" if who == "anonymous" else "role"
     role = None if who in ("public", "anonymous") else who
     for operation in operations:
-        modes = list(zip((GenerationMode.POSITIVE, GenerationMode.NEGATIVE), EXAMPLES[kind]))
+        modes = list(zip((GenerationMode.POSITIVE, GenerationMode.NEGATIVE), EXAMPLES[kind], strict=True))
         for mode, examples in modes if (operation.path, operation.method.upper()) in world.negatable else modes[:1]:
 
             @settings(max_examples=examples, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
@@ -175,18 +180,18 @@ def _fuzz(world: World, who: str, operations) -> tuple[int, Counter[str], list[s
             def run(case) -> None:
                 token = None
                 if role is not None:
-                    token = _fresh_token(world, role) if operation.method == "delete" else world.tokens[role]
+                    token = _fresh_token(world, role) if operation.method == "delete" else world.tokens[role]  # noqa: B023 - run() is called in this iteration, below
                 response = case.call(headers={"Authorization": f"Bearer {token}"} if token else None)
                 status = response.status_code
                 answers[f"{status // 100}xx" if status < 400 else str(status)] += 1
-                problems = _drift(mode, response)
+                problems = _drift(mode, response)  # noqa: B023 - run() is called in this iteration, below
                 try:
                     case.validate_response(response, checks=CHECKS)
                 except FailureGroup as group:
                     problems += [f"{failure.title}: {failure.message.splitlines()[0] if failure.message else ''}"
                                  for failure in group.exceptions]
                 for problem in problems:
-                    key = f"{operation.label} [{mode.value}, {response.status_code}] {problem}"
+                    key = f"{operation.label} [{mode.value}, {response.status_code}] {problem}"  # noqa: B023 - run() is called in this iteration, below
                     if not failures[key]:
                         request = response.request
                         print(f"\n{who}: {key}\n  {request.method} {request.url}\n  body: "

@@ -14,11 +14,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "cases"))
 
-from case_support import MINSU_APPLICANT, Api, pdf_bytes  # noqa: E402
-from server.app import create_app  # noqa: E402
-from server.config import load_settings  # noqa: E402
-from server.services.demo import load_demo  # noqa: E402
-from server.web import paging  # noqa: E402
+from case_support import MINSU_APPLICANT, Api, pdf_bytes
+
+from server.app import create_app
+from server.config import load_settings
+from server.services.demo import load_demo
+from server.web import paging
 
 CHINESE_THEN_ENGLISH = re.compile(r"[\u4e00-\u9fff].*\(.*[a-z].*\)")
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-import json
 
 from click.testing import CliRunner
 

@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from indexers import IndexCorrupt, IndexUnavailable, open_index
 from server.db import Database
-from server.jobs import Worker, enqueue, handler, job_counts, progress_of
-from server.jobs import queue
+from server.jobs import Worker, enqueue, handler, job_counts, progress_of, queue
 from server.jobs.registry import PermanentFailure, RetryLater
 from server.models import Department, Dossier, Job, utcnow
 
@@ -60,11 +59,10 @@ def _due_now(db):
 
 
 def test_job_exists_only_if_the_change_commits(db):
-    with pytest.raises(RuntimeError):
-        with db.session() as session:
-            session.add(Department(code="d1", name="甲局"))
-            enqueue(session, "test.record", {"n": 1})
-            raise RuntimeError("request failed")
+    with pytest.raises(RuntimeError), db.session() as session:
+        session.add(Department(code="d1", name="甲局"))
+        enqueue(session, "test.record", {"n": 1})
+        raise RuntimeError("request failed")
     with db.session() as session:
         assert session.scalars(select(Job)).all() == []
         enqueue(session, "test.record", {"n": 2}, subject="file:42")

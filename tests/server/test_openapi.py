@@ -14,7 +14,7 @@ from server.openapi import openapi_path
 
 sys.path.insert(0, str(Path(__file__).parent / "cases"))
 
-from case_support import MINSU_APPLICANT, Api, jpeg_bytes, pdf_bytes  # noqa: E402
+from case_support import MINSU_APPLICANT, Api, jpeg_bytes, pdf_bytes
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "cases"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
 
-from case_support import Api, pdf_bytes  # noqa: E402
-from web_support import Web  # noqa: E402
+from case_support import Api, pdf_bytes
+from web_support import Web
 
 EVERY_RESPONSE = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

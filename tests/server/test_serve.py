@@ -22,8 +22,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "cases"))
 
-from case_support import pdf_bytes  # noqa: E402
-from live_server import HANG_GUARD, start_serve, stop  # noqa: E402
+from case_support import pdf_bytes
+from live_server import HANG_GUARD, start_serve, stop
 
 LIMIT = 10 * 1024 * 1024
 PASSWORD = "serve-test"

@@ -99,7 +99,7 @@ def leftovers() -> Callable[[ObjectStore], list[str]]:
         client = store._client
         found = [f"upload:{u.object_name}" for u in client._list_multipart_uploads(store.bucket).uploads]
         live_nonces = {
-            dict((k.lower(), v) for k, v in client.stat_object(store.bucket, o.object_name).metadata.items())
+            {k.lower(): v for k, v in client.stat_object(store.bucket, o.object_name).metadata.items()}
             .get("x-amz-meta-ow-digests")
             for o in client.list_objects(store.bucket, recursive=True)
             if not o.object_name.startswith(".onewindow/")

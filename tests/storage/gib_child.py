@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 
-from storage import open_store  # noqa: E402
+from storage import open_store
 
 MIB = 1 << 20
 

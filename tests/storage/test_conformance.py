@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,7 @@ def failing(data: bytes, after: int):
 
 
 def future(seconds: float = 3600) -> datetime:
-    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).replace(microsecond=0)
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).replace(microsecond=0)
 
 
 # --- round trips --------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_concurrent_writers_to_different_keys(store):
     def write(key: str, data: bytes) -> None:
         try:
             store.put(key, chunked(data))
-        except BaseException as exc:  # reported below
+        except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=item) for item in payloads.items()]
@@ -442,7 +442,7 @@ def test_seal_expires(default_store):
     store.put("sealed/short", io.BytesIO(b"x"), seal_until=future(2))
     with pytest.raises(ObjectSealed):
         store.delete("sealed/short")
-    time.sleep(max(0.0, (store.stat("sealed/short").sealed_until - datetime.now(timezone.utc)).total_seconds()) + 1.1)
+    time.sleep(max(0.0, (store.stat("sealed/short").sealed_until - datetime.now(UTC)).total_seconds()) + 1.1)
     assert not store.stat("sealed/short").sealed
     store.delete("sealed/short")
     assert not store.exists("sealed/short")
@@ -452,7 +452,7 @@ def test_seal_dates(store):
     with pytest.raises(ValueError):
         store.put("sealed/naive", io.BytesIO(b"x"), seal_until=datetime.now() + timedelta(days=1))
     assert not store.exists("sealed/naive")
-    info = store.put("sealed/expired", io.BytesIO(b"x"), seal_until=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    info = store.put("sealed/expired", io.BytesIO(b"x"), seal_until=datetime(2020, 1, 1, tzinfo=UTC))
     assert info.sealed_until is None and store.stat("sealed/expired").sealed_until is None
     store.delete("sealed/expired")
     until = future(60)

@@ -6,7 +6,7 @@ import hashlib
 import io
 import os
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -34,7 +34,7 @@ def test_lost_sidecar_is_rebuilt_from_the_bytes(store):
 
 
 def test_read_only_file_without_sidecar_counts_as_sealed(store):
-    until = datetime.now(timezone.utc) + timedelta(days=1)
+    until = datetime.now(UTC) + timedelta(days=1)
     store.put("sealed", io.BytesIO(b"x"), seal_until=until)
     path = store.root / "sealed"
     assert not stat.S_IMODE(os.stat(path).st_mode) & 0o222

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from web_support import Web  # noqa: E402
+from web_support import Web
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
+from web_support import jpeg_bytes, pdf_bytes
 
 from server.models import Application, User, utcnow
 from server.services.cases import applying, handling, rating, review
 from server.services.cases.clock import Calendar
 from server.timeutil import LOCAL_TZ, local
-from web_support import jpeg_bytes, pdf_bytes
 
 PERSON = {"name": "陈建国", "id_number": "33012719760301161X", "phone": "13967154321"}
 

@@ -6,10 +6,10 @@ import hashlib
 import re
 
 from sqlalchemy import select
+from web_support import jpeg_bytes, pdf_bytes
 
 from server.models import Application, Material
 from server.services.cases import review
-from web_support import jpeg_bytes, pdf_bytes
 
 
 def _draft(web, service: str = "minsu") -> str:

@@ -22,7 +22,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 import scenario
 from web_support import jpeg_bytes, pdf_bytes
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 
-from server.models import Application
 from web_support import pdf_bytes
+
+from server.models import Application
 
 
 def test_only_officers_of_routed_departments(web, build):

@@ -13,9 +13,9 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import scenario
 from sqlalchemy import select
 
-import scenario
 from server.jobs import Worker
 from server.models import Application
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Literal, overload
 
 from flask import g, request
 
@@ -13,7 +14,14 @@ from ...services.auth import user_for_token
 from ...web.context import db_session
 
 
+@overload
+def api_user(required: Literal[True] = True) -> User: ...
+@overload
+def api_user(required: Literal[False]) -> User | None: ...
+
+
 def api_user(required: bool = True) -> User | None:
+    """The caller; with ``required`` (the default) a call without a valid token is refused, so there is one."""
     if "api_user" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")

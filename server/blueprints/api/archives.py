@@ -7,8 +7,8 @@ import tempfile
 from flask import Response, request, stream_with_context
 
 from ...services.archive import access
-from ...services.archive import search as archive_search
 from ...services.archive import export as archive_export
+from ...services.archive import search as archive_search
 from ...services.archive.views import dossier_json, hit_json
 from ...web.context import db_session, runtime
 from ...web.ranges import send_archived
@@ -55,7 +55,7 @@ def export_dossier(dossier_id: str, query: s.ExportPurpose):
     view = access.view_dossier(session, user, dossier_id)
     access.log_access(session, user, view, action="export", purpose=query.purpose,
                       remote_addr=request.remote_addr or "")
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - closed by chunks() below
     archive_export.export_dossier(session, runtime().store, view.dossier, spool, actor=user.username,
                                   detail={"via": "api"})
     session.commit()

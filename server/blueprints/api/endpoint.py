@@ -18,13 +18,14 @@ upload body is declared here for the document only and never read.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ...errors import InvalidInput, NotFound, PayloadTooLarge
 from .access import roles as require_roles
@@ -78,14 +79,14 @@ class Operation:
     query: type[BaseModel] | None
     headers: type[BaseModel] | None
     body: type[BaseModel] | Stream | None
-    responses: dict[int, Reply]
+    responses: Mapping[int, Reply]
     errors: tuple[int, ...]
 
 
 OPERATIONS: dict[str, Operation] = {}
 
 
-def endpoint(method: str, rule: str, *, summary: str, responses: dict[int, Reply], public: bool = False,
+def endpoint(method: str, rule: str, *, summary: str, responses: Mapping[int, Reply], public: bool = False,
              roles: tuple[str, ...] = (), query: type[BaseModel] | None = None,
              headers: type[BaseModel] | None = None, body: type[BaseModel] | Stream | None = None,
              errors: tuple[int, ...] = (), database: bool = True, blueprint: Blueprint | None = None) -> Callable:
@@ -210,7 +211,7 @@ BOUNDS = {
 }
 
 
-def message(problem: dict[str, Any]) -> str:
+def message(problem: ErrorDetails) -> str:
     """Chinese with English in parentheses, as every message of ours; our own checks' messages already are."""
     kind, context = problem["type"], problem.get("ctx") or {}
     if kind == "string_too_short" and context.get("min_length") == 1:

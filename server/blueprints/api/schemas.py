@@ -15,8 +15,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, StringConstraints,
-                      ValidationError, WrapValidator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    ValidationError,
+    WrapValidator,
+)
 from pydantic_core import PydanticCustomError
 
 from indexers import DossierHit
@@ -34,14 +43,15 @@ def _no_nul(value: str) -> str:
     return value
 
 
-def Text(max_length: int, min_length: int | None = None) -> Any:  # noqa: N802 - a type factory, used like a type
-    return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length),
-                     Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul)]
+def _text(max_length: int, min_length: int | None = None) -> tuple[Any, ...]:
+    """The metadata of a bounded string without NUL: ``Annotated[str, *_text(64)]`` (a type checker sees ``str``)."""
+    return (StringConstraints(max_length=max_length, min_length=min_length),
+            Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul))
 
 
-def HeaderText(max_length: int) -> Any:  # noqa: N802
+def _header_text(max_length: int) -> tuple[Any, ...]:
     """Header values cannot carry NUL; a file name's characters arrive percent-encoded and are cleaned later."""
-    return Annotated[str, StringConstraints(max_length=max_length)]
+    return (StringConstraints(max_length=max_length),)
 
 
 def _plausible(value: date) -> date:
@@ -75,10 +85,10 @@ def _same_paging_message(value: Any, handler) -> int:
 
 Page = Annotated[int, Field(ge=1, le=paging.MAX_PAGE), WrapValidator(_same_paging_message)]
 PerPage = Annotated[int, Field(ge=1, le=paging.MAX_PER_PAGE), WrapValidator(_same_paging_message)]
-Note = Text(2000)
-Code = Text(64)
-Slot = Text(64, 1)
-Identifier = Text(64, 1)
+Note = Annotated[str, *_text(2000)]
+Code = Annotated[str, *_text(64)]
+Slot = Annotated[str, *_text(64, 1)]
+Identifier = Annotated[str, *_text(64, 1)]
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -105,16 +115,16 @@ class Paging(Query):
 # --- requests ---------------------------------------------------------------
 
 class TokenRequest(Body):
-    username: Text(64, 1)
-    password: Text(1024, 1)
+    username: Annotated[str, *_text(64, 1)]
+    password: Annotated[str, *_text(1024, 1)]
 
 
 class Applicant(Body):
     """A clerk enters the walk-in applicant; an applicant applies as themself and may only give a phone."""
 
-    name: Text(200) = ""
-    id_number: Text(32) = ""
-    phone: Text(32) = ""
+    name: Annotated[str, *_text(200)] = ""
+    id_number: Annotated[str, *_text(32)] = ""
+    phone: Annotated[str, *_text(32)] = ""
 
 
 class CreateApplication(Body):
@@ -175,12 +185,12 @@ class RatingRequest(Body):
 
 class StartUpload(Body):
     slot: Slot
-    filename: Text(500) = ""
+    filename: Annotated[str, *_text(500)] = ""
     size: WholeNumber = Field(ge=1, description="the file's length in bytes")
 
 
 class CaseQuery(Paging):
-    status: Text(300) = Field("", description="one status or several, comma-separated")
+    status: Annotated[str, *_text(300)] = Field("", description="one status or several, comma-separated")
     service: Code = ""
     overdue: Annotated[bool | None, BeforeValidator(_blank_is_none)] = None
 
@@ -190,11 +200,11 @@ class TrackQuery(Query):
 
 
 class SearchQuery(Paging):
-    q: Text(500) = Field("", description="terms, ANDed; Chinese is matched without spaces")
+    q: Annotated[str, *_text(500)] = Field("", description="terms, ANDed; Chinese is matched without spaces")
     service: Code = ""
     department: Code = ""
     material_type: Code = ""
-    applicant_id: Text(32) = ""
+    applicant_id: Annotated[str, *_text(32)] = ""
     from_: PlausibleDate | None = Field(None, alias="from")
     to: PlausibleDate | None = None
 
@@ -205,11 +215,11 @@ class SearchQuery(Paging):
 
 
 class Purpose(Query):
-    purpose: Text(1000) = Field("", description="why the file is read; required of everyone but the applicant")
+    purpose: Annotated[str, *_text(1000)] = Field("", description="why the file is read; required of everyone but the applicant")
 
 
 class ExportPurpose(Query):
-    purpose: Text(1000) = "移交/导出"
+    purpose: Annotated[str, *_text(1000)] = "移交/导出"
 
 
 class UploadOffset(BaseModel):
@@ -217,12 +227,12 @@ class UploadOffset(BaseModel):
 
 
 class RangeHeader(BaseModel):
-    range: HeaderText(200) = Field("", alias="Range", description="bytes=START-END, to resume a download")
+    range: Annotated[str, *_header_text(200)] = Field("", alias="Range", description="bytes=START-END, to resume a download")
 
 
 class UploadName(BaseModel):
     # Long enough for any name a person gives a file, percent-encoded; the name is shortened when stored.
-    x_filename: HeaderText(8000) = Field("", alias="X-Filename",
+    x_filename: Annotated[str, *_header_text(8000)] = Field("", alias="X-Filename",
                                          description="the file's name for a raw body, percent-encoded UTF-8")
 
 

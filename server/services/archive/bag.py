@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from storage import ObjectInfo, ObjectStore
 
@@ -70,7 +70,7 @@ class BagWriter:
         self.tags.append(written)
         return written
 
-    def finish(self, bag_info: dict[str, str | Iterable[str]]) -> None:
+    def finish(self, bag_info: Mapping[str, str | Iterable[str]]) -> None:
         """Writes bag-info, the payload manifests and, last, the tag manifests over all of them."""
         self.add_tag_file("bagit.txt", BAGIT_TXT.encode())
         info = dict(bag_info)
@@ -91,7 +91,8 @@ class BagWriter:
 
 
 def _digest(file: WrittenFile, algorithm: str) -> str:
-    return file.info.sha256 if algorithm == "sha256" else file.sha512
+    # put() records the SHA-256 of everything it writes; ObjectInfo's is optional only for objects read back
+    return cast(str, file.info.sha256) if algorithm == "sha256" else file.sha512
 
 
 def _manifest(files: Iterable[WrittenFile], algorithm: str) -> str:

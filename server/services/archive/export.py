@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ def bag_folder_name(dossier: Dossier) -> str:
     return f"{name}-v{dossier.version}" if dossier.version > 1 else name
 
 
-def export_dossier(session: Session, store, dossier: Dossier, out: BinaryIO, *, actor: str,
+def export_dossier(session: Session, store, dossier: Dossier, out: IO[bytes], *, actor: str,
                    detail: dict) -> int:
     """Writes the package into ``out`` and records the export in the dossier's history (the caller commits).
 
@@ -30,7 +30,7 @@ def export_dossier(session: Session, store, dossier: Dossier, out: BinaryIO, *, 
     return count
 
 
-def export_zip(store, dossier: Dossier, out: BinaryIO) -> int:
+def export_zip(store, dossier: Dossier, out: IO[bytes]) -> int:
     """Writes the bag into ``out`` under one top-level folder; returns the number of files.
 
     Already-compressed payloads (PDF, images) are stored, text is deflated.

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -44,6 +47,10 @@ def _page_count(path: Path, media_type: str) -> int | None:
         return None
 
 
+def _opener(path: Path) -> Callable[[], BinaryIO]:
+    return lambda: open(path, "rb")  # an opener: sealing closes the file
+
+
 def import_path(session: Session, runtime: Runtime, path: Path, *, service_code: str,
                 applicant_id: str = "", applicant_name: str = "", actor: str = "cli") -> ImportResult:
     """One file, or one folder's files together, become one sealed dossier."""
@@ -55,13 +62,13 @@ def import_path(session: Session, runtime: Runtime, path: Path, *, service_code:
         media_type = sniff_file(file)
         specs.append(SealFile(
             name=str(file.relative_to(path)) if path.is_dir() else file.name,
-            open=lambda f=file: open(f, "rb"), media_type=media_type,
+            open=_opener(file),
+            media_type=media_type,
             material_type=FiledType.LEGACY_RECORD, material_type_name=FiledType.LEGACY_RECORD.label,
             material_class=MaterialClass.BASIS,
             pages=_page_count(file, media_type)))
     mtimes = [os.stat(f).st_mtime for f in files]
-    from datetime import datetime, timezone
-    opened = datetime.fromtimestamp(min(mtimes), timezone.utc)
+    opened = datetime.fromtimestamp(min(mtimes), UTC)
     request = SealRequest(
         title=f"{service.name}（存量档案导入：{path.name}）", service=service, files=specs,
         opened_at=opened, closed_at=now, sealed_by=actor, departments=list(service.cooperating),

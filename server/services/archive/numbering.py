@@ -17,7 +17,7 @@ def next_number(session: Session, fonds: str, year: int, retention: str, org_cod
     The row is locked (FOR UPDATE on PostgreSQL; SQLite serialises writers), so
     two sealings never take the same number, and a rollback returns it.
     """
-    key = dict(fonds=fonds, year=year, retention=retention, org_code=org_code)
+    key = {"fonds": fonds, "year": year, "retention": retention, "org_code": org_code}
     row = session.scalar(select(ArchivalSequence).filter_by(**key).with_for_update())
     if row is None:
         row = ArchivalSequence(**key, last_number=0)

@@ -98,7 +98,9 @@ def reconcile(session: Session, runtime: Runtime, *, now: datetime | None = None
         if package is None or not package.objects:
             result.missing_packages.append(dossier_id)
         elif not package.committed:
-            write_commit_marker(store, session.get(Dossier, dossier_id))
+            dossier = session.get(Dossier, dossier_id)
+            assert dossier is not None  # its id was just read from the table
+            write_commit_marker(store, dossier)
             result.confirmed.append(dossier_id)
     for dossier_id, package in packages.items():
         if dossier_id in records or not package.objects:

@@ -14,8 +14,15 @@ from ...errors import InvalidInput
 from ...faults import crash_point
 from ...jobs import enqueue
 from ...models import (
-    MATERIAL_CLASSES, RETENTION_LABELS, Dossier, DossierEvent, DossierFile, ServiceItem, StoredObject,
-    new_id, utcnow,
+    MATERIAL_CLASSES,
+    RETENTION_LABELS,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    ServiceItem,
+    StoredObject,
+    new_id,
+    utcnow,
 )
 from ...runtime import Runtime
 from ...timeutil import local, local_year
@@ -125,6 +132,7 @@ def _replaced(session: Session, request: SealRequest) -> Dossier | None:
     if request.replaces is None:
         return None
     replaces = session.get(Dossier, request.replaces.id)
+    assert replaces is not None  # request.replaces is a recorded dossier
     if replaces.superseded:
         raise InvalidInput("只能更正最新版本 (only the latest version can be corrected)")
     if not request.correction_reason.strip():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -108,7 +108,7 @@ def _replace(session: Session, app: Application, material: Material, user: User,
 
 
 def upload_material(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str,
-                    stream: BinaryIO, filename: str) -> Material:
+                    stream: IO[bytes], filename: str) -> Material:
     slot = _slot(app, slot_code)
     policy.require_add_material(user, app, slot_code)
     material_id = new_id()
@@ -166,6 +166,7 @@ def reuse_material(session: Session, user: User, app: Application, slot_code: st
                            "(that archived file cannot fill this slot: not the applicant's, wrong type or expired)",
                            {"file_id": file_id, "slot": slot_code})
     file = session.get(DossierFile, file_id)
+    assert file is not None  # it is among the offers, which are read from the archive
     material = Material(slot=slot_code, filename=file.name, object_id=file.object_id, media_type=file.media_type,
                         size=file.size, sha256=file.sha256, pages=file.pages, uploaded_by_id=user.id,
                         reused_from_file_id=file.id, reused_from_dossier_id=file.dossier_id)
@@ -186,7 +187,7 @@ def submit(session: Session, user: User, app: Application, *, defer: list[str] |
            undertaking: str = "") -> Application:
     """Everything required must be there, except non-key items the applicant undertakes to bring (容缺)."""
     policy.require(user, app, policy.Action.SUBMIT)
-    defer = [s for s in (defer or [])]
+    defer = list(defer or [])
     missing = missing_slots(app)
     slots = {s.slot: s for s in app.service.materials}
     not_deferrable = [s for s in defer if s not in slots or slots[s].key]

@@ -25,7 +25,7 @@ class Calendar:
         self.extra_workdays = extra_workdays
 
     @classmethod
-    def load(cls, session: Session) -> "Calendar":
+    def load(cls, session: Session) -> Calendar:
         rows = session.execute(select(Holiday.day, Holiday.working)).all()
         return cls({d for d, working in rows if not working}, {d for d, working in rows if working})
 

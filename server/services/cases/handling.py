@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from typing import BinaryIO
+from functools import partial
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,6 +72,7 @@ def decide(session: Session, user: User, app: Application, outcome: str, note: s
         raise InvalidInput("不予许可须说明理由 (a denial needs a reason in note)", {"field": "note"})
     policy.require_not_done(user, app, policy.Action.DECIDE)
     part = _my_part(user, app)
+    assert user.department is not None  # the rule lets only an officer of a routed department decide
     part.status, part.note, part.decided_by, part.decided_at = PartStatus(outcome), note, user.display_name, utcnow()
     statuses = [p.status for p in app.parts]
     if PartStatus.PENDING in statuses:
@@ -86,8 +88,9 @@ def decide(session: Session, user: User, app: Application, outcome: str, note: s
 
 
 def upload_result(session: Session, runtime: Runtime, user: User, app: Application, name: str,
-                  stream: BinaryIO, filename: str) -> ResultFile:
+                  stream: IO[bytes], filename: str) -> ResultFile:
     policy.require(user, app, policy.Action.UPLOAD_RESULT)
+    assert user.department is not None  # the rule lets only an officer of a routed department upload results
     name = clean(name)
     if not name or len(name) > 200:
         raise InvalidInput("结果文件名称须为1至200个字符 (the result name must be 1 to 200 characters)")
@@ -128,8 +131,9 @@ def archive_case(session: Session, runtime: Runtime, user: User, app: Applicatio
     for material in sorted((m for m in app.materials if m.current), key=lambda m: m.uploaded_at):
         slot = slots.get(material.slot)
         stored = session.get(StoredObject, material.object_id)
+        assert stored is not None  # every material's object is recorded with it
         files.append(SealFile(
-            name=material.filename, open=lambda key=stored.key: runtime.store.open(key),
+            name=material.filename, open=partial(runtime.store.open, stored.key),
             media_type=material.media_type, material_type=slot.material_type.code if slot else "",
             material_type_name=slot.material_type.name if slot else "", material_class=slot.material_class if slot else MaterialClass.BASIS,
             pages=material.pages, expected_sha256=material.sha256, shared=bool(slot and slot.material_type.shared),
@@ -137,12 +141,13 @@ def archive_case(session: Session, runtime: Runtime, user: User, app: Applicatio
     for notice in app.notices:
         data = notice_pdf(app, notice)
         filed = NoticeKind(notice.kind).filed_type
-        files.append(SealFile(name=f"{notice.number}.pdf", open=lambda d=data: io.BytesIO(d),
+        files.append(SealFile(name=f"{notice.number}.pdf", open=partial(io.BytesIO, data),
                               media_type="application/pdf", material_type=filed, material_type_name=filed.label,
                               material_class=MaterialClass.PROCEDURE, pages=1))
     for result in app.results:
         stored = session.get(StoredObject, result.object_id)
-        files.append(SealFile(name=result.filename, open=lambda key=stored.key: runtime.store.open(key),
+        assert stored is not None  # every result's object is recorded with it
+        files.append(SealFile(name=result.filename, open=partial(runtime.store.open, stored.key),
                               media_type=result.media_type, material_type=FiledType.RESULT,
                               material_type_name=result.name, material_class=MaterialClass.RESULT, expected_sha256=result.sha256, shared=True))
     history = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor_name, "role": e.actor_role,

@@ -10,7 +10,7 @@ import os
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,7 +58,7 @@ def get(session: Session, user: User, upload_id: str) -> UploadSession:
 
 
 def append(session: Session, runtime: Runtime, user: User, upload_id: str, offset: int,
-           stream: BinaryIO) -> tuple[UploadSession, Material | None]:
+           stream: IO[bytes]) -> tuple[UploadSession, Material | None]:
     """Appends bytes at ``offset``; when the declared size is reached, files the material."""
     upload = get(session, user, upload_id)
     if upload.material_id:
@@ -83,6 +83,7 @@ def append(session: Session, runtime: Runtime, user: User, upload_id: str, offse
     if written < upload.size:
         return upload, None
     app = session.get(Application, upload.application_id)
+    assert app is not None  # an upload belongs to a recorded application (a foreign key)
     policy.require_view(user, app)
     try:
         with open(path, "rb") as fh:

@@ -73,6 +73,7 @@ def clock_lists(session: Session, calendar: Calendar, now: datetime) -> dict[str
 
 def _workdays_until(app: Application, calendar: Calendar, end: datetime) -> int:
     """Working days from acceptance to ``end``, less the days the clock was paused."""
+    assert app.accepted_at is not None  # callers pass accepted cases only
     start_day, end_day = local(app.accepted_at).date(), local(end).date()
     return max(calendar.workdays_between(start_day, end_day) - paused_workdays(app, calendar, end_day), 0)
 
@@ -94,6 +95,7 @@ def handling_times(session: Session, calendar: Calendar) -> dict[str, list[dict[
     per_department: dict[str, list[int]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
     for app in decided:
+        assert app.decided_at is not None  # the query selects decided cases
         per_service[app.service.code].append(_workdays_until(app, calendar, app.decided_at))
         names["service", app.service.code] = app.service.name
         for part in app.parts:

@@ -14,7 +14,7 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from indexers.extract import ExtractionFailed, open_fully, sniff_media_type
 from indexers.extract.sniff import SNIFF_BYTES
@@ -35,11 +35,13 @@ _DAMAGED = ("文件已损坏或不完整，无法打开，请重新保存、导�
 _TOO_BIG_TO_OPEN = ("文件内容过大（例如图片像素过多），无法打开，请降低分辨率后重新上传 "
                     "(the content is too large to open, e.g. an image with too many pixels: reduce its resolution)")
 UNUSABLE_MESSAGES = {
-    "encrypted": "PDF 设有密码，请去除密码后重新上传 (the PDF is password-protected: remove the password and upload it again)",
+    "encrypted": "PDF 设有密码，请去除密码后重新上传"
+                 " (the PDF is password-protected: remove the password and upload it again)",
     "too_many_pages": "页数过多，请拆分为多个文件后上传 (too many pages: split the file and upload the parts)",
     "too_large": _TOO_BIG_TO_OPEN,
     "memory": _TOO_BIG_TO_OPEN,
-    "timeout": "文件过于复杂，无法在限定时间内打开，请重新生成后上传 (the file is too complex to open in time: export it again)",
+    "timeout": "文件过于复杂，无法在限定时间内打开，请重新生成后上传"
+               " (the file is too complex to open in time: export it again)",
 }
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class StoredUpload:
     pages: int | None
 
 
-def _chunks(head: bytes, stream: BinaryIO, spool) -> Iterator[bytes]:
+def _chunks(head: bytes, stream: IO[bytes], spool) -> Iterator[bytes]:
     """The stream again from its first byte, copied to a spool file for the checks."""
     spool.write(head)
     yield head
@@ -61,7 +63,7 @@ def _chunks(head: bytes, stream: BinaryIO, spool) -> Iterator[bytes]:
         yield chunk
 
 
-def store_upload(runtime: Runtime, key: str, stream: BinaryIO, *, formats: list[str], max_bytes: int) -> StoredUpload:
+def store_upload(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list[str], max_bytes: int) -> StoredUpload:
     """Checks the type from the first bytes, streams the rest with a size limit, then opens and scans it.
 
     Memory stays bounded: chunks go to the store and to a temporary file on disk.

@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from archive_samples import make_chinese_pdf, make_jpeg, make_pdf
 from sqlalchemy import select
 
-from archive_samples import make_chinese_pdf, make_jpeg, make_pdf
 from server.jobs import Worker
 from server.models import DossierFile, ServiceItem, utcnow
 from server.services.archive.seal import SealFile, SealRequest, seal_dossier

@@ -1,4 +1,7 @@
-"""The archive pages (档案检索): scoped search with highlights and facets, the dossier page, reads that need a purpose."""
+"""The archive pages (档案检索).
+
+Scoped search with highlights and facets, the dossier page, reads that need a purpose.
+"""
 
 from __future__ import annotations
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from archive_samples import make_pdf
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from archive_samples import make_pdf
 from server.cli import main
 from server.jobs import Worker
 from server.models import Dossier, ServiceItem, utcnow

@@ -9,14 +9,14 @@ import zipfile
 
 import bagit
 import pytest
+from archive_samples import make_pdf
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from server.cli import main
-from server.jobs import Worker
 from server.errors import InvalidInput
+from server.jobs import Worker
 from server.models import CheckReport, Dossier, DossierEvent, ServiceItem, utcnow
-from archive_samples import make_pdf
 from server.services.archive.seal import SealFile, SealRequest, seal_dossier
 from storage import ObjectSealed
 
@@ -39,12 +39,11 @@ def test_a_failed_sealing_gives_its_number_back(seal, runtime):
     def scanner_unplugged():
         raise OSError("scanner disconnected")
 
-    with pytest.raises(OSError):
-        with runtime.db.session() as session:
-            service = session.scalar(select(ServiceItem).where(ServiceItem.code == "minsu"))
-            seal_dossier(session, runtime, SealRequest(
-                title="t", service=service, opened_at=utcnow(), closed_at=utcnow(), sealed_by="clerk",
-                files=[SealFile(name="x.pdf", open=scanner_unplugged, media_type="application/pdf")]))
+    with pytest.raises(OSError), runtime.db.session() as session:
+        service = session.scalar(select(ServiceItem).where(ServiceItem.code == "minsu"))
+        seal_dossier(session, runtime, SealRequest(
+            title="t", service=service, opened_at=utcnow(), closed_at=utcnow(), sealed_by="clerk",
+            files=[SealFile(name="x.pdf", open=scanner_unplugged, media_type="application/pdf")]))
     assert seal().archival_code.endswith("-00002")
 
 

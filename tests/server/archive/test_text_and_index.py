@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from archive_samples import make_chinese_pdf, make_jpeg
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from archive_samples import make_chinese_pdf, make_jpeg
 from indexers import IndexUnavailable, Scope, SearchQuery
 from server.cli import main
 from server.jobs import Worker

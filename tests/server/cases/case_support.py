@@ -8,7 +8,6 @@ import json
 from PIL import Image
 
 
-
 def pdf_bytes(text: str = "OneWindow") -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from case_support import Api, jpeg_bytes, pdf_bytes
 
 

@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from case_support import Api, jpeg_bytes, pdf_bytes
 
 

@@ -7,9 +7,9 @@ import zipfile
 from urllib.parse import quote
 
 import bagit
+from case_support import pdf_bytes
 from click.testing import CliRunner
 
-from case_support import pdf_bytes
 from server.cli import main
 from server.jobs import Worker
 from server.models import Dossier

@@ -6,10 +6,9 @@ import io
 from dataclasses import replace
 
 import pytest
+from case_support import Api, pdf_bytes, routed_case
 from PIL import Image
 from pypdf import PdfWriter
-
-from case_support import Api, pdf_bytes, routed_case
 from scan_samples import EICAR, MALWARE_MARKER, make_pdf
 
 GOOD = pdf_bytes("民宿平面布局图 一层客房四间")

@@ -8,9 +8,9 @@ test stopped even when it fails.
 from __future__ import annotations
 
 import pytest
+from case_support import pdf_bytes, routed_case
 from sqlalchemy import func, select, update
 
-from case_support import pdf_bytes, routed_case
 from server.jobs import Worker
 from server.models import Job, utcnow
 

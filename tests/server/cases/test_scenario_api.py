@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from case_support import MINSU_APPLICANT, dump, pdf_bytes, routed_case
 from sqlalchemy import select
 
-from case_support import MINSU_APPLICANT, dump, pdf_bytes, routed_case
 from indexers import Scope, SearchQuery
 from server.jobs import Worker
 from server.models import Dossier, Rating
