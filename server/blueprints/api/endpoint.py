@@ -99,22 +99,7 @@ def endpoint(method: str, rule: str, *, summary: str, responses: Mapping[int, Re
     blueprint = blueprint or api_bp
 
     def decorate(view: Callable) -> Callable:
-        # Headers may be declared for the document and their bounds only (Range is read by the sender).
-        accepted = set(inspect.signature(view).parameters)
-
-        @wraps(view)
-        def handler(**path: Any):
-            if any("\x00" in value for value in path.values() if isinstance(value, str)):
-                raise NotFound("没有这个资源 (no such resource)")
-            parsed: dict[str, Any] = {}
-            if query is not None:
-                parsed["query"] = _validate(query, request.args.to_dict(), "query")
-            if headers is not None:
-                parsed["headers"] = _validate(headers, _header_values(headers), "header")
-            if isinstance(body, type):
-                parsed["body"] = _json_body(body)
-            return view(**path, **{name: value for name, value in parsed.items() if name in accepted})
-
+        handler = _parsing(view, query, headers, body)
         guarded = handler if public else require_roles(*roles)(handler)
         blueprint.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])
         automatic = {400} if query or headers or body else set()
@@ -132,6 +117,28 @@ def endpoint(method: str, rule: str, *, summary: str, responses: Mapping[int, Re
         return guarded
 
     return decorate
+
+
+def _parsing(view: Callable, query: type[BaseModel] | None, headers: type[BaseModel] | None,
+             body: type[BaseModel] | Stream | None) -> Callable:
+    """``view`` called with its path arguments and the parsed ``query``, ``headers`` and ``body`` it takes."""
+    # Headers may be declared for the document and their bounds only (Range is read by the sender).
+    accepted = set(inspect.signature(view).parameters)
+
+    @wraps(view)
+    def handler(**path: Any):
+        if any("\x00" in value for value in path.values() if isinstance(value, str)):
+            raise NotFound("没有这个资源 (no such resource)")
+        parsed: dict[str, Any] = {}
+        if query is not None:
+            parsed["query"] = _validate(query, request.args.to_dict(), "query")
+        if headers is not None:
+            parsed["headers"] = _validate(headers, _header_values(headers), "header")
+        if isinstance(body, type):
+            parsed["body"] = _json_body(body)
+        return view(**path, **{name: value for name, value in parsed.items() if name in accepted})
+
+    return handler
 
 
 def _header_values(model: type[BaseModel]) -> dict[str, str]:

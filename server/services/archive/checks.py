@@ -98,7 +98,11 @@ def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger:
         report.add("integrity", "undeclared_file", False, "in the manifest but not in the dossier record", path)
     for file in dossier.files:
         _check_file(store, dossier, file, payload_manifest, report, scanner)
+    return _record_report(session, store, dossier, report, trigger)
 
+
+def _record_report(session: Session, store, dossier: Dossier, report: Report, trigger: str) -> CheckReport:
+    """The report stored beside the package (unless the store fails), as a row, on the dossier and as its event."""
     checked_at = utcnow()
     body = {"dossier_id": dossier.id, "archival_code": dossier.archival_code, "version": dossier.version,
             "trigger": trigger, "checked_at": checked_at.isoformat(), "ok": report.ok, "status": report.status,

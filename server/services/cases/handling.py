@@ -126,6 +126,21 @@ def complete(session: Session, runtime: Runtime, user: User, app: Application, n
 
 def archive_case(session: Session, runtime: Runtime, user: User, app: Application) -> None:
     """Seals the case's materials, notices, results and full history as a dossier."""
+    files = _seal_files(session, runtime, app)
+    history = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor_name, "role": e.actor_role,
+                "action": e.action, "note": e.note, "before": e.before, "after": e.after, "data": e.data}
+               for e in app.events]
+    dossier = seal_dossier(session, runtime, SealRequest(
+        title=f"{app.applicant_name}{app.service.name}", service=app.service, files=files,
+        opened_at=app.created_at, closed_at=app.completed_at or utcnow(), sealed_by=user.display_name,
+        departments=[p.department.code for p in app.parts], applicant_name=app.applicant_name,
+        applicant_id_number=app.applicant_id_number, application_id=app.id,
+        tracking_number=app.tracking_number or "", outcome=app.outcome, events=history))
+    app.dossier_id = dossier.id
+
+
+def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[SealFile]:
+    """The case's current materials (oldest first), its notices as PDFs and its results, to be sealed."""
     slots: dict[str, MaterialSlot] = {s.slot: s for s in app.service.materials}
     files: list[SealFile] = []
     for material in sorted((m for m in app.materials if m.current), key=lambda m: m.uploaded_at):
@@ -150,13 +165,4 @@ def archive_case(session: Session, runtime: Runtime, user: User, app: Applicatio
         files.append(SealFile(name=result.filename, open=partial(runtime.store.open, stored.key),
                               media_type=result.media_type, material_type=FiledType.RESULT,
                               material_type_name=result.name, material_class=MaterialClass.RESULT, expected_sha256=result.sha256, shared=True))
-    history = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor_name, "role": e.actor_role,
-                "action": e.action, "note": e.note, "before": e.before, "after": e.after, "data": e.data}
-               for e in app.events]
-    dossier = seal_dossier(session, runtime, SealRequest(
-        title=f"{app.applicant_name}{app.service.name}", service=app.service, files=files,
-        opened_at=app.created_at, closed_at=app.completed_at or utcnow(), sealed_by=user.display_name,
-        departments=[p.department.code for p in app.parts], applicant_name=app.applicant_name,
-        applicant_id_number=app.applicant_id_number, application_id=app.id,
-        tracking_number=app.tracking_number or "", outcome=app.outcome, events=history))
-    app.dossier_id = dossier.id
+    return files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...models import Application, User
+from ...models import Application, Material, User
 from ...vocabulary import EventAction, Status
 from . import policy
 from .clock import Calendar, clock_state
@@ -38,17 +38,31 @@ def case_detail(app: Application, viewer: User, calendar: Calendar) -> dict[str,
                 "deadline": _iso(app.gap_deadline)} if app.gap_slots else None,
         "slots": [{"slot": s.slot, "name": s.name, "required": s.required, "key": s.key,
                    "formats": list(s.formats), "max_bytes": s.max_bytes} for s in app.service.materials],
-        "materials": [{
-            "file_id": m.id, "slot": m.slot, "name": m.filename, "media_type": m.media_type, "size": m.size,
-            "sha256": m.sha256, "pages": m.pages, "uploaded_at": _iso(m.uploaded_at),
-            "reused_from": {"file_id": m.reused_from_file_id, "dossier_id": m.reused_from_dossier_id}
-            if m.reused_from_file_id else None,
-            "verdict": None if m.verdict_ok is None else {"ok": m.verdict_ok, "reason": m.verdict_reason,
-                                                          "verified_by": m.verified_by,
-                                                          "verified_at": _iso(m.verified_at)},
-        } for m in app.materials if m.current],
+        "materials": [_material_json(m) for m in app.materials if m.current],
         "parts": [{"department": p.department.code, "department_name": p.department.name, "status": p.status,
                    "note": p.note, "decided_at": _iso(p.decided_at)} for p in app.parts],
+        **_records_json(app),
+        "rating": {"score": app.rating.score, "comment": app.rating.comment} if app.rating else None,
+        "allowed_actions": [action.value for action in policy.Action if action in allowed],
+    })
+    return body
+
+
+def _material_json(m: Material) -> dict[str, Any]:
+    return {
+        "file_id": m.id, "slot": m.slot, "name": m.filename, "media_type": m.media_type, "size": m.size,
+        "sha256": m.sha256, "pages": m.pages, "uploaded_at": _iso(m.uploaded_at),
+        "reused_from": {"file_id": m.reused_from_file_id, "dossier_id": m.reused_from_dossier_id}
+        if m.reused_from_file_id else None,
+        "verdict": None if m.verdict_ok is None else {"ok": m.verdict_ok, "reason": m.verdict_reason,
+                                                      "verified_by": m.verified_by,
+                                                      "verified_at": _iso(m.verified_at)},
+    }
+
+
+def _records_json(app: Application) -> dict[str, list[dict[str, Any]]]:
+    """The case's results, its history and its notices."""
+    return {
         "results": [{"id": r.id, "name": r.name, "filename": r.filename, "media_type": r.media_type,
                      "size": r.size, "sha256": r.sha256, "department": r.department_code} for r in app.results],
         "events": [{"seq": e.seq, "at": _iso(e.at), "actor": e.actor_name, "role": e.actor_role,
@@ -56,10 +70,7 @@ def case_detail(app: Application, viewer: User, calendar: Calendar) -> dict[str,
                    for e in app.events],
         "notices": [{"id": n.id, "kind": n.kind, "number": n.number, "items": n.items, "note": n.note,
                      "deadline": _iso(n.deadline), "created_at": _iso(n.created_at)} for n in app.notices],
-        "rating": {"score": app.rating.score, "comment": app.rating.comment} if app.rating else None,
-        "allowed_actions": [action.value for action in policy.Action if action in allowed],
-    })
-    return body
+    }
 
 
 def public_status(app: Application, calendar: Calendar) -> dict[str, Any]:
