@@ -104,13 +104,18 @@ def bench_text_layer(work: Path, files: int, pages: int, rounds: int) -> None:
             after = os.times()
             wall[name].append(seconds)
             cpu[name].append(sum(after[i] - before[i] for i in range(4)) + worker_cpu() - worker_before)
-    same = [samples.normalise("".join(d)) for d in results["bare pypdf"]] == [samples.normalise("".join(d)) for d in results["indexers.extract"]]
+    same = [samples.normalise("".join(d)) for d in results["bare pypdf"]] == [
+        samples.normalise("".join(d)) for d in results["indexers.extract"]
+    ]
     agree = statistics.mean(
-        samples.similarity("".join(a), "".join(b)) for a, b in zip(results["bare pypdf"], results["pdftotext"], strict=True)
+        samples.similarity("".join(a), "".join(b))
+        for a, b in zip(results["bare pypdf"], results["pdftotext"], strict=True)
     )
     best = {name: min(v) for name, v in wall.items()}
-    print(f"\n== Text-layer PDF extraction: {files} files x {pages} pages"
-          f" (~{total_chars // total_pages} CJK chars/page), {rounds} interleaved rounds")
+    print(
+        f"\n== Text-layer PDF extraction: {files} files x {pages} pages"
+        f" (~{total_chars // total_pages} CJK chars/page), {rounds} interleaved rounds"
+    )
     for name in wall:
         print(
             f"  {name:<18} wall min {best[name]:6.3f} s ({total_pages / best[name]:6.1f} pages/s),"
@@ -119,8 +124,10 @@ def bench_text_layer(work: Path, files: int, pages: int, rounds: int) -> None:
         )
     ratio = best["indexers.extract"] / best["bare pypdf"]
     cpu_ratio = statistics.median(cpu["indexers.extract"]) / statistics.median(cpu["bare pypdf"])
-    print(f"  ratio of minimum wall times indexers.extract / bare pypdf = {ratio:.3f} (target <= 1.25):"
-          f" {'PASS' if ratio <= 1.25 else 'FAIL'}; CPU ratio {cpu_ratio:.3f}")
+    print(
+        f"  ratio of minimum wall times indexers.extract / bare pypdf = {ratio:.3f} (target <= 1.25):"
+        f" {'PASS' if ratio <= 1.25 else 'FAIL'}; CPU ratio {cpu_ratio:.3f}"
+    )
     print(f"  worker cold start (first call, spawn + import pypdf + 1 file): {cold:.3f} s")
     print(f"  same characters as bare pypdf: {same}; pypdf vs pdftotext similarity {agree:.4f}")
 
@@ -162,14 +169,20 @@ def bench_ocr_speed(work: Path, rounds: int) -> None:
     paired_wall = statistics.median(m[1] / b[1] for b, m in pairs)
     paired_cpu = statistics.median(m[0] / b[0] for b, m in pairs)
     min_ratio = min(mine_wall) / min(bare_wall)
-    print(f"\n== OCR stage, dense A4 scan ({len(samples.normalise(drawn))} chars, 2480x3508 PNG), chi_sim+eng,"
-          f" {rounds} interleaved pairs")
-    print(f"  bare tesseract CLI (OMP_THREAD_LIMIT=1)  wall min {min(bare_wall):5.2f} s,"
-          f" median {statistics.median(bare_wall):5.2f} s;"
-          f" CPU min {min(bare_cpu):5.2f} s, median {statistics.median(bare_cpu):5.2f} s")
-    print(f"  indexers.extract on the same image       wall min {min(mine_wall):5.2f} s,"
-          f" median {statistics.median(mine_wall):5.2f} s;"
-          f" CPU min {min(mine_cpu):5.2f} s, median {statistics.median(mine_cpu):5.2f} s")
+    print(
+        f"\n== OCR stage, dense A4 scan ({len(samples.normalise(drawn))} chars, 2480x3508 PNG), chi_sim+eng,"
+        f" {rounds} interleaved pairs"
+    )
+    print(
+        f"  bare tesseract CLI (OMP_THREAD_LIMIT=1)  wall min {min(bare_wall):5.2f} s,"
+        f" median {statistics.median(bare_wall):5.2f} s;"
+        f" CPU min {min(bare_cpu):5.2f} s, median {statistics.median(bare_cpu):5.2f} s"
+    )
+    print(
+        f"  indexers.extract on the same image       wall min {min(mine_wall):5.2f} s,"
+        f" median {statistics.median(mine_wall):5.2f} s;"
+        f" CPU min {min(mine_cpu):5.2f} s, median {statistics.median(mine_cpu):5.2f} s"
+    )
     print(f"  ratio of minimum wall times {min_ratio:.3f} (target <= 1.1): {'PASS' if min_ratio <= 1.1 else 'FAIL'}")
     print(f"  median of paired ratios: wall {paired_wall:.3f}, CPU {paired_cpu:.3f} (noisy on a shared 2-core machine)")
     print(f"  bare tesseract, default OpenMP threads  {threaded:7.2f} s  (why we pin one thread)")
@@ -180,7 +193,9 @@ def bench_ocr_accuracy(work: Path, ocr_pages: int) -> None:
     print(f"\n== OCR character accuracy on {ocr_pages} generated scans (difflib ratio vs ground truth)")
     scores, raw_scores, seconds = [], [], []
     for seed in range(ocr_pages):
-        img, drawn = samples.render_text_image(samples.dense_page_text(seed * 3, 12), height=3508, font_px=36 + 4 * (seed % 3))
+        img, drawn = samples.render_text_image(
+            samples.dense_page_text(seed * 3, 12), height=3508, font_px=36 + 4 * (seed % 3)
+        )
         path = work / f"scan{seed}.jpg"
         samples.degrade(img, seed=seed + 10).save(path, quality=75, dpi=(300, 300))
         t, pages = timed(lambda: extract_text(path))  # noqa: B023 - called at once, in this iteration
@@ -188,10 +203,14 @@ def bench_ocr_accuracy(work: Path, ocr_pages: int) -> None:
         seconds.append(t)
         scores.append(samples.similarity(drawn, text))
         raw_scores.append(_raw_similarity(drawn, text))
-        print(f"  scan {seed}: {len(samples.normalise(drawn))} chars, font {36 + 4 * (seed % 3)} px, JPEG q75,"
-              f" {t:5.2f} s, similarity {scores[-1]:.4f} (no width folding {raw_scores[-1]:.4f})")
-    print(f"  mean similarity {statistics.mean(scores):.4f}, min {min(scores):.4f};"
-          f" without NFKC width folding mean {statistics.mean(raw_scores):.4f}; {statistics.mean(seconds):.2f} s/page")
+        print(
+            f"  scan {seed}: {len(samples.normalise(drawn))} chars, font {36 + 4 * (seed % 3)} px, JPEG q75,"
+            f" {t:5.2f} s, similarity {scores[-1]:.4f} (no width folding {raw_scores[-1]:.4f})"
+        )
+    print(
+        f"  mean similarity {statistics.mean(scores):.4f}, min {min(scores):.4f};"
+        f" without NFKC width folding mean {statistics.mean(raw_scores):.4f}; {statistics.mean(seconds):.2f} s/page"
+    )
 
 
 def _raw_similarity(expected: str, actual: str) -> float:

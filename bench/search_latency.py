@@ -72,8 +72,22 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 TOWNS = ["青山镇", "大溪乡", "白石镇", "东岙乡", "桃源镇", "凤鸣街道", "城关镇", "黄泥岭乡"]
 VILLAGES = ["青山村", "下王村", "石门村", "桥头村", "岭脚村", "溪口村", "前洋村", "后山村", "塘下村", "上叶村"]
 BUSINESS = ["民宿", "农家乐", "副食品店", "小吃店", "便利店", "茶室", "药店", "理发店", "五金店", "超市"]
-LAWS = ["中华人民共和国行政许可法", "中华人民共和国食品安全法", "中华人民共和国消防法", "浙江省民宿管理办法", "城市市容和环境卫生管理条例"]
-MATERIALS = ["居民身份证", "营业执照", "房屋产权证明", "消防安全检查意见书", "食品安全管理制度", "场所平面图", "从业人员健康证明"]
+LAWS = [
+    "中华人民共和国行政许可法",
+    "中华人民共和国食品安全法",
+    "中华人民共和国消防法",
+    "浙江省民宿管理办法",
+    "城市市容和环境卫生管理条例",
+]
+MATERIALS = [
+    "居民身份证",
+    "营业执照",
+    "房屋产权证明",
+    "消防安全检查意见书",
+    "食品安全管理制度",
+    "场所平面图",
+    "从业人员健康证明",
+]
 ID_CARD = (
     "中华人民共和国\n居民身份证\n姓名 {name}\n性别 {sex} 民族 汉\n出生 {year}年{n}月{n2}日\n"
     "住址 浙江省青山县{town}{village}{n3}号\n公民身份号码 {idno}\n签发机关 青山县公安局"
@@ -178,15 +192,38 @@ class CorpusGenerator:
                 self.facts.licences.append(f"JY{licence}")
             traditional = r.random() < 0.03
             files = [
-                FileDoc(f"{number}-form", "申请表.pdf", "application_form", False,
-                        [PageText(i + 1, self._page(ctx, traditional, 500), "text") for i in range(r.randint(2, 4))], "申请表"),
-                FileDoc(f"{number}-id", "身份证.jpg", "id_card", True,
-                        [PageText(1, ID_CARD.format(**ctx, sex=r.choice("男女"), year=r.randint(1950, 2004)), "ocr")], "居民身份证"),
-                FileDoc(f"{number}-doc", f"{r.choice(MATERIALS)}.pdf", r.choice(["business_licence", "fire_inspection", "food_licence", "floor_plan"]),
-                        r.random() < 0.5, [PageText(i + 1, self._page(ctx, traditional, 500), "text") for i in range(r.randint(1, 3))]),
+                FileDoc(
+                    f"{number}-form",
+                    "申请表.pdf",
+                    "application_form",
+                    False,
+                    [PageText(i + 1, self._page(ctx, traditional, 500), "text") for i in range(r.randint(2, 4))],
+                    "申请表",
+                ),
+                FileDoc(
+                    f"{number}-id",
+                    "身份证.jpg",
+                    "id_card",
+                    True,
+                    [PageText(1, ID_CARD.format(**ctx, sex=r.choice("男女"), year=r.randint(1950, 2004)), "ocr")],
+                    "居民身份证",
+                ),
+                FileDoc(
+                    f"{number}-doc",
+                    f"{r.choice(MATERIALS)}.pdf",
+                    r.choice(["business_licence", "fire_inspection", "food_licence", "floor_plan"]),
+                    r.random() < 0.5,
+                    [PageText(i + 1, self._page(ctx, traditional, 500), "text") for i in range(r.randint(1, 3))],
+                ),
             ]
-            files[2] = FileDoc(files[2].file_id, files[2].name, files[2].material_type, files[2].material_type in SHARED,
-                               files[2].pages, files[2].material_type)
+            files[2] = FileDoc(
+                files[2].file_id,
+                files[2].name,
+                files[2].material_type,
+                files[2].material_type in SHARED,
+                files[2].pages,
+                files[2].material_type,
+            )
             routed = r.sample(DEPARTMENTS, r.choice((0, 0, 1, 2)))
             made += sum(len(f.pages) for f in files)
             yield DossierDoc(
@@ -287,7 +324,10 @@ def bulk_vs_single(url_for: Callable[[str], str], gen: CorpusGenerator, singles:
     """Pages per second, one page per request against one bulk call (fresh indexes)."""
     one, many = single_page_docs(gen, singles), single_page_docs(gen, bulk)
     out = {}
-    for label, docs, run in (("single", one, lambda ix, ds: [ix.index_dossier(d) for d in ds]), ("bulk", many, lambda ix, ds: ix.index_many(ds))):
+    for label, docs, run in (
+        ("single", one, lambda ix, ds: [ix.index_dossier(d) for d in ds]),
+        ("bulk", many, lambda ix, ds: ix.index_many(ds)),
+    ):
         index = open_index(url_for(label))
         try:
             index.check()
@@ -362,7 +402,8 @@ def main() -> None:
     parser.add_argument("--es-max-pages", type=int, default=100_000, help="largest size also run on Elasticsearch")
     parser.add_argument("--workdir", default="")
     parser.add_argument(
-        "--keep", action="store_true",
+        "--keep",
+        action="store_true",
         help="keep the embedded indexes in --workdir and reuse a complete one of the same size"
         " (the corpus is deterministic)",
     )
@@ -379,8 +420,11 @@ def main() -> None:
         gen = CorpusGenerator()
         t = time.perf_counter()
         docs = list(gen.dossiers(size))
-        print(f"[{size} pages] generated {len(docs)} dossiers, {page_count(docs)} pages"
-              f" in {time.perf_counter() - t:.1f}s", flush=True)
+        print(
+            f"[{size} pages] generated {len(docs)} dossiers, {page_count(docs)} pages"
+            f" in {time.perf_counter() - t:.1f}s",
+            flush=True,
+        )
         qs = queries(gen.facts, random.Random(size), args.queries)
         entry: dict[str, object] = {}
         backends = [("embedded", f"sqlite:///{work / f'idx-{size}' / 'index.db'}")]
@@ -417,10 +461,16 @@ def main() -> None:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
     ratio_gen = CorpusGenerator(seed=7)
-    ratios = {"embedded": bulk_vs_single(lambda label: f"sqlite:///{work / ('ratio-' + label)}/index.db", ratio_gen, 200, 5000)}
+    ratios = {
+        "embedded": bulk_vs_single(
+            lambda label: f"sqlite:///{work / ('ratio-' + label)}/index.db", ratio_gen, 200, 5000
+        )
+    }
     print(f"  embedded bulk vs single: {ratios['embedded']}", flush=True)
     if es_base:
-        ratios["elasticsearch"] = bulk_vs_single(lambda label: f"{es_base}?prefix=owbench-{tag}-{label}", ratio_gen, 200, 5000)
+        ratios["elasticsearch"] = bulk_vs_single(
+            lambda label: f"{es_base}?prefix=owbench-{tag}-{label}", ratio_gen, 200, 5000
+        )
         print(f"  elasticsearch bulk vs single: {ratios['elasticsearch']}", flush=True)
     report["bulk_vs_single"] = ratios
     if not args.workdir:

@@ -140,8 +140,12 @@ def main() -> int:
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--s3-url", default=os.environ.get("ONEWINDOW_TEST_STORAGE_URL", ""))
-    parser.add_argument("--storage-url", action="append", default=[],
-                        help="benchmark exactly this store (repeatable) instead of the defaults")
+    parser.add_argument(
+        "--storage-url",
+        action="append",
+        default=[],
+        help="benchmark exactly this store (repeatable) instead of the defaults",
+    )
     parser.add_argument("--child", nargs=2, metavar=("URL", "SOURCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -168,9 +172,12 @@ def main() -> int:
         print(f"{'backend':8} {'ours MB/s':>10} {'raw MB/s':>10} {'ratio':>6} {'peak RSS growth':>16}")
         for name, url, temporary in targets:
             try:
-                run = subprocess.run([sys.executable, __file__, "--runs", str(args.runs),
-                                      "--child", url, str(source)],
-                                     capture_output=True, text=True, timeout=3600)
+                run = subprocess.run(
+                    [sys.executable, __file__, "--runs", str(args.runs), "--child", url, str(source)],
+                    capture_output=True,
+                    text=True,
+                    timeout=3600,
+                )
             finally:
                 if temporary:
                     remove_bucket(url)
@@ -181,17 +188,20 @@ def main() -> int:
             size = report["size"]
             ours = size / min(report["ours"]) / 1e6
             raw = size / min(report["raw"]) / 1e6
-            line = (f"{name:8} {ours:10.1f} {raw:10.1f} {ours / raw:6.2f} "
-                    f"{report['rss_growth_kib'] / 1024:13.1f} MiB")
+            line = f"{name:8} {ours:10.1f} {raw:10.1f} {ours / raw:6.2f} {report['rss_growth_kib'] / 1024:13.1f} MiB"
             if report["raw_nofsync"]:
                 nofsync = size / min(report["raw_nofsync"]) / 1e6
                 line += f"   (raw without fsync: {nofsync:.0f} MB/s, ratio {ours / nofsync:.2f})"
             print(line, flush=True)
-            print(f"{'':8} runs: ours {', '.join(f'{t:.1f}s' for t in report['ours'])}; "
-                  f"raw {', '.join(f'{t:.1f}s' for t in report['raw'])}")
+            print(
+                f"{'':8} runs: ours {', '.join(f'{t:.1f}s' for t in report['ours'])}; "
+                f"raw {', '.join(f'{t:.1f}s' for t in report['raw'])}"
+            )
         ceilings = hash_ceilings()
-        print(f"digest speed on one core of this CPU: sha256 {ceilings['sha256']:.0f} MB/s, "
-              f"sm3 {ceilings['sm3']:.0f} MB/s (a put cannot beat the slower one)")
+        print(
+            f"digest speed on one core of this CPU: sha256 {ceilings['sha256']:.0f} MB/s, "
+            f"sm3 {ceilings['sm3']:.0f} MB/s (a put cannot beat the slower one)"
+        )
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 

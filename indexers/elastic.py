@@ -187,7 +187,9 @@ class ElasticIndex(SearchIndex):
 
     @_elastic_errors
     def destroy(self) -> None:
-        found = self._client.options(ignore_status=404).indices.get(index=f"{self.alias}-v*,{self.alias}", allow_no_indices=True)
+        found = self._client.options(ignore_status=404).indices.get(
+            index=f"{self.alias}-v*,{self.alias}", allow_no_indices=True
+        )
         for name in sorted(found.body) if found.meta.status == 200 else []:
             self._client.options(ignore_status=404).indices.delete(index=name)
         self._concrete = self._meta = None
@@ -214,7 +216,9 @@ class ElasticIndex(SearchIndex):
             if replace:
                 stale = self._unit_ids(target, [d.dossier_id for d in chunk]) - {u.uid for u in units}
                 actions += [{"_op_type": "delete", "_index": target, "_id": i} for i in sorted(stale)]
-            helpers.bulk(self._client, actions, chunk_size=1000, max_chunk_bytes=50 * 1024 * 1024, require_alias=require_alias)
+            helpers.bulk(
+                self._client, actions, chunk_size=1000, max_chunk_bytes=50 * 1024 * 1024, require_alias=require_alias
+            )
             count += len(chunk)
         return count
 
@@ -230,7 +234,9 @@ class ElasticIndex(SearchIndex):
         self._ensure()
         ids = self._unit_ids(self.alias, [dossier_id])
         if ids:
-            helpers.bulk(self._client, [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids], require_alias=True)
+            helpers.bulk(
+                self._client, [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids], require_alias=True
+            )
             self._client.indices.refresh(index=self.alias)
 
     # --- reading -------------------------------------------------------------
@@ -270,7 +276,10 @@ class ElasticIndex(SearchIndex):
             groups.append(group)
         counts = Counts()
         for agg in found.get("aggregations", {}).values():
-            counts.add(agg["doc_count"], {name: {b["key"]: b["doc_count"] for b in agg[name]["buckets"]} for name in FACET_FIELDS})
+            counts.add(
+                agg["doc_count"],
+                {name: {b["key"]: b["doc_count"] for b in agg[name]["buckets"]} for name in FACET_FIELDS},
+            )
         return counts.result(build_hits(groups, plan))
 
     # --- administration ------------------------------------------------------
@@ -287,7 +296,11 @@ class ElasticIndex(SearchIndex):
                 detail["index"] = None
             return {"ok": health.get("status") in ("green", "yellow"), "backend": self.backend, "detail": detail}
         except (TransportError, ApiError) as exc:
-            return {"ok": False, "backend": self.backend, "detail": f"{self._server}: {type(exc).__name__}: {exc}"[:300]}
+            return {
+                "ok": False,
+                "backend": self.backend,
+                "detail": f"{self._server}: {type(exc).__name__}: {exc}"[:300],
+            }
 
     @_elastic_errors
     def describe(self) -> dict[str, Any]:

@@ -171,7 +171,9 @@ class EmbeddedIndex(SearchIndex):
             if state.get("schema_version") == unit_layout.SCHEMA_VERSION and (self.root / state["generation"]).is_dir():
                 return
             path = self._new_generation()
-            self._write_state({"generation": path.name, "schema_version": unit_layout.SCHEMA_VERSION, "complete": False})
+            self._write_state(
+                {"generation": path.name, "schema_version": unit_layout.SCHEMA_VERSION, "complete": False}
+            )
             self._drop_other_generations(keep=path.name)
 
     def _open(self) -> tantivy.Index:
@@ -276,7 +278,9 @@ class EmbeddedIndex(SearchIndex):
                 del fresh
                 with self._dir_lock():
                     os.rename(building, self.root / name)
-                    self._write_state({"generation": name, "schema_version": unit_layout.SCHEMA_VERSION, "complete": True})
+                    self._write_state(
+                        {"generation": name, "schema_version": unit_layout.SCHEMA_VERSION, "complete": True}
+                    )
                     self._drop_other_generations(keep=name)
             except BaseException:
                 shutil.rmtree(building, ignore_errors=True)
@@ -302,7 +306,10 @@ class EmbeddedIndex(SearchIndex):
             stamps: list[Any] = searcher.fast_field_values("completed_ts", addrs) if hits else []
             # Same order as Elasticsearch's sort: score, newest, then the dossier key.
             ranked = sorted(
-                ((score if plan.has_terms else 0.0, ts, key, addr) for (score, addr), key, ts in zip(hits, keys, stamps, strict=True)),
+                (
+                    (score if plan.has_terms else 0.0, ts, key, addr)
+                    for (score, addr), key, ts in zip(hits, keys, stamps, strict=True)
+                ),
                 key=lambda r: (-r[0], -r[1], r[2]),
             )
             grouped = group_in_order((key, score, addr) for score, _, key, addr in ranked)
@@ -320,11 +327,15 @@ class EmbeddedIndex(SearchIndex):
 
     def _count(self, searcher: tantivy.Searcher, query: Query) -> tuple[int, dict[str, dict[str, int]]]:
         """Dossiers matching ``query`` and facet counts, in one aggregation pass (one unit per dossier)."""
-        aggs: dict[str, Any] = {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACET_FIELDS.items()}
+        aggs: dict[str, Any] = {
+            name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACET_FIELDS.items()
+        }
         aggs["total"] = {"value_count": {"field": "dkey"}}
         result = searcher.aggregate(query, aggs)
         total = round(result.get("total", {}).get("value") or 0)
-        facets = {name: {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", [])} for name in FACET_FIELDS}
+        facets = {
+            name: {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", [])} for name in FACET_FIELDS
+        }
         return total, facets
 
     def _pool(self) -> ThreadPoolExecutor:

@@ -12,15 +12,31 @@ from .base import IndexCorrupt, IndexUnavailable, QueryRejected, SearchIndexErro
 # Checked in this order: a lock failure caused by an I/O error is still about the disk.
 _KINDS: tuple[tuple[type[SearchIndexError], tuple[str, ...]], ...] = (
     (IndexCorrupt, ("Data corrupted", "IndexMismatch", "CompressionMismatch", "Deserialize error")),
-    (IndexUnavailable, (
-        "Failed to open the directory", "Directory does not exist", "Failed to open file for",
-        "Failed to acquire Lockfile", "IO error", "IoError", "poisoned", "error occurred in a thread",
-        "System error",
-    )),
-    (QueryRejected, (
-        "Syntax Error", "invalid argument", "Schema error", "field does not exist",
-        "is not defined in the schema", "error occurred in an aggregation",
-    )),
+    (
+        IndexUnavailable,
+        (
+            "Failed to open the directory",
+            "Directory does not exist",
+            "Failed to open file for",
+            "Failed to acquire Lockfile",
+            "IO error",
+            "IoError",
+            "poisoned",
+            "error occurred in a thread",
+            "System error",
+        ),
+    ),
+    (
+        QueryRejected,
+        (
+            "Syntax Error",
+            "invalid argument",
+            "Schema error",
+            "field does not exist",
+            "is not defined in the schema",
+            "error occurred in an aggregation",
+        ),
+    ),
 )
 
 

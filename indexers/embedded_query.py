@@ -32,7 +32,10 @@ class Compiler:
     def term(self, term: TermTokens) -> Query:
         should = []
         if term.gram_field:
-            should += [self._field(term.gram_field, term.grams, BOOST_BODY), self._field("meta", term.phrase, BOOST_META)]
+            should += [
+                self._field(term.gram_field, term.grams, BOOST_BODY),
+                self._field("meta", term.phrase, BOOST_META),
+            ]
         elif term.phrase:
             should += [self._field("body", term.phrase, BOOST_BODY), self._field("meta", term.phrase, BOOST_META)]
         elif term.char:
@@ -84,7 +87,9 @@ class Compiler:
             return kind
         if not plan.visibility.departments:
             return None
-        return Query.boolean_query([(Occur.Must, kind), (Occur.Must, self._any("departments", plan.visibility.departments))])
+        return Query.boolean_query(
+            [(Occur.Must, kind), (Occur.Must, self._any("departments", plan.visibility.departments))]
+        )
 
     def visible_shared(self, plan: Plan) -> Query | None:
         vis = plan.visibility

@@ -55,7 +55,9 @@ class _FileScan:
 
 
 def _scan(file: Mapping[str, Any], hl: Highlighter) -> _FileScan:
-    labels = [(label, spans) for label in (file.get("name", ""), file.get("type_name", "")) if (spans := hl.spans(label))]
+    labels = [
+        (label, spans) for label in (file.get("name", ""), file.get("type_name", "")) if (spans := hl.spans(label))
+    ]
     terms = {s[2] for _, spans in labels for s in spans}
     pages: list[tuple[str, Spans]] = []
     for _, text in file.get("pages", []):
@@ -79,7 +81,9 @@ def _render(scan: _FileScan, hl: Highlighter, with_snippets: bool) -> FileHit:
         highlights.extend(found)
         left -= len(found)
     file = scan.file
-    return FileHit(file_id=file["id"], name=file.get("name", ""), material_type=file.get("type", ""), highlights=highlights)
+    return FileHit(
+        file_id=file["id"], name=file.get("name", ""), material_type=file.get("type", ""), highlights=highlights
+    )
 
 
 def _shared_files(files: list[_FileScan], payload: Mapping[str, Any], plan: Plan, hl: Highlighter) -> list[_FileScan]:

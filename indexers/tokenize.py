@@ -77,10 +77,7 @@ log = logging.getLogger(__name__)
 
 # Han ideographs (BMP and supplementary planes), kana and Hangul syllables: scripts
 # written without spaces, so bigrams are the unit of matching.
-CJK = (
-    "\u3007\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7a3\uf900-\ufaff\U00020000-\U0003134f"
-)
+CJK = "\u3007\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _WORD = re.compile(f"[^\\W_{CJK}]+")
 _GAP_BETWEEN_CJK = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
@@ -333,7 +330,9 @@ def analyze_python(text: str) -> Analyzed:
     """``analyze`` in pure Python: the reference for the native module, and the fallback."""
     norm = normalize_python(text)
     tri, quad = gram_tokens(norm)
-    return Analyzed(match_tokens(norm), boost_tokens_python(norm), tuple(exact_tokens(norm)), char_tokens(norm), tri, quad)
+    return Analyzed(
+        match_tokens(norm), boost_tokens_python(norm), tuple(exact_tokens(norm)), char_tokens(norm), tri, quad
+    )
 
 
 def analyze(text: str) -> Analyzed:

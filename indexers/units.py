@@ -77,7 +77,9 @@ def utc(value: datetime) -> datetime:
 
 
 def _meta_values(doc: DossierDoc) -> list[str]:
-    return [v for v in (doc.title, doc.applicant_name, doc.applicant_id_number, doc.archival_code, doc.service_name) if v]
+    return [
+        v for v in (doc.title, doc.applicant_name, doc.applicant_id_number, doc.archival_code, doc.service_name) if v
+    ]
 
 
 def _file_texts(file: FileDoc) -> list[str]:
@@ -108,7 +110,9 @@ def _joined(parts: list[tokenize.Analyzed]) -> tokenize.Analyzed:
     )
 
 
-def _unit(doc: DossierDoc, kind: str, files: list[FileDoc], body: tokenize.Analyzed, meta: tokenize.Analyzed, uid: str) -> Unit:
+def _unit(
+    doc: DossierDoc, kind: str, files: list[FileDoc], body: tokenize.Analyzed, meta: tokenize.Analyzed, uid: str
+) -> Unit:
     completed = utc(doc.completed_at).replace(microsecond=0)
     return Unit(
         uid=uid,
@@ -153,8 +157,14 @@ def build_units(doc: DossierDoc) -> list[Unit]:
     if shared:
         identity_values = [v for v in (doc.applicant_name, doc.applicant_id_number) if v]
         identity = tokenize.analyze(_FIELD_BREAK.join(identity_values))
-        unit = _unit(doc, KIND_SHARED, [f for f, _ in shared], _joined([b for _, b in shared]), identity,
-                     f"{doc.dossier_id}/shared")
+        unit = _unit(
+            doc,
+            KIND_SHARED,
+            [f for f, _ in shared],
+            _joined([b for _, b in shared]),
+            identity,
+            f"{doc.dossier_id}/shared",
+        )
         unit.payload["identity"] = identity_values
         units.append(unit)
     return units

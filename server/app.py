@@ -25,8 +25,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = False,
-               start_jobs: bool | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, migrate: bool = False, start_jobs: bool | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder="static")
     app.config.update(
@@ -58,10 +57,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False,
     _init_login(app)
     _register_blueprints(app)
     from .web import throttle
+
     throttle.init_app(app, settings)
 
     from .web import security
     from .web.errors import register_error_handlers
+
     register_error_handlers(app)
     security.init_app(app, settings)
 
@@ -87,6 +88,7 @@ def _init_login(app: Flask) -> None:
     def _load(secret: str):
         from .services.auth import user_for_session
         from .web.context import db_session
+
         user = user_for_session(db_session(), secret)
         if user is not None:
             user.session_secret = secret

@@ -113,9 +113,17 @@ _OPTIONAL: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
 )
 
 # Every variable the application reads; docker-compose.yml may set only these.
-KNOWN_VARIABLES = frozenset(PREFIX + name for name in (
-    "DATA_DIR", "DATABASE_URL", "STORAGE_URL", "INDEX_URL", "SECRET_KEY", *(name for name, _, _ in _OPTIONAL),
-))
+KNOWN_VARIABLES = frozenset(
+    PREFIX + name
+    for name in (
+        "DATA_DIR",
+        "DATABASE_URL",
+        "STORAGE_URL",
+        "INDEX_URL",
+        "SECRET_KEY",
+        *(name for name, _, _ in _OPTIONAL),
+    )
+)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -123,8 +131,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env_in = dict(os.environ if environ is None else environ)
     data_dir = Path(env_in.get(PREFIX + "DATA_DIR") or "./var").resolve()
     env = {**_read_instance_file(data_dir / "onewindow.env"), **env_in}
-    optional: dict[str, Any] = {field_name: parse(env[PREFIX + name])
-                                for name, field_name, parse in _OPTIONAL if env.get(PREFIX + name)}
+    optional: dict[str, Any] = {
+        field_name: parse(env[PREFIX + name]) for name, field_name, parse in _OPTIONAL if env.get(PREFIX + name)
+    }
     return Settings(
         data_dir=data_dir,
         database_url=env.get(PREFIX + "DATABASE_URL") or f"sqlite:///{data_dir / 'onewindow.db'}",

@@ -43,8 +43,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                         connect_args={"connect_timeout": 5})
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args={"connect_timeout": 5})
 
 
 class Database:
@@ -105,8 +104,12 @@ def failure_kind(error: DBAPIError) -> str | None:
     sqlstate = getattr(orig, "sqlstate", None) or ""
     if sqlstate in _PG_FULL:
         return "full"
-    if error.connection_invalidated or sqlstate.startswith(_PG_UNAVAILABLE_PREFIXES) or not sqlstate and (
-            type(orig).__name__ in ("OperationalError", "InterfaceError")):
+    if (
+        error.connection_invalidated
+        or sqlstate.startswith(_PG_UNAVAILABLE_PREFIXES)
+        or not sqlstate
+        and (type(orig).__name__ in ("OperationalError", "InterfaceError"))
+    ):
         return "unavailable"
     return None
 

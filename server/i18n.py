@@ -48,6 +48,12 @@ def remember_locale(app: Flask) -> None:
     def _set_cookie(response):
         chosen = request.args.get("lang")
         if chosen in LOCALES:
-            response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                                secure=app.config["SESSION_COOKIE_SECURE"])
+            response.set_cookie(
+                COOKIE,
+                chosen,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+            )
         return response

@@ -96,13 +96,17 @@ def _operation(rule: Rule, op: Operation, refs: dict, components: dict[str, Any]
     description = op.description
     if op.roles:
         description = f"{description}\n\nRoles: {', '.join(op.roles)}.".strip()
-    parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for name in re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule.rule)]
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule.rule)
+    ]
     for model, where in ((op.query, "query"), (op.headers, "header")):
         if model is not None:
             parameters += _parameters(model, where, components)
     operation: dict[str, Any] = {
-        "operationId": rule.endpoint.rsplit(".", 1)[-1], "tags": [op.tag], "summary": op.summary,
+        "operationId": rule.endpoint.rsplit(".", 1)[-1],
+        "tags": [op.tag],
+        "summary": op.summary,
         **({"description": description} if description else {}),
         "security": [] if op.public else [{"bearer": []}],
         **({"parameters": parameters} if parameters else {}),
@@ -127,8 +131,10 @@ def _reply(status: int, reply: type[BaseModel] | Media, refs: dict) -> dict[str,
         if reply.media_type:
             answer["content"] = {reply.media_type: {"schema": BINARY}}
         return answer
-    return {"description": HTTPStatus(status).phrase,
-            "content": {"application/json": {"schema": refs[reply, "serialization"]}}}
+    return {
+        "description": HTTPStatus(status).phrase,
+        "content": {"application/json": {"schema": refs[reply, "serialization"]}},
+    }
 
 
 def _parameters(model: type[BaseModel], where: str, components: dict[str, Any]) -> list[dict[str, Any]]:
@@ -146,6 +152,13 @@ def _parameters(model: type[BaseModel], where: str, components: dict[str, Any]) 
             description = description or prop.pop("description", None)
         elif options:
             prop["anyOf"] = options
-        parameters.append({"name": name, "in": where, "required": name in required, "schema": prop,
-                           **({"description": description} if description else {})})
+        parameters.append(
+            {
+                "name": name,
+                "in": where,
+                "required": name in required,
+                "schema": prop,
+                **({"description": description} if description else {}),
+            }
+        )
     return parameters

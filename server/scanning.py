@@ -76,8 +76,7 @@ class ClamdScanner(Scanner):
 
     engine = "clamd"
 
-    def __init__(self, address: tuple[str, int] | str, *,
-                 connect_timeout: float = 5.0, timeout: float = 300.0) -> None:
+    def __init__(self, address: tuple[str, int] | str, *, connect_timeout: float = 5.0, timeout: float = 300.0) -> None:
         # timeout bounds each socket operation; clamd judges a stream only after its last byte,
         # and a 2 GiB upload takes a while.
         self.address = address
@@ -129,8 +128,11 @@ class ClamdScanner(Scanner):
         except ScannerUnavailable as exc:
             return {"ok": False, "engine": self.engine, "detail": str(exc)}
         if not version.startswith("ClamAV "):
-            return {"ok": False, "engine": self.engine,
-                    "detail": f"{self.describe()} is not clamd: it answered {version[:80]!r}"}
+            return {
+                "ok": False,
+                "engine": self.engine,
+                "detail": f"{self.describe()} is not clamd: it answered {version[:80]!r}",
+            }
         return {"ok": True, "engine": self.engine, "detail": f"{self.describe()}: {version}"}
 
     def _where(self) -> str:

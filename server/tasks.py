@@ -58,9 +58,14 @@ def archive_reconcile(ctx: JobContext) -> None:
     with runtime.db.session() as session:
         found = reconcile(session, runtime)
     problems = found.problems
-    ctx.progress(1, 1, "; ".join(problems)[:480] if problems else
-                 f"store and database agree ({len(found.confirmed)} commit marker(s) written, "
-                 f"{len(found.swept_uploads)} unrecorded upload(s) removed)")
+    ctx.progress(
+        1,
+        1,
+        "; ".join(problems)[:480]
+        if problems
+        else f"store and database agree ({len(found.confirmed)} commit marker(s) written, "
+        f"{len(found.swept_uploads)} unrecorded upload(s) removed)",
+    )
 
 
 @handler("archive.verify_all")
@@ -89,8 +94,13 @@ def archive_extract_file(ctx: JobContext) -> None:
             raise PermanentFailure(f"no archived file {ctx.payload['file_id']}")
         ctx.progress(0, 1, file.name)
         extract_file(runtime.store, file.dossier, file)
-        enqueue_once(session, "index.dossier", {"dossier_id": file.dossier_id},
-                     subject=f"index:{file.dossier_id}", max_attempts=INDEX_ATTEMPTS)
+        enqueue_once(
+            session,
+            "index.dossier",
+            {"dossier_id": file.dossier_id},
+            subject=f"index:{file.dossier_id}",
+            max_attempts=INDEX_ATTEMPTS,
+        )
         name = file.name
     ctx.progress(1, 1, name)
 
@@ -168,5 +178,10 @@ def schedule_verification(session, interval_hours: float) -> None:
     """Keeps exactly one future round of scheduled verification queued."""
     pending = session.scalar(select(Job.id).where(Job.kind == "archive.verify_all", Job.status == "pending"))
     if pending is None and interval_hours > 0:
-        enqueue(session, "archive.verify_all", {}, subject="archive:verify",
-                run_after=utcnow() + timedelta(hours=interval_hours))
+        enqueue(
+            session,
+            "archive.verify_all",
+            {},
+            subject="archive:verify",
+            run_after=utcnow() + timedelta(hours=interval_hours),
+        )

@@ -136,24 +136,26 @@ class EventAction(Named):
 _S, _A = Status, EventAction
 
 # Every status change a case may make: (before, action, after). PRODUCT.md draws the same graph.
-TRANSITIONS: Final[frozenset[tuple[Status, EventAction, Status]]] = frozenset({
-    (_S.DRAFT, _A.SUBMIT, _S.SUBMITTED),
-    (_S.NEEDS_CORRECTION, _A.RESUBMIT, _S.SUBMITTED),
-    (_S.DRAFT, _A.WITHDRAW, _S.WITHDRAWN),
-    (_S.SUBMITTED, _A.WITHDRAW, _S.WITHDRAWN),
-    (_S.NEEDS_CORRECTION, _A.WITHDRAW, _S.WITHDRAWN),
-    (_S.SUBMITTED, _A.REQUEST_CORRECTION, _S.NEEDS_CORRECTION),
-    (_S.SUBMITTED, _A.ACCEPT, _S.ACCEPTED),
-    (_S.SUBMITTED, _A.ACCEPT_WITH_GAP, _S.ACCEPTED_WITH_GAP),
-    (_S.SUBMITTED, _A.REJECT, _S.REJECTED),
-    (_S.ACCEPTED, _A.ROUTE, _S.IN_PROGRESS),
-    (_S.ACCEPTED_WITH_GAP, _A.ROUTE, _S.IN_PROGRESS),
-    (_S.IN_PROGRESS, _A.DECIDE, _S.APPROVED),
-    (_S.IN_PROGRESS, _A.DECIDE, _S.DENIED),
-    (_S.APPROVED, _A.COMPLETE, _S.COMPLETED),
-    (_S.DENIED, _A.COMPLETE, _S.COMPLETED),
-    (_S.COMPLETED, _A.ARCHIVE, _S.ARCHIVED),
-})
+TRANSITIONS: Final[frozenset[tuple[Status, EventAction, Status]]] = frozenset(
+    {
+        (_S.DRAFT, _A.SUBMIT, _S.SUBMITTED),
+        (_S.NEEDS_CORRECTION, _A.RESUBMIT, _S.SUBMITTED),
+        (_S.DRAFT, _A.WITHDRAW, _S.WITHDRAWN),
+        (_S.SUBMITTED, _A.WITHDRAW, _S.WITHDRAWN),
+        (_S.NEEDS_CORRECTION, _A.WITHDRAW, _S.WITHDRAWN),
+        (_S.SUBMITTED, _A.REQUEST_CORRECTION, _S.NEEDS_CORRECTION),
+        (_S.SUBMITTED, _A.ACCEPT, _S.ACCEPTED),
+        (_S.SUBMITTED, _A.ACCEPT_WITH_GAP, _S.ACCEPTED_WITH_GAP),
+        (_S.SUBMITTED, _A.REJECT, _S.REJECTED),
+        (_S.ACCEPTED, _A.ROUTE, _S.IN_PROGRESS),
+        (_S.ACCEPTED_WITH_GAP, _A.ROUTE, _S.IN_PROGRESS),
+        (_S.IN_PROGRESS, _A.DECIDE, _S.APPROVED),
+        (_S.IN_PROGRESS, _A.DECIDE, _S.DENIED),
+        (_S.APPROVED, _A.COMPLETE, _S.COMPLETED),
+        (_S.DENIED, _A.COMPLETE, _S.COMPLETED),
+        (_S.COMPLETED, _A.ARCHIVE, _S.ARCHIVED),
+    }
+)
 
 
 class UndefinedTransition(RuntimeError):

@@ -66,6 +66,7 @@ def open_store(url: str) -> ObjectStore:
     try:
         factory = BACKENDS[scheme]
     except KeyError:
-        raise ValueError(f"unsupported storage URL scheme {scheme!r}; use one of "
-                         f"{', '.join(s + '://' for s in BACKENDS)}") from None
+        raise ValueError(
+            f"unsupported storage URL scheme {scheme!r}; use one of {', '.join(s + '://' for s in BACKENDS)}"
+        ) from None
     return factory(url)

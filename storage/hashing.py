@@ -127,7 +127,7 @@ class PartReader:
                     break
                 self._pending = memoryview(chunk)
             take = min(len(self._pending), self._part_size - filled)
-            view[filled:filled + take] = self._pending[:take]
+            view[filled : filled + take] = self._pending[:take]
             self._pending = self._pending[take:]
             filled += take
         return view[:filled]

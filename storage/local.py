@@ -345,8 +345,15 @@ class LocalStore(ObjectStore):
                 self.sweep_incomplete(_LAZY_SWEEP_AFTER)
             return self._locked_tmp_file()
 
-    def _fill(self, key: str, handle: BinaryIO, stream: Source, digester: Digester,
-              max_bytes: int | None, expected_sha256: str | None) -> dict[str, str]:
+    def _fill(
+        self,
+        key: str,
+        handle: BinaryIO,
+        stream: Source,
+        digester: Digester,
+        max_bytes: int | None,
+        expected_sha256: str | None,
+    ) -> dict[str, str]:
         """Streams into the temp file while hashing; the bytes are on disk before anything names them."""
         try:
             flushed = 0
@@ -369,8 +376,9 @@ class LocalStore(ObjectStore):
             raise
         return digests
 
-    def _publish(self, key: str, path: Path, tmp: Path, handle: BinaryIO, meta: dict, *,
-                 sealed: bool) -> os.stat_result:
+    def _publish(
+        self, key: str, path: Path, tmp: Path, handle: BinaryIO, meta: dict, *, sealed: bool
+    ) -> os.stat_result:
         """Writes the sidecar and renames both into place under the key's lock.
 
         The data file stays open (so flock-ed, safe from a sweep) until it is
@@ -410,8 +418,9 @@ class LocalStore(ObjectStore):
                 if attempt == 2:
                     raise
             except (IsADirectoryError, NotADirectoryError, FileExistsError):
-                raise InvalidKey(f"{key}: the key or one of its folders is already used "
-                                 "the other way round (object vs folder)") from None
+                raise InvalidKey(
+                    f"{key}: the key or one of its folders is already used the other way round (object vs folder)"
+                ) from None
         _fsync_dir(path.parent)
         os.replace(meta_tmp, meta_path)
         _fsync_dir(meta_path.parent)
@@ -521,6 +530,7 @@ class LocalStore(ObjectStore):
 
     def check(self) -> dict:
         """Also says how much space is left (``free_bytes``); a disk with almost none cannot take a write."""
+
         def probe() -> tuple[str, int]:
             target = self.root
             while not target.exists() and target.parent != target:

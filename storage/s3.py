@@ -85,8 +85,13 @@ META = "x-amz-meta-"
 _ABANDONED_UPLOAD = timedelta(days=1)
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "NotFound", "ResourceNotFound"}
 _PATH_CONFLICT = {"ObjectParentIsFile", "ExistingObjectIsDirectory", "DirectoryObjectContainsData"}
-_NO_LOCK = {"ObjectLockConfigurationNotFoundError", "NotImplemented", "InvalidRequest",
-            "InvalidBucketState", "MethodNotAllowed"}
+_NO_LOCK = {
+    "ObjectLockConfigurationNotFoundError",
+    "NotImplemented",
+    "InvalidRequest",
+    "InvalidBucketState",
+    "MethodNotAllowed",
+}
 
 
 def _translate(exc: BaseException, key: str = "") -> BaseException | None:
@@ -96,8 +101,10 @@ def _translate(exc: BaseException, key: str = "") -> BaseException | None:
         if exc.code in _NOT_FOUND:
             return ObjectNotFound(f"{key or exc.bucket_name}")
         if exc.code in _PATH_CONFLICT:
-            return InvalidKey(f"{where}the key or one of its folders is already used the other way "
-                              f"round (object vs folder) on this file-backed server")
+            return InvalidKey(
+                f"{where}the key or one of its folders is already used the other way "
+                f"round (object vs folder) on this file-backed server"
+            )
         if exc.code in ("XMinioStorageFull", "InsufficientStorage", "StorageFull", "QuotaExceeded"):
             return StorageFull(f"{where}{exc.code}: {exc.message}")
         if exc.code in ("SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"):
@@ -129,8 +136,11 @@ def _http(connect: float, read: float, retries: int, secure: bool) -> urllib3.Po
     """Bounded timeouts and retries: a dead server costs seconds, never a hung worker."""
     return urllib3.PoolManager(
         timeout=urllib3.Timeout(connect=connect, read=read),
-        retries=urllib3.Retry(total=retries, connect=retries, read=retries, backoff_factor=0.2,
-                              status_forcelist=[500, 502, 503, 504]) if retries else False,
+        retries=urllib3.Retry(
+            total=retries, connect=retries, read=retries, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]
+        )
+        if retries
+        else False,
         maxsize=16,
         cert_reqs="CERT_REQUIRED" if secure else "CERT_NONE",
         ca_certs=certifi.where() if secure else None,
@@ -177,10 +187,12 @@ class S3Store(ObjectStore):
         self.part_size = part_size
         self.upload_threads = max(1, upload_threads)
         self._access_key = access_key
-        self._client = Minio(endpoint, access_key, secret_key, secure=secure, region=region,
-                             http_client=_http(3.0, timeout, 2, secure))
-        self._probe = Minio(endpoint, access_key, secret_key, secure=secure, region=region,
-                            http_client=_http(1.5, 1.5, 0, secure))
+        self._client = Minio(
+            endpoint, access_key, secret_key, secure=secure, region=region, http_client=_http(3.0, timeout, 2, secure)
+        )
+        self._probe = Minio(
+            endpoint, access_key, secret_key, secure=secure, region=region, http_client=_http(1.5, 1.5, 0, secure)
+        )
         self._ready = False
         self._ready_lock = threading.Lock()
         self.object_lock = False
@@ -281,8 +293,11 @@ class S3Store(ObjectStore):
         if nonce and not sha256:
             digests = self._read_sidecar(nonce)
             sha256, sm3 = digests.get("sha256"), digests.get("sm3")
-        user = {k[len(META):]: unquote(v) for k, v in headers.items()
-                if k.startswith(META) and not k.startswith(META + "ow-")}
+        user = {
+            k[len(META) :]: unquote(v)
+            for k, v in headers.items()
+            if k.startswith(META) and not k.startswith(META + "ow-")
+        }
         return ObjectInfo(
             key=key,
             size=int(head.size),
@@ -342,8 +357,7 @@ class S3Store(ObjectStore):
     def _lock_headers(self, seal: datetime | None) -> dict:
         if seal is None or not self.object_lock:
             return {}
-        return {"x-amz-object-lock-mode": self.lock_mode,
-                "x-amz-object-lock-retain-until-date": _iso(seal)}
+        return {"x-amz-object-lock-mode": self.lock_mode, "x-amz-object-lock-retain-until-date": _iso(seal)}
 
     # --- interface ------------------------------------------------------------
 
@@ -375,8 +389,7 @@ class S3Store(ObjectStore):
             if len(head[0]) == self.part_size:
                 head.append(reader.read_part())
             if len(head) == 2 and head[1]:
-                digests, result = self._multipart(key, name, headers, seal, reader, digester,
-                                                  head, expected_sha256)
+                digests, result = self._multipart(key, name, headers, seal, reader, digester, head, expected_sha256)
             else:
                 digests = digester.finish()
                 check_digest(expected_sha256, digests["sha256"])
@@ -433,8 +446,9 @@ class S3Store(ObjectStore):
                 if current is not None and (until := self._is_sealed(self._headers(current))):
                     raise ObjectSealed(f"{key} was sealed (until {until:%Y-%m-%d %H:%M:%S}Z) during the upload")
                 body = json.dumps({"key": key, "size": size, **digests}).encode()
-                client._put_object(self.bucket, sidecar, body,
-                                   {"Content-Type": "application/json", **self._lock_headers(seal)})
+                client._put_object(
+                    self.bucket, sidecar, body, {"Content-Type": "application/json", **self._lock_headers(seal)}
+                )
                 sidecar_written = True
                 result = client._complete_multipart_upload(self.bucket, name, upload_id, parts)
             return digests, result
@@ -448,8 +462,16 @@ class S3Store(ObjectStore):
         finally:
             pool.shutdown(wait=True)
 
-    def _upload_parts(self, key: str, name: str, upload_id: str, pool: ThreadPoolExecutor,
-                      reader: PartReader, digester: Digester, head: list[memoryview]) -> list[Part]:
+    def _upload_parts(
+        self,
+        key: str,
+        name: str,
+        upload_id: str,
+        pool: ThreadPoolExecutor,
+        reader: PartReader,
+        digester: Digester,
+        head: list[memoryview],
+    ) -> list[Part]:
         """Keeps ``upload_threads`` parts in flight while the next is read and hashed; returns them in order."""
         in_flight: deque[tuple[int, Future]] = deque()
         parts: list[Part] = []
@@ -459,8 +481,14 @@ class S3Store(ObjectStore):
             number += 1
             if number > 1:
                 _feed(digester, part)
-            in_flight.append((number, pool.submit(self._client._upload_part, self.bucket, name,
-                                                  cast(bytes, part), None, upload_id, number)))
+            in_flight.append(
+                (
+                    number,
+                    pool.submit(
+                        self._client._upload_part, self.bucket, name, cast(bytes, part), None, upload_id, number
+                    ),
+                )
+            )
             while len(in_flight) >= self.upload_threads:
                 parts.append(_uploaded(key, in_flight.popleft()))
             part = None  # frees an uploaded part before the next one is allocated
@@ -477,8 +505,9 @@ class S3Store(ObjectStore):
             return empty_stream()
         try:
             with _s3_errors(key):
-                response = self._client.get_object(self.bucket, name, offset=start,
-                                                   length=0 if end is None else end - start)
+                response = self._client.get_object(
+                    self.bucket, name, offset=start, length=0 if end is None else end - start
+                )
         except StorageError as exc:
             if isinstance(exc.__cause__, S3Error) and exc.__cause__.code == "InvalidRange":
                 self.stat(key)
@@ -589,12 +618,14 @@ class S3Store(ObjectStore):
             self._ensure_bucket()
             while True:
                 found = self._client._list_multipart_uploads(
-                    self.bucket, prefix=self.prefix or None, key_marker=key_marker, upload_id_marker=upload_marker)
+                    self.bucket, prefix=self.prefix or None, key_marker=key_marker, upload_id_marker=upload_marker
+                )
                 for upload in found.uploads:
                     if upload.initiated_time is not None and upload.initiated_time < cutoff:
                         # a listed upload always has its UploadId (minio types every parsed field optional)
-                        self._client._abort_multipart_upload(self.bucket, upload.object_name,
-                                                             cast(str, upload.upload_id))
+                        self._client._abort_multipart_upload(
+                            self.bucket, upload.object_name, cast(str, upload.upload_id)
+                        )
                         removed += 1
                 if not found.is_truncated:
                     return removed
@@ -615,4 +646,4 @@ def _uploaded(key: str, entry: tuple[int, Future]) -> Part:
 def _feed(digester: Digester, part: memoryview) -> None:
     """Hash a part in 1 MiB slices, so the hash queues bound memory by bytes, not parts."""
     for offset in range(0, len(part), CHUNK):
-        digester.update(part[offset:offset + CHUNK])
+        digester.update(part[offset : offset + CHUNK])

@@ -64,6 +64,7 @@ def _unique(prefix: str) -> str:
 
 # --- database ---------------------------------------------------------------
 
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database on each database backend."""
@@ -91,6 +92,7 @@ def _fresh_postgres_database(base_url: str) -> Iterator[str]:
 
 # --- object storage ---------------------------------------------------------
 
+
 @pytest.fixture(params=["local", "s3"])
 def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty object store on each storage backend (a fresh bucket on S3)."""
@@ -102,6 +104,7 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 # --- search index -----------------------------------------------------------
 
+
 @pytest.fixture(params=["embedded", "elasticsearch"])
 def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty search index on each index backend (a fresh index prefix on Elasticsearch)."""
@@ -112,6 +115,7 @@ def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 # --- virus scanner and throttling store ----------------------------------------
+
 
 @pytest.fixture
 def clamd_url() -> str:
@@ -126,6 +130,7 @@ def redis_url() -> str:
 
 
 # --- stopping the real servers -------------------------------------------------
+
 
 class RealServers:
     """Stops and starts the shared real servers with scripts/services, for outage tests."""
@@ -144,8 +149,9 @@ class RealServers:
         self.stopped.discard(name)
 
     def _run(self, command: str, name: str) -> None:
-        done = subprocess.run([sys.executable, str(self.script), command, name], capture_output=True, text=True,
-                              timeout=300)
+        done = subprocess.run(
+            [sys.executable, str(self.script), command, name], capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, f"scripts/services {command} {name}: {done.stderr[-2000:]}"
 
 
@@ -160,13 +166,17 @@ def real_servers() -> Iterator[RealServers]:
 
 # --- a disk that can be filled ------------------------------------------------
 
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 MB tmpfs, for filling to the last byte (needs root, which CI has)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
-                          capture_output=True, text=True) if os.geteuid() == 0 else None
+    done = (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True, text=True)
+        if os.geteuid() == 0
+        else None
+    )
     if done is None or done.returncode != 0:
         reason = f"cannot mount a small tmpfs: {done.stderr.strip() if done else 'not root'}"
         if IN_CI:
@@ -177,6 +187,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 # --- the application --------------------------------------------------------
+
 
 def _settings(tmp_path: Path, **urls: str):
     from server.config import load_settings
@@ -207,11 +218,13 @@ def real_stack_settings(tmp_path: Path) -> Iterator:
     es = urlsplit(real_backend_url("elasticsearch"))
     for database_url in _fresh_postgres_database(base_db):
         yield _settings(
-            tmp_path, database=database_url,
+            tmp_path,
+            database=database_url,
             # governance-mode locks let test buckets be removed; production uses compliance mode
             storage=urlunsplit((s3.scheme, s3.netloc, "/" + _unique("ow-stack-"), "lock_mode=governance", "")),
             index=urlunsplit((es.scheme, es.netloc, es.path, f"prefix={_unique('owstack-')}", "")),
-            clamd=clamd)
+            clamd=clamd,
+        )
 
 
 @pytest.fixture

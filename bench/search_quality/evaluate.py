@@ -136,16 +136,22 @@ def _extract_file(path: Path, media_type: str, cache_dir: Path | None, lib: str,
     seconds = time.perf_counter() - started
     if key is not None:
         key.write_text(
-            json.dumps({"library": lib, "seconds": seconds,
-                        "pages": [{"n": p.page_no, "text": p.text, "source": p.source} for p in pages]},
-                       ensure_ascii=False),
+            json.dumps(
+                {
+                    "library": lib,
+                    "seconds": seconds,
+                    "pages": [{"n": p.page_no, "text": p.text, "source": p.source} for p in pages],
+                },
+                ensure_ascii=False,
+            ),
             encoding="utf-8",
         )
     return pages, seconds, False
 
 
-def extract_all(docs: list[dict], manifest: dict, files_dir: Path, cache_dir: Path | None, jobs: int,
-                reuse_stale: bool = False) -> dict[str, Extracted]:
+def extract_all(
+    docs: list[dict], manifest: dict, files_dir: Path, cache_dir: Path | None, jobs: int, reuse_stale: bool = False
+) -> dict[str, Extracted]:
     from indexers.extract import PageText
 
     lib = _library_hash()
@@ -163,12 +169,19 @@ def extract_all(docs: list[dict], manifest: dict, files_dir: Path, cache_dir: Pa
                 ref = normalise(entry["page_texts"][n - 1])
                 hyp = normalise(text)
                 dist = levenshtein(ref, hyp)
-                ocr_pages.append({
-                    "doc": doc["id"], "page": n, "ref_chars": len(ref), "edits": dist,
-                    "accuracy": 1 - dist / max(1, len(ref)),
-                    "ratio": difflib.SequenceMatcher(None, ref, hyp, autojunk=False).ratio(),
-                    "seconds": seconds, "cached": hit, "exif_orientation": scan.get("exif_orientation", 1),
-                })
+                ocr_pages.append(
+                    {
+                        "doc": doc["id"],
+                        "page": n,
+                        "ref_chars": len(ref),
+                        "edits": dist,
+                        "accuracy": 1 - dist / max(1, len(ref)),
+                        "ratio": difflib.SequenceMatcher(None, ref, hyp, autojunk=False).ratio(),
+                        "seconds": seconds,
+                        "cached": hit,
+                        "exif_orientation": scan.get("exif_orientation", 1),
+                    }
+                )
             return doc["id"], Extracted(pages, total, "scan", cached, ocr_pages)
         pages, seconds, hit = _extract_file(files_dir / entry["pdf"], "application/pdf", cache_dir, lib, reuse_stale)
         return doc["id"], Extracted(list(pages), seconds, "pdf", hit)
@@ -199,7 +212,8 @@ def split_phrase_check(queries: list[dict], manifest: dict) -> dict[str, list[st
         phrase = q["query"].strip()
         pattern = re.compile("\n?".join(map(re.escape, phrase)))
         out[q["id"]] = sorted(
-            doc_id for doc_id, entry in manifest["documents"].items()
+            doc_id
+            for doc_id, entry in manifest["documents"].items()
             if any("\n" in m.group(0) for page in entry["page_texts"] for m in pattern.finditer(page))
         )
     return out
@@ -216,20 +230,28 @@ def dossiers(docs: list[dict], texts: dict[str, Extracted]) -> list:
     for doc in docs:
         ext = texts[doc["id"]]
         suffix = "_scan.jpg" if ext.source == "scan" else ".pdf"
-        out.append(DossierDoc(
-            dossier_id=doc["id"],
-            archival_code=f"bench-{doc['id']}",
-            title=doc["text"].split("\n", 1)[0].strip(),
-            service_code="bench",
-            department_code="bench",
-            departments=["bench"],
-            applicant_name="",
-            applicant_id_number="",
-            completed_at=completed,
-            retention="permanent",
-            files=[FileDoc(file_id=f"{doc['id']}-f1", name=f"{doc['id']}{suffix}", material_type="document",
-                           pages=tuple(ext.pages))],
-        ))
+        out.append(
+            DossierDoc(
+                dossier_id=doc["id"],
+                archival_code=f"bench-{doc['id']}",
+                title=doc["text"].split("\n", 1)[0].strip(),
+                service_code="bench",
+                department_code="bench",
+                departments=["bench"],
+                applicant_name="",
+                applicant_id_number="",
+                completed_at=completed,
+                retention="permanent",
+                files=[
+                    FileDoc(
+                        file_id=f"{doc['id']}-f1",
+                        name=f"{doc['id']}{suffix}",
+                        material_type="document",
+                        pages=tuple(ext.pages),
+                    )
+                ],
+            )
+        )
     return out
 
 
@@ -261,21 +283,28 @@ def run_backend(name: str, url: str, docs: list[dict], dossier_docs: list, queri
         for q in queries:
             t0 = time.perf_counter()
             res = index.search(SearchQuery(q=q["query"], per_page=TOP, scope=Scope.everything()))
-            results.append({
-                "id": q["id"], "ids": [h.dossier_id for h in res.hits], "total": res.total,
-                "ms": (time.perf_counter() - t0) * 1000,
-            })
+            results.append(
+                {
+                    "id": q["id"],
+                    "ids": [h.dossier_id for h in res.hits],
+                    "total": res.total,
+                    "ms": (time.perf_counter() - t0) * 1000,
+                }
+            )
         described = index.describe()
     finally:
         index.destroy()
         index.close()
     pages = sum(len(f.pages) for d in dossier_docs for f in d.files)
     return {
-        "backend": name, "url": url if name == "embedded" else urlsplit(url)._replace(netloc=urlsplit(url).hostname or "").geturl(),
-        "written": written, "index_seconds": index_seconds,
+        "backend": name,
+        "url": url if name == "embedded" else urlsplit(url)._replace(netloc=urlsplit(url).hostname or "").geturl(),
+        "written": written,
+        "index_seconds": index_seconds,
         "docs_per_s": len(dossier_docs) / index_seconds if index_seconds else 0.0,
         "pages_per_s": pages / index_seconds if index_seconds else 0.0,
-        "results": results, "describe": {k: v for k, v in described.items() if k in ("backend", "schema_version", "docs")},
+        "results": results,
+        "describe": {k: v for k, v in described.items() if k in ("backend", "schema_version", "docs")},
     }
 
 
@@ -291,16 +320,23 @@ def score(queries: list[dict], run: dict, scanned: set[str]) -> dict:
         got = r["ids"][:TOP]
         hits = [d for d in got if d in rel]
         rank = next((i for i, d in enumerate(got, start=1) if d in rel), None)
-        per_query.append({
-            "id": q["id"], "query": q["query"], "kind": q["kind"], "relevant": len(rel), "returned": len(got),
-            "total": r["total"], "found": len(hits),
-            "recall": len(hits) / min(len(rel), TOP) if rel else None,
-            "precision": len(hits) / len(got) if got else None,
-            "rr": (1 / rank if rank else 0.0) if rel else None,
-            "wrong": [d for d in got if d not in rel],
-            "missed": sorted(rel - set(got)) if len(rel) <= TOP else [],
-            "ms": r["ms"],
-        })
+        per_query.append(
+            {
+                "id": q["id"],
+                "query": q["query"],
+                "kind": q["kind"],
+                "relevant": len(rel),
+                "returned": len(got),
+                "total": r["total"],
+                "found": len(hits),
+                "recall": len(hits) / min(len(rel), TOP) if rel else None,
+                "precision": len(hits) / len(got) if got else None,
+                "rr": (1 / rank if rank else 0.0) if rel else None,
+                "wrong": [d for d in got if d not in rel],
+                "missed": sorted(rel - set(got)) if len(rel) <= TOP else [],
+                "ms": r["ms"],
+            }
+        )
 
     def mean(values):
         values = [v for v in values if v is not None]
@@ -337,13 +373,20 @@ def score(queries: list[dict], run: dict, scanned: set[str]) -> dict:
         "scan_pair_recall": found_scan / pairs_scan if pairs_scan else None,
         "text_pair_recall": found_text / pairs_text if pairs_text else None,
         "scan_pairs": pairs_scan,
-        "by_kind": {k: {"n": sum(1 for p in per_query if p["kind"] == k),
-                        "recall": mean(p["recall"] for p in per_query if p["kind"] == k),
-                        "mrr": mean(p["rr"] for p in per_query if p["kind"] == k),
-                        "wrong": sum(len(p["wrong"]) for p in per_query if p["kind"] == k)} for k in kinds},
+        "by_kind": {
+            k: {
+                "n": sum(1 for p in per_query if p["kind"] == k),
+                "recall": mean(p["recall"] for p in per_query if p["kind"] == k),
+                "mrr": mean(p["rr"] for p in per_query if p["kind"] == k),
+                "wrong": sum(len(p["wrong"]) for p in per_query if p["kind"] == k),
+            }
+            for k in kinds
+        },
         "search_ms_p50": percentile(latencies, 0.5),
         "search_ms_p95": percentile(latencies, 0.95),
-        "failures": [p for p in per_query if p["wrong"] or (p["recall"] is not None and p["recall"] < 1) or p["missed"]],
+        "failures": [
+            p for p in per_query if p["wrong"] or (p["recall"] is not None and p["recall"] < 1) or p["missed"]
+        ],
     }
 
 
@@ -363,11 +406,17 @@ def ocr_summary(texts: dict[str, Extracted]) -> dict | None:
         "min_page_accuracy": min(p["accuracy"] for p in pages),
         "difflib_ratio": statistics.fmean(p["ratio"] for p in pages),
         "empty_pages": sum(1 for p in pages if p["edits"] >= p["ref_chars"] > 0),
-        "accuracy_without_empty_pages": (1 - sum(p["edits"] for p in pages if p["edits"] < p["ref_chars"])
-                                         / max(1, sum(p["ref_chars"] for p in pages if p["edits"] < p["ref_chars"]))),
+        "accuracy_without_empty_pages": (
+            1
+            - sum(p["edits"] for p in pages if p["edits"] < p["ref_chars"])
+            / max(1, sum(p["ref_chars"] for p in pages if p["edits"] < p["ref_chars"]))
+        ),
         "sideways_pages": sum(1 for p in pages if p["exif_orientation"] != 1),
-        "sideways_accuracy": (statistics.fmean(p["accuracy"] for p in pages if p["exif_orientation"] != 1)
-                              if any(p["exif_orientation"] != 1 for p in pages) else None),
+        "sideways_accuracy": (
+            statistics.fmean(p["accuracy"] for p in pages if p["exif_orientation"] != 1)
+            if any(p["exif_orientation"] != 1 for p in pages)
+            else None
+        ),
         "seconds_per_page": statistics.fmean(p["seconds"] for p in pages),
         "seconds_per_page_measured_now": statistics.fmean(fresh) if fresh else None,
         "worst_pages": sorted(pages, key=lambda p: p["accuracy"])[:5],
@@ -387,25 +436,56 @@ def fmt(v, digits=3) -> str:
 
 def print_report(report: dict) -> None:
     print()
-    print(f"corpus {report['corpus']['documents']} documents, {report['corpus']['queries']} queries "
-          f"({report['corpus']['answerable']} answerable), {report['corpus']['scanned']} documents indexed from scans")
+    print(
+        f"corpus {report['corpus']['documents']} documents, {report['corpus']['queries']} queries "
+        f"({report['corpus']['answerable']} answerable), {report['corpus']['scanned']} documents indexed from scans"
+    )
     ocr = report.get("ocr")
     if ocr:
-        print(f"OCR: {ocr['pages']} pages of {ocr['documents']} documents, character accuracy (1-CER) "
-              f"{fmt(ocr['char_accuracy'], 4)}, difflib ratio {fmt(ocr['difflib_ratio'], 4)}, worst page "
-              f"{fmt(ocr['min_page_accuracy'], 3)}, pages read as empty {ocr['empty_pages']} (accuracy without them "
-              f"{fmt(ocr['accuracy_without_empty_pages'], 4)}), sideways (EXIF) pages {ocr['sideways_pages']} at "
-              f"{fmt(ocr['sideways_accuracy'], 4)}, {fmt(ocr['seconds_per_page'], 2)} s/page")
-    cols = ["mode", "backend", "recall@10", "P@10", "MRR", "wrong", "folding R", "scan R", "text R",
-            "total=|rel|", "no-ans ok", "p50 ms", "p95 ms", "index s"]
+        print(
+            f"OCR: {ocr['pages']} pages of {ocr['documents']} documents, character accuracy (1-CER) "
+            f"{fmt(ocr['char_accuracy'], 4)}, difflib ratio {fmt(ocr['difflib_ratio'], 4)}, worst page "
+            f"{fmt(ocr['min_page_accuracy'], 3)}, pages read as empty {ocr['empty_pages']} (accuracy without them "
+            f"{fmt(ocr['accuracy_without_empty_pages'], 4)}), sideways (EXIF) pages {ocr['sideways_pages']} at "
+            f"{fmt(ocr['sideways_accuracy'], 4)}, {fmt(ocr['seconds_per_page'], 2)} s/page"
+        )
+    cols = [
+        "mode",
+        "backend",
+        "recall@10",
+        "P@10",
+        "MRR",
+        "wrong",
+        "folding R",
+        "scan R",
+        "text R",
+        "total=|rel|",
+        "no-ans ok",
+        "p50 ms",
+        "p95 ms",
+        "index s",
+    ]
     rows = []
     for run in report["runs"]:
         s = run["score"]
-        rows.append([run["mode"], run["backend"], fmt(s["recall_at_10"]), fmt(s["precision_at_10"]), fmt(s["mrr"]),
-                     str(s["wrong_returned"]), fmt(s["folding_recall"]), fmt(s["scan_pair_recall"]),
-                     fmt(s["text_pair_recall"]), f"{s['total_exact']}/{s['queries']}",
-                     f"{s['no_answer_empty']}/{s['no_answer']}", fmt(s["search_ms_p50"], 1), fmt(s["search_ms_p95"], 1),
-                     fmt(run["index_seconds"], 2)])
+        rows.append(
+            [
+                run["mode"],
+                run["backend"],
+                fmt(s["recall_at_10"]),
+                fmt(s["precision_at_10"]),
+                fmt(s["mrr"]),
+                str(s["wrong_returned"]),
+                fmt(s["folding_recall"]),
+                fmt(s["scan_pair_recall"]),
+                fmt(s["text_pair_recall"]),
+                f"{s['total_exact']}/{s['queries']}",
+                f"{s['no_answer_empty']}/{s['no_answer']}",
+                fmt(s["search_ms_p50"], 1),
+                fmt(s["search_ms_p95"], 1),
+                fmt(run["index_seconds"], 2),
+            ]
+        )
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for r in rows:
@@ -415,18 +495,25 @@ def print_report(report: dict) -> None:
         kinds = ", ".join(f"{k} {fmt(v['recall'], 2)}" for k, v in s["by_kind"].items() if v["recall"] is not None)
         print(f"[{run['mode']}/{run['backend']}] recall by kind: {kinds}")
         for p in s["failures"][:12]:
-            print(f"   {p['id']} {p['kind']:<12} {p['query']!r}: found {p['found']}/{min(p['relevant'], TOP)}"
-                  f"{' missed ' + ','.join(p['missed']) if p['missed'] else ''}"
-                  f"{' WRONG ' + ','.join(p['wrong']) if p['wrong'] else ''}")
+            print(
+                f"   {p['id']} {p['kind']:<12} {p['query']!r}: found {p['found']}/{min(p['relevant'], TOP)}"
+                f"{' missed ' + ','.join(p['missed']) if p['missed'] else ''}"
+                f"{' WRONG ' + ','.join(p['wrong']) if p['wrong'] else ''}"
+            )
     for cmp in report.get("comparisons", []):
-        print(f"[{cmp['mode']}] embedded - elasticsearch: recall {fmt(cmp['recall_delta'], 4)},"
-              f" MRR {fmt(cmp['mrr_delta'], 4)}")
+        print(
+            f"[{cmp['mode']}] embedded - elasticsearch: recall {fmt(cmp['recall_delta'], 4)},"
+            f" MRR {fmt(cmp['mrr_delta'], 4)}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--es-url", default=os.environ.get("ONEWINDOW_TEST_INDEX_URL", ""),
-                    help="Elasticsearch to test as well (default: $ONEWINDOW_TEST_INDEX_URL)")
+    ap.add_argument(
+        "--es-url",
+        default=os.environ.get("ONEWINDOW_TEST_INDEX_URL", ""),
+        help="Elasticsearch to test as well (default: $ONEWINDOW_TEST_INDEX_URL)",
+    )
     ap.add_argument("--no-es", action="store_true", help="embedded backend only, even if an ES URL is set")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--perfect-text", action="store_true", help="index the corpus text (no PDF, no OCR)")
@@ -435,8 +522,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", type=Path, default=None, help="generated files (default: the cache, see generate.py)")
     ap.add_argument("--jobs", type=int, default=2, help="extraction/OCR threads")
     ap.add_argument("--no-cache", action="store_true", help="extract and OCR again even if cached")
-    ap.add_argument("--reuse-stale-extraction", action="store_true",
-                    help="use cached text even if indexers/extract has changed since (quick re-runs of the search part)")
+    ap.add_argument(
+        "--reuse-stale-extraction",
+        action="store_true",
+        help="use cached text even if indexers/extract has changed since (quick re-runs of the search part)",
+    )
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--queries", type=Path, default=QUERIES)
     args = ap.parse_args(argv)
@@ -457,8 +547,7 @@ def main(argv: list[str] | None = None) -> int:
             cache_dir.mkdir(parents=True, exist_ok=True)
         print("extracting text (PDF text layer) and OCR (scans) ...", file=sys.stderr)
         started = time.perf_counter()
-        texts_by_mode["e2e"] = extract_all(docs, manifest, files_dir, cache_dir, args.jobs,
-                                          args.reuse_stale_extraction)
+        texts_by_mode["e2e"] = extract_all(docs, manifest, files_dir, cache_dir, args.jobs, args.reuse_stale_extraction)
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if "perfect" in modes:
         texts_by_mode["perfect"] = perfect_all(docs)
@@ -472,8 +561,12 @@ def main(argv: list[str] | None = None) -> int:
     scanned = {d for d, e in texts_by_mode.get("e2e", {}).items() if e.source == "scan"}
     report: dict = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "corpus": {"documents": len(docs), "queries": len(queries),
-                   "answerable": sum(1 for q in queries if q["relevant"]), "scanned": len(scanned)},
+        "corpus": {
+            "documents": len(docs),
+            "queries": len(queries),
+            "answerable": sum(1 for q in queries if q["relevant"]),
+            "scanned": len(scanned),
+        },
         "runs": [],
     }
     if "e2e" in texts_by_mode:
@@ -503,11 +596,13 @@ def main(argv: list[str] | None = None) -> int:
     for mode in modes:
         by = {r["backend"]: r["score"] for r in report["runs"] if r["mode"] == mode}
         if "embedded" in by and "elasticsearch" in by:
-            report.setdefault("comparisons", []).append({
-                "mode": mode,
-                "recall_delta": by["embedded"]["recall_at_10"] - by["elasticsearch"]["recall_at_10"],
-                "mrr_delta": by["embedded"]["mrr"] - by["elasticsearch"]["mrr"],
-            })
+            report.setdefault("comparisons", []).append(
+                {
+                    "mode": mode,
+                    "recall_delta": by["embedded"]["recall_at_10"] - by["elasticsearch"]["recall_at_10"],
+                    "mrr_delta": by["embedded"]["mrr"] - by["elasticsearch"]["mrr"],
+                }
+            )
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

@@ -75,7 +75,9 @@ def find_font() -> Path:
     for cand in ([env] if env else []) + FONT_CANDIDATES:
         if cand and Path(cand).is_file():
             return Path(cand)
-    raise SystemExit("no CJK font found: apt-get install fonts-wqy-zenhei (or fonts-noto-cjk), or set ONEWINDOW_BENCH_FONT")
+    raise SystemExit(
+        "no CJK font found: apt-get install fonts-wqy-zenhei (or fonts-noto-cjk), or set ONEWINDOW_BENCH_FONT"
+    )
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     if manifest_path.exists() and not args.force:
         old = json.loads(manifest_path.read_text(encoding="utf-8"))
         if (old.get("corpus_sha256"), old.get("generator_sha256"), old.get("font"), old.get("limit")) == (
-            corpus_sha, generator_sha, str(font), args.limit
+            corpus_sha,
+            generator_sha,
+            str(font),
+            args.limit,
         ):
             print(f"up to date: {manifest_path}")
             return 0

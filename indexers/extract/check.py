@@ -34,7 +34,11 @@ def normalise_media_type(media_type: str) -> str:
 
 
 def count_pages(
-    path: str | os.PathLike[str], media_type: str | None = None, *, limits: Limits = Limits(), worker: PdfWorker | None = None
+    path: str | os.PathLike[str],
+    media_type: str | None = None,
+    *,
+    limits: Limits = Limits(),
+    worker: PdfWorker | None = None,
 ) -> int:
     """Pages of a PDF or OFD, frames of an image; ExtractionFailed if it cannot tell."""
     media_type = normalise_media_type(media_type or sniff_file(path))
@@ -70,7 +74,11 @@ def open_fully(
 
 
 def check_usable(
-    path: str | os.PathLike[str], media_type: str | None = None, *, limits: Limits = Limits(), worker: PdfWorker | None = None
+    path: str | os.PathLike[str],
+    media_type: str | None = None,
+    *,
+    limits: Limits = Limits(),
+    worker: PdfWorker | None = None,
 ) -> tuple[bool, str]:
     """``(ok, detail)``: content matches ``media_type`` (if given) and opens.
 

@@ -85,11 +85,15 @@ class Tesseract:
             return False
         return True
 
-    def recognize(self, image: str | os.PathLike[str] | bytes, *, dpi: int | None = None, limits: Limits = Limits()) -> str:
+    def recognize(
+        self, image: str | os.PathLike[str] | bytes, *, dpi: int | None = None, limits: Limits = Limits()
+    ) -> str:
         """Text of one image given as a file path or as encoded bytes (PNM/PNG/...)."""
         return self._run(image, dpi=dpi, limits=limits)
 
-    def _run(self, image: str | os.PathLike[str] | bytes, *, dpi: int | None, limits: Limits, pass_fds: tuple[int, ...] = ()) -> str:
+    def _run(
+        self, image: str | os.PathLike[str] | bytes, *, dpi: int | None, limits: Limits, pass_fds: tuple[int, ...] = ()
+    ) -> str:
         argv = [self.executable()]
         data: bytes | None = None
         if isinstance(image, bytes):
@@ -102,7 +106,12 @@ class Tesseract:
             argv += ["--dpi", str(dpi)]
         env = SINGLE_THREAD_ENV if self.single_thread else None
         raw = run_tool(
-            argv, input=data, timeout_s=limits.tool_timeout_s, memory_mb=limits.tool_memory_mb, env=env, pass_fds=pass_fds
+            argv,
+            input=data,
+            timeout_s=limits.tool_timeout_s,
+            memory_mb=limits.tool_memory_mb,
+            env=env,
+            pass_fds=pass_fds,
         )
         return clean_ocr_text(raw.decode("utf-8", "replace"))
 
@@ -121,8 +130,9 @@ class Tesseract:
         elif img.mode not in ("L", "RGB"):
             img = to_gray(img)
         with _pnm_file(img) as (path, fds):
-            return self._run(path, dpi=round(credible * factor) if credible is not None else None, limits=limits,
-                             pass_fds=fds)
+            return self._run(
+                path, dpi=round(credible * factor) if credible is not None else None, limits=limits, pass_fds=fds
+            )
 
 
 @contextmanager
@@ -157,7 +167,9 @@ def default_engine() -> Tesseract:
 _TESSERACT_NATIVE = {"JPEG", "PNG", "TIFF", "BMP", "GIF", "WEBP", "PPM"}
 
 
-def ocr_image_file(path: str | os.PathLike[str], engine: Tesseract | None = None, limits: Limits = Limits()) -> list[str]:
+def ocr_image_file(
+    path: str | os.PathLike[str], engine: Tesseract | None = None, limits: Limits = Limits()
+) -> list[str]:
     """Text of each frame of an image file, upright per its EXIF orientation.
 
     Frames are decoded with Pillow (JPEGs straight to grey), turned upright,

@@ -15,7 +15,9 @@ from .render import render_page_pnm, safe_dpi
 from .sandbox import PdfWorker, default_worker
 
 
-def text_layer(path: str | os.PathLike[str], limits: Limits = Limits(), worker: PdfWorker | None = None) -> list[dict[str, Any]]:
+def text_layer(
+    path: str | os.PathLike[str], limits: Limits = Limits(), worker: PdfWorker | None = None
+) -> list[dict[str, Any]]:
     """Raw per-page results from the worker: ``{"n", "text", "ocr"}``, ``ocr`` meaning "needs OCR"."""
     worker = worker or default_worker(limits.memory_mb)
     return worker.run("text", path, limits)["pages"]

@@ -173,7 +173,9 @@ def _op_text(reader: Any, req: dict[str, Any]) -> dict[str, Any]:
         except (LimitReachedError, MemoryError, RecursionError):
             raise
         except Exception as exc:  # noqa: BLE001 - any other failure of one page marks it broken, the rest go on
-            logging.getLogger("pdf_worker").warning("page %d: text layer unreadable: %s: %s", index + 1, type(exc).__name__, exc)
+            logging.getLogger("pdf_worker").warning(
+                "page %d: text layer unreadable: %s: %s", index + 1, type(exc).__name__, exc
+            )
             text, broken = "", True
         else:
             broken = False

@@ -40,7 +40,9 @@ def encode(img: Image.Image, max_px: int, fmt: Format = "webp", quality: int = 8
     return Preview(buf.getvalue(), _MEDIA_TYPES[fmt], img.width, img.height)
 
 
-def image_preview(path: str | os.PathLike[str], max_px: int = THUMBNAIL_PX, fmt: Format = "webp", frame: int = 1) -> Preview:
+def image_preview(
+    path: str | os.PathLike[str], max_px: int = THUMBNAIL_PX, fmt: Format = "webp", frame: int = 1
+) -> Preview:
     """A preview of one frame of an image file, upright per EXIF.
 
     For JPEG the decoder is asked for a reduced-size decode first (DCT
@@ -59,7 +61,11 @@ def image_preview(path: str | os.PathLike[str], max_px: int = THUMBNAIL_PX, fmt:
 
 
 def pdf_page_preview(
-    path: str | os.PathLike[str], page_no: int, max_px: int = PREVIEW_PX, fmt: Format = "webp", limits: Limits = Limits()
+    path: str | os.PathLike[str],
+    page_no: int,
+    max_px: int = PREVIEW_PX,
+    fmt: Format = "webp",
+    limits: Limits = Limits(),
 ) -> Preview:
     """A preview of one PDF page, rendered by pdftoppm straight at the target size."""
     pnm = render_page_pnm(path, page_no, scale_to=max_px, limits=limits)

@@ -49,21 +49,36 @@ def my_cases():
     user = _applicant()
     page, per_page = paging()
     session = db_session()
-    total, rows = queries.list_cases(session, user, status=None, service=None, overdue=None,
-                                     page=page, per_page=per_page)
+    total, rows = queries.list_cases(
+        session, user, status=None, service=None, overdue=None, page=page, per_page=per_page
+    )
     editable = {a.id for a in rows if policy.may(user, a, policy.Action.EDIT_FORM)}
-    return render_template("applicant/list.html", cases=rows, total=total, page=page, per_page=per_page,
-                           editable=editable, calendar=Calendar.load(session), clock_state=clock_state)
+    return render_template(
+        "applicant/list.html",
+        cases=rows,
+        total=total,
+        page=page,
+        per_page=per_page,
+        editable=editable,
+        calendar=Calendar.load(session),
+        clock_state=clock_state,
+    )
 
 
 def edit_page(app: Application, *, error: AppError | None = None):
     """The form with one upload row per slot; ``error`` (a failed submit) is shown above the submit button."""
     user = web_user()
     session = db_session()
-    body = render_template("applicant/edit.html", app=app, rows=slot_rows(session, user, app, with_offers=True),
-                           missing=missing_rows(app), fields=formfields.FIELDS, error=error,
-                           chosen_defer=request.form.getlist("defer") if error else [],
-                           form_values=request.form if error else app.form)
+    body = render_template(
+        "applicant/edit.html",
+        app=app,
+        rows=slot_rows(session, user, app, with_offers=True),
+        missing=missing_rows(app),
+        fields=formfields.FIELDS,
+        error=error,
+        chosen_defer=request.form.getlist("defer") if error else [],
+        form_values=request.form if error else app.form,
+    )
     return body, (error.status if error else 200)
 
 
@@ -82,9 +97,14 @@ def status(app_id: str):
     session = db_session()
     app = queries.get_case(session, user, app_id)
     correction = next((n for n in reversed(app.notices) if n.kind == NoticeKind.CORRECTION), None)
-    return render_template("applicant/status.html", app=app, clock=clock_state(app, Calendar.load(session)),
-                           rows=slot_rows(session, user, app), correction=correction,
-                           allowed=policy.allowed_actions(user, app))
+    return render_template(
+        "applicant/status.html",
+        app=app,
+        clock=clock_state(app, Calendar.load(session)),
+        rows=slot_rows(session, user, app),
+        correction=correction,
+        allowed=policy.allowed_actions(user, app),
+    )
 
 
 @bp.post("/my/cases/<app_id>/withdraw")
@@ -105,6 +125,7 @@ def rate(app_id: str):
         raise InvalidInput("请选择1至5星 (choose 1 to 5 stars)", {"field": "score"}) from None
     row = rating.rate(db_session(), user, app, score, request.form.get("comment", ""))
     db_session().commit()
-    flash(_("感谢您的评价！") if row.score > rating.LOW_SCORE else
-          _("感谢您的评价，督办人员将跟进您反映的问题。"), "ok")
+    flash(
+        _("感谢您的评价！") if row.score > rating.LOW_SCORE else _("感谢您的评价，督办人员将跟进您反映的问题。"), "ok"
+    )
     return redirect(url_for("applicant.status", app_id=app.id), 303)

@@ -68,16 +68,30 @@ def search():
         merged: dict[str, Any] = {**params, "page": page if "page" in changes else "", **changes}
         return url_for("archive.search", **{k: v for k, v in merged.items() if v not in ("", None)})
 
-    return render_template("archive/search.html", params=params, result=result, error=error, page=page,
-                           pages=pages, names=_names(), user=user, link=link), status
+    return render_template(
+        "archive/search.html",
+        params=params,
+        result=result,
+        error=error,
+        page=page,
+        pages=pages,
+        names=_names(),
+        user=user,
+        link=link,
+    ), status
 
 
 @bp.get("/dossiers/<dossier_id>")
 def dossier(dossier_id: str):
     user = _searcher()
     view = access.view_dossier(db_session(), user, dossier_id)
-    return render_template("archive/dossier.html", view=view, d=view.dossier, q=request.args.get("q", ""),
-                           retention=RETENTION_LABELS.get(view.dossier.retention, view.dossier.retention))
+    return render_template(
+        "archive/dossier.html",
+        view=view,
+        d=view.dossier,
+        q=request.args.get("q", ""),
+        retention=RETENTION_LABELS.get(view.dossier.retention, view.dossier.retention),
+    )
 
 
 @bp.get("/dossiers/<dossier_id>/files/<file_id>")

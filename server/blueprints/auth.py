@@ -25,8 +25,9 @@ def _safe_next(target: str | None) -> str:
 def login():
     if request.method == "POST":
         try:
-            user = authenticate(db_session(), request.form.get("username", "").strip(),
-                                request.form.get("password", ""))
+            user = authenticate(
+                db_session(), request.form.get("username", "").strip(), request.form.get("password", "")
+            )
         except Unauthorized:
             flash(_("用户名或密码错误"), "error")
             return render_template("auth/login.html"), 401
@@ -35,8 +36,12 @@ def login():
         # A fresh cookie for the new login: nothing set before it (session fixation) carries over.
         session.clear()
         user.session_secret = start_session(
-            db_session(), user, lifetime=timedelta(hours=runtime().settings.session_lifetime_hours),
-            remote_addr=request.remote_addr or "", user_agent=request.user_agent.string)
+            db_session(),
+            user,
+            lifetime=timedelta(hours=runtime().settings.session_lifetime_hours),
+            remote_addr=request.remote_addr or "",
+            user_agent=request.user_agent.string,
+        )
         db_session().commit()
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))

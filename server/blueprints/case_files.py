@@ -15,9 +15,11 @@ from ..web.ranges import send_stored
 bp = Blueprint("case_files", __name__)
 require_sign_in(bp)
 
-NO_PREVIEW_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 160"><rect width="120" height="160" '
-                  'rx="6" fill="#eef2f7"/><path d="M30 30h44l16 16v84H30z" fill="#fff" stroke="#9aa7b6" '
-                  'stroke-width="3"/><path d="M42 70h36M42 86h36M42 102h24" stroke="#9aa7b6" stroke-width="3"/></svg>')
+NO_PREVIEW_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 160"><rect width="120" height="160" '
+    'rx="6" fill="#eef2f7"/><path d="M30 30h44l16 16v84H30z" fill="#fff" stroke="#9aa7b6" '
+    'stroke-width="3"/><path d="M42 70h36M42 86h36M42 102h24" stroke="#9aa7b6" stroke-width="3"/></svg>'
+)
 
 
 def _case(app_id: str) -> Application:
@@ -30,8 +32,9 @@ def preview(app_id: str, material_id: str, page: int, px: int):
     previews.check_request(material.pages, page, px)
     stored = db_session().get(StoredObject, material.object_id)
     assert stored is not None  # every material's object is recorded with it
-    data = previews.material_preview(runtime(), material_id=material.id, object_key=stored.key,
-                                     media_type=material.media_type, page=page, px=px)
+    data = previews.material_preview(
+        runtime(), material_id=material.id, object_key=stored.key, media_type=material.media_type, page=page, px=px
+    )
     if data is None:
         return Response(NO_PREVIEW_SVG, mimetype="image/svg+xml")
     return Response(data, mimetype=previews.MEDIA_TYPE)
@@ -40,8 +43,7 @@ def preview(app_id: str, material_id: str, page: int, px: int):
 @bp.get("/cases/<app_id>/materials/<material_id>")
 def material_file(app_id: str, material_id: str):
     material = queries.material_of(_case(app_id), material_id)
-    return send_stored(runtime(), db_session(), material.object_id, filename=material.filename,
-                       sha256=material.sha256)
+    return send_stored(runtime(), db_session(), material.object_id, filename=material.filename, sha256=material.sha256)
 
 
 @bp.get("/cases/<app_id>/notices/<notice_id>.pdf")

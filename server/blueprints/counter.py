@@ -50,11 +50,13 @@ def queue():
     session = db_session()
     sections = []
     for statuses, title, channel in QUEUES:
-        total, rows = queries.list_cases(session, user, status=statuses, service=None, overdue=None,
-                                         page=1, per_page=QUEUE_SIZE, channel=channel)
+        total, rows = queries.list_cases(
+            session, user, status=statuses, service=None, overdue=None, page=1, per_page=QUEUE_SIZE, channel=channel
+        )
         sections.append({"key": statuses[0].value, "title": title, "total": total, "cases": rows})
-    return render_template("counter/queue.html", sections=sections, calendar=Calendar.load(session),
-                           clock_state=clock_state)
+    return render_template(
+        "counter/queue.html", sections=sections, calendar=Calendar.load(session), clock_state=clock_state
+    )
 
 
 @bp.route("/walk-in", methods=["GET", "POST"])
@@ -66,17 +68,24 @@ def walk_in():
     if request.method == "POST":
         person = {k: request.form.get(k, "") for k in ("name", "id_number", "phone")}
         try:
-            app = applying.create_draft(session, user, request.form.get("service_code", ""), person,
-                                        formfields.from_request(request.form))
+            app = applying.create_draft(
+                session, user, request.form.get("service_code", ""), person, formfields.from_request(request.form)
+            )
         except InvalidInput as error:
             session.rollback()
-            return render_template("counter/walk_in.html", services=services, fields=formfields.FIELDS,
-                                   error=error, values=request.form), error.status
+            return render_template(
+                "counter/walk_in.html", services=services, fields=formfields.FIELDS, error=error, values=request.form
+            ), error.status
         session.commit()
         flash(_("已为来办人创建办件，请扫描上传材料。"), "ok")
         return redirect(url_for("counter.case", app_id=app.id), 303)
-    return render_template("counter/walk_in.html", services=services, fields=formfields.FIELDS, error=None,
-                           values={"service_code": request.args.get("service", "")})
+    return render_template(
+        "counter/walk_in.html",
+        services=services,
+        fields=formfields.FIELDS,
+        error=None,
+        values={"service_code": request.args.get("service", "")},
+    )
 
 
 def case_page(app: Application, *, error: AppError | None = None):
@@ -85,12 +94,21 @@ def case_page(app: Application, *, error: AppError | None = None):
     session = db_session()
     departments = catalogue.list_departments(session)
     default_route = {app.service.department.code, *app.service.cooperating}
-    body = render_template("counter/case.html", app=app, error=error, clock=clock_state(app, Calendar.load(session)),
-                           rows=slot_rows(session, user, app, with_offers=True), missing=missing_rows(app),
-                           fields=formfields.FIELDS, departments=departments, default_route=default_route,
-                           chosen_defer=request.form.getlist("defer") if error else [],
-                           form_values=request.form if error else app.form, posted=request.form if error else {},
-                           allowed=policy.allowed_actions(user, app))
+    body = render_template(
+        "counter/case.html",
+        app=app,
+        error=error,
+        clock=clock_state(app, Calendar.load(session)),
+        rows=slot_rows(session, user, app, with_offers=True),
+        missing=missing_rows(app),
+        fields=formfields.FIELDS,
+        departments=departments,
+        default_route=default_route,
+        chosen_defer=request.form.getlist("defer") if error else [],
+        form_values=request.form if error else app.form,
+        posted=request.form if error else {},
+        allowed=policy.allowed_actions(user, app),
+    )
     return body, (error.status if error else 200)
 
 
@@ -104,8 +122,9 @@ def _verdicts(app: Application) -> list[dict]:
     for slot in app.service.materials:
         choice = request.form.get(f"verdict-{slot.slot}", "")
         if choice in ("ok", "bad"):
-            verdicts.append({"slot": slot.slot, "ok": choice == "ok",
-                             "reason": request.form.get(f"reason-{slot.slot}", "").strip()})
+            verdicts.append(
+                {"slot": slot.slot, "ok": choice == "ok", "reason": request.form.get(f"reason-{slot.slot}", "").strip()}
+            )
     return verdicts
 
 
@@ -116,40 +135,64 @@ def _gap_deadline() -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput("容缺补齐期限须为日期 (the gap deadline must be a date)", {"field": "gap_deadline"}) from None
+        raise InvalidInput(
+            "容缺补齐期限须为日期 (the gap deadline must be a date)", {"field": "gap_deadline"}
+        ) from None
 
 
 def _act(app_id: str, action, done_message: str):
     """Runs one service call; a refusal the clerk can fix re-renders the case page with the reason."""
     user, app = _clerk(), _case(app_id)
-    return run_action(lambda session: action(session, user, app),
-                      refused=lambda error: case_page(_case(app_id), error=error),
-                      done_message=done_message, done_url=url_for("counter.case", app_id=app_id))
+    return run_action(
+        lambda session: action(session, user, app),
+        refused=lambda error: case_page(_case(app_id), error=error),
+        done_message=done_message,
+        done_url=url_for("counter.case", app_id=app_id),
+    )
 
 
 MESSAGES = {
-    "accept": _l("已受理，受理通知书已生成。"), "accept_with_gap": _l("已容缺受理，容缺受理通知书已生成。"),
-    "correct": _l("已发出一次性补正告知。"), "reject": _l("已作出不予受理决定。"),
+    "accept": _l("已受理，受理通知书已生成。"),
+    "accept_with_gap": _l("已容缺受理，容缺受理通知书已生成。"),
+    "correct": _l("已发出一次性补正告知。"),
+    "reject": _l("已作出不予受理决定。"),
 }
 
 
 @bp.post("/cases/<app_id>/review")
 def review_case(app_id: str):
     decision = request.form.get("decision", "")
-    return _act(app_id, lambda session, user, app: review.review(
-        session, runtime(), user, app, decision=decision, verdicts=_verdicts(app),
-        note=request.form.get("note", ""), gap_deadline=_gap_deadline()),
-        str(MESSAGES.get(decision, _("已处理。"))))
+    return _act(
+        app_id,
+        lambda session, user, app: review.review(
+            session,
+            runtime(),
+            user,
+            app,
+            decision=decision,
+            verdicts=_verdicts(app),
+            note=request.form.get("note", ""),
+            gap_deadline=_gap_deadline(),
+        ),
+        str(MESSAGES.get(decision, _("已处理。"))),
+    )
 
 
 @bp.post("/cases/<app_id>/route")
 def route(app_id: str):
-    return _act(app_id, lambda session, user, app: handling.route(
-        session, user, app, request.form.getlist("departments"), request.form.get("note", "")),
-        _("已分流至承办部门。"))
+    return _act(
+        app_id,
+        lambda session, user, app: handling.route(
+            session, user, app, request.form.getlist("departments"), request.form.get("note", "")
+        ),
+        _("已分流至承办部门。"),
+    )
 
 
 @bp.post("/cases/<app_id>/complete")
 def complete(app_id: str):
-    return _act(app_id, lambda session, user, app: handling.complete(
-        session, runtime(), user, app, request.form.get("note", "")), _("已办结并归档。"))
+    return _act(
+        app_id,
+        lambda session, user, app: handling.complete(session, runtime(), user, app, request.form.get("note", "")),
+        _("已办结并归档。"),
+    )

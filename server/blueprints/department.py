@@ -45,25 +45,47 @@ def my_part(user: User, app: Application):
 def queue():
     user = _officer()
     session = db_session()
-    _total, open_cases = queries.list_cases(session, user, status=(Status.IN_PROGRESS, Status.APPROVED, Status.DENIED),
-                                            service=None, overdue=None, page=1, per_page=QUEUE_SIZE)
-    _total, done = queries.list_cases(session, user, status=(Status.COMPLETED, Status.ARCHIVED), service=None,
-                                      overdue=None, page=1, per_page=10)
+    _total, open_cases = queries.list_cases(
+        session,
+        user,
+        status=(Status.IN_PROGRESS, Status.APPROVED, Status.DENIED),
+        service=None,
+        overdue=None,
+        page=1,
+        per_page=QUEUE_SIZE,
+    )
+    _total, done = queries.list_cases(
+        session, user, status=(Status.COMPLETED, Status.ARCHIVED), service=None, overdue=None, page=1, per_page=10
+    )
     todo = [a for a in open_cases if policy.may(user, a, policy.Action.DECIDE)]
     waiting = [a for a in open_cases if a not in todo]
-    sections = [{"key": "todo", "title": _l("待本部门决定"), "cases": todo},
-                {"key": "waiting", "title": _l("本部门已决定"), "cases": waiting},
-                {"key": "done", "title": _l("最近办结"), "cases": done}]
-    return render_template("dept/queue.html", sections=sections, calendar=Calendar.load(session),
-                           clock_state=clock_state, my_part=my_part, user=user)
+    sections = [
+        {"key": "todo", "title": _l("待本部门决定"), "cases": todo},
+        {"key": "waiting", "title": _l("本部门已决定"), "cases": waiting},
+        {"key": "done", "title": _l("最近办结"), "cases": done},
+    ]
+    return render_template(
+        "dept/queue.html",
+        sections=sections,
+        calendar=Calendar.load(session),
+        clock_state=clock_state,
+        my_part=my_part,
+        user=user,
+    )
 
 
 def case_page(app: Application, *, error: AppError | None = None):
     user = web_user()
     session = db_session()
-    body = render_template("dept/case.html", app=app, error=error, part=my_part(user, app),
-                           clock=clock_state(app, Calendar.load(session)), rows=slot_rows(session, user, app),
-                           allowed=policy.allowed_actions(user, app))
+    body = render_template(
+        "dept/case.html",
+        app=app,
+        error=error,
+        part=my_part(user, app),
+        clock=clock_state(app, Calendar.load(session)),
+        rows=slot_rows(session, user, app),
+        allowed=policy.allowed_actions(user, app),
+    )
     return body, (error.status if error else 200)
 
 
@@ -98,19 +120,28 @@ def upload_result(app_id: str):
 
 def _act(app_id: str, action, done_message: str):
     user, app = _officer(), _case(app_id)
-    return run_action(lambda session: action(session, user, app),
-                      refused=lambda error: case_page(_case(app_id), error=error),
-                      done_message=done_message, done_url=url_for("department.case", app_id=app_id))
+    return run_action(
+        lambda session: action(session, user, app),
+        refused=lambda error: case_page(_case(app_id), error=error),
+        done_message=done_message,
+        done_url=url_for("department.case", app_id=app_id),
+    )
 
 
 @bp.post("/cases/<app_id>/decide")
 def decide(app_id: str):
     outcome = request.form.get("outcome", "")
-    return _act(app_id, lambda session, user, app: handling.decide(
-        session, user, app, outcome, request.form.get("note", "")), _("本部门决定已记录。"))
+    return _act(
+        app_id,
+        lambda session, user, app: handling.decide(session, user, app, outcome, request.form.get("note", "")),
+        _("本部门决定已记录。"),
+    )
 
 
 @bp.post("/cases/<app_id>/complete")
 def complete(app_id: str):
-    return _act(app_id, lambda session, user, app: handling.complete(
-        session, runtime(), user, app, request.form.get("note", "")), _("已办结并归档。"))
+    return _act(
+        app_id,
+        lambda session, user, app: handling.complete(session, runtime(), user, app, request.form.get("note", "")),
+        _("已办结并归档。"),
+    )

@@ -10,8 +10,14 @@ from .api.schemas import Health
 bp = Blueprint("health", __name__)
 
 
-@endpoint("GET", "/healthz", blueprint=bp, public=True, summary="Health of the service and each dependency",
-          responses={200: Health, 503: Health})
+@endpoint(
+    "GET",
+    "/healthz",
+    blueprint=bp,
+    public=True,
+    summary="Health of the service and each dependency",
+    responses={200: Health, 503: Health},
+)
 def healthz():
     """503 when the database or storage fails (no applications can be taken); degraded otherwise."""
     body, status = health(runtime())

@@ -43,8 +43,9 @@ def _json_body() -> dict:
 @bp.post("/cases/<app_id>/uploads")
 def start_upload(app_id: str):
     body = _json_body()
-    return uploads.start(web_user(), app_id, str(body.get("slot", "")), str(body.get("filename") or ""),
-                         body.get("size"))
+    return uploads.start(
+        web_user(), app_id, str(body.get("slot", "")), str(body.get("filename") or ""), body.get("size")
+    )
 
 
 @bp.get("/uploads/<upload_id>")
@@ -85,8 +86,9 @@ def submit(app_id: str):
     try:
         if fields:
             applying.update_form(session, user, app, fields)
-        applying.submit(session, user, app, defer=request.form.getlist("defer"),
-                        undertaking=request.form.get("undertaking", ""))
+        applying.submit(
+            session, user, app, defer=request.form.getlist("defer"), undertaking=request.form.get("undertaking", "")
+        )
     except (Conflict, InvalidInput) as error:
         session.rollback()
         page = counter.case_page if user.role == "clerk" else applicant.edit_page

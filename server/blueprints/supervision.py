@@ -19,29 +19,47 @@ from ..web.context import db_session
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 require_sign_in(bp)
 
-STATE_COLOURS = {Status.NEEDS_CORRECTION: "bar-amber", Status.REJECTED: "bar-grey", Status.WITHDRAWN: "bar-grey",
-                 Status.DENIED: "bar-grey", Status.ARCHIVED: "bar-green", Status.COMPLETED: "bar-green"}
+STATE_COLOURS = {
+    Status.NEEDS_CORRECTION: "bar-amber",
+    Status.REJECTED: "bar-grey",
+    Status.WITHDRAWN: "bar-grey",
+    Status.DENIED: "bar-grey",
+    Status.ARCHIVED: "bar-green",
+    Status.COMPLETED: "bar-green",
+}
 SCORE_COLOURS = {1: "bar-red", 2: "bar-red", 3: "bar-amber", 4: "bar-green", 5: "bar-green"}
 
 
 def charts(data: dict) -> dict:
     """The dashboard's four charts from the summary's numbers."""
-    by_state = [Bar(labels.label(labels.STATUS, s), data["by_state"][s], STATE_COLOURS.get(s, "bar-blue"))
-                for s in Status if data["by_state"][s]]
+    by_state = [
+        Bar(labels.label(labels.STATUS, s), data["by_state"][s], STATE_COLOURS.get(s, "bar-blue"))
+        for s in Status
+        if data["by_state"][s]
+    ]
     times = data["handling_time"]
     dist = data["ratings"]["distribution"]
     return {
         "by_state": bar_chart(by_state, title=str(labels.CHART["by_state"]), empty=str(labels.CHART["empty"])),
-        "by_service": bar_chart([Bar(r["name"], r["average_working_days"]) for r in times["by_service"]],
-                                title=str(labels.CHART["by_service"]), unit=str(labels.CHART["days"]),
-                                empty=str(labels.CHART["empty"])),
-        "by_department": bar_chart([Bar(r["name"], r["average_working_days"], "bar-teal")
-                                    for r in times["by_department"]],
-                                   title=str(labels.CHART["by_department"]), unit=str(labels.CHART["days"]),
-                                   empty=str(labels.CHART["empty"])),
-        "ratings": bar_chart([Bar("★" * int(s), dist[s], SCORE_COLOURS[int(s)]) for s in sorted(dist, reverse=True)],
-                             title=str(labels.CHART["ratings"]), empty=str(labels.CHART["empty"]))
-        if data["ratings"]["count"] else bar_chart([], title="", empty=str(labels.CHART["empty"])),
+        "by_service": bar_chart(
+            [Bar(r["name"], r["average_working_days"]) for r in times["by_service"]],
+            title=str(labels.CHART["by_service"]),
+            unit=str(labels.CHART["days"]),
+            empty=str(labels.CHART["empty"]),
+        ),
+        "by_department": bar_chart(
+            [Bar(r["name"], r["average_working_days"], "bar-teal") for r in times["by_department"]],
+            title=str(labels.CHART["by_department"]),
+            unit=str(labels.CHART["days"]),
+            empty=str(labels.CHART["empty"]),
+        ),
+        "ratings": bar_chart(
+            [Bar("★" * int(s), dist[s], SCORE_COLOURS[int(s)]) for s in sorted(dist, reverse=True)],
+            title=str(labels.CHART["ratings"]),
+            empty=str(labels.CHART["empty"]),
+        )
+        if data["ratings"]["count"]
+        else bar_chart([], title="", empty=str(labels.CHART["empty"])),
     }
 
 
@@ -63,8 +81,14 @@ def case(app_id: str, error: AppError | None = None):
     policy.require_supervision(user)
     session = db_session()
     app = queries.get_case(session, user, app_id)
-    body = render_template("supervision/case.html", app=app, clock=clock_state(app, Calendar.load(session)),
-                           rows=slot_rows(session, user, app), error=error, allowed=policy.allowed_actions(user, app))
+    body = render_template(
+        "supervision/case.html",
+        app=app,
+        clock=clock_state(app, Calendar.load(session)),
+        rows=slot_rows(session, user, app),
+        error=error,
+        allowed=policy.allowed_actions(user, app),
+    )
     return body, error.status if error else 200
 
 
@@ -73,6 +97,9 @@ def close_follow_up(app_id: str):
     """差评回访: the supervisor records what was done about a low rating, which closes it."""
     user = web_user()
     app = queries.get_case(db_session(), user, app_id)
-    return run_action(lambda session: rating.close_follow_up(session, user, app, request.form.get("note", "")),
-                      refused=lambda error: case(app_id, error=error), done_message=_("差评回访已办结"),
-                      done_url=url_for("supervision.dashboard") + "#follow-ups")
+    return run_action(
+        lambda session: rating.close_follow_up(session, user, app, request.form.get("note", "")),
+        refused=lambda error: case(app_id, error=error),
+        done_message=_("差评回访已办结"),
+        done_url=url_for("supervision.dashboard") + "#follow-ups",
+    )

@@ -60,7 +60,8 @@ def _named_dossiers(session, dossier_ids: tuple[str, ...]) -> tuple[list[Dossier
     dossiers, missing = [], 0
     for dossier_id in dossier_ids:
         dossier = session.get(Dossier, dossier_id) or session.scalar(
-            select(Dossier).where(Dossier.archival_code == dossier_id, Dossier.superseded.is_(False)))
+            select(Dossier).where(Dossier.archival_code == dossier_id, Dossier.superseded.is_(False))
+        )
         if dossier is None:
             click.echo(f"FAIL {dossier_id}: no such dossier")
             missing += 1
@@ -77,12 +78,15 @@ def _reconciled_dossiers(session, runtime: Runtime) -> tuple[list[Dossier], int]
     for line in found.problems:
         click.echo(f"FAIL {line}")
     for package in found.known_quarantined:
-        click.echo(f"NOTE orphan package {package.dossier_id} ({package.archival_code}) "
-                   "is quarantined: not part of the archive")
+        click.echo(
+            f"NOTE orphan package {package.dossier_id} ({package.archival_code}) "
+            "is quarantined: not part of the archive"
+        )
     for package in found.in_flight:
         click.echo(f"NOTE package {package.dossier_id} has no record yet (a sealing may be running)")
-    dossiers = list(session.scalars(select(Dossier).where(Dossier.superseded.is_(False))
-                                    .order_by(Dossier.archival_code)))
+    dossiers = list(
+        session.scalars(select(Dossier).where(Dossier.superseded.is_(False)).order_by(Dossier.archival_code))
+    )
     return dossiers, len(found.problems)
 
 
@@ -122,8 +126,9 @@ def export(cli: CliContext, dossier_id: str, out: Path) -> None:
 @click.option("--applicant-name", default="")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 @pass_cli
-def import_(cli: CliContext, paths: tuple[Path, ...], service_code: str, applicant_id: str,
-            applicant_name: str, as_json: bool) -> None:
+def import_(
+    cli: CliContext, paths: tuple[Path, ...], service_code: str, applicant_id: str, applicant_name: str, as_json: bool
+) -> None:
     """File existing documents as dossiers: each file, or each folder's files together, is one dossier."""
     from ..services.archive.importer import import_path
 
@@ -132,10 +137,19 @@ def import_(cli: CliContext, paths: tuple[Path, ...], service_code: str, applica
     for path in paths:
         try:
             with runtime.db.session() as session:
-                result = import_path(session, runtime, path, service_code=service_code,
-                                     applicant_id=applicant_id, applicant_name=applicant_name)
-                line = {"dossier_id": result.dossier.id, "archival_code": result.dossier.archival_code,
-                        "sources": result.sources}
+                result = import_path(
+                    session,
+                    runtime,
+                    path,
+                    service_code=service_code,
+                    applicant_id=applicant_id,
+                    applicant_name=applicant_name,
+                )
+                line = {
+                    "dossier_id": result.dossier.id,
+                    "archival_code": result.dossier.archival_code,
+                    "sources": result.sources,
+                }
         except AppError as exc:
             failures += 1
             click.echo(f"error: {path}: {exc.message}", err=True)

@@ -19,8 +19,9 @@ from .serve import serve, worker
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
     """OneWindow: one-window intake and electronic archive (一窗受理 · 电子归档)."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     cli = ctx.ensure_object(CliContext)
     ctx.call_on_close(cli.close)
 

@@ -36,16 +36,27 @@ class GunicornServer(BaseApplication):
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return {
-        "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
         # an upload over a weak link may take minutes; gthread workers keep beating meanwhile
-        "timeout": 600, "graceful_timeout": 30, "keepalive": 5, "preload_app": False,
-        "accesslog": "-", "errorlog": "-", "loglevel": "info",
+        "timeout": 600,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "preload_app": False,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
         # the path without the query string, which may hold ID numbers or phone digits
-        "access_log_format": '%(h)s %(m)s %(U)s %(s)s %(B)s %(M)sms',
+        "access_log_format": "%(h)s %(m)s %(U)s %(s)s %(B)s %(M)sms",
         # forwarded headers are ProxyFix's job (ONEWINDOW_PROXY_HOPS), in one place
-        "secure_scheme_headers": {}, "forwarded_allow_ips": "",
-        "control_socket_disable": True, "proc_name": "onewindow",
-        "when_ready": _announce(host, settings), "worker_exit": _stop_jobs,
+        "secure_scheme_headers": {},
+        "forwarded_allow_ips": "",
+        "control_socket_disable": True,
+        "proc_name": "onewindow",
+        "when_ready": _announce(host, settings),
+        "worker_exit": _stop_jobs,
     }
 
 
@@ -55,6 +66,7 @@ def _announce(host: str, settings: Settings) -> Callable[[Any], None]:
         shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         click.echo(f"OneWindow is running at http://{shown_host}:{port}/  (data: {settings.data_dir})")
         click.echo("Press Ctrl+C to stop.")
+
     return when_ready
 
 

@@ -12,7 +12,14 @@ from .registry import JobContext, PermanentFailure, RetryLater, handler, registe
 from .worker import Worker
 
 __all__ = [
-    "enqueue", "enqueue_once", "job_counts", "progress_of",
-    "JobContext", "PermanentFailure", "RetryLater", "handler", "registered_kinds",
+    "enqueue",
+    "enqueue_once",
+    "job_counts",
+    "progress_of",
+    "JobContext",
+    "PermanentFailure",
+    "RetryLater",
+    "handler",
+    "registered_kinds",
     "Worker",
 ]

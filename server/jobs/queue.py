@@ -14,19 +14,26 @@ LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def enqueue(session: Session, kind: str, payload: dict | None = None, *, subject: str = "",
-            max_attempts: int = 5, run_after: datetime | None = None) -> Job:
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: dict | None = None,
+    *,
+    subject: str = "",
+    max_attempts: int = 5,
+    run_after: datetime | None = None,
+) -> Job:
     """Adds the job to the caller's unit of work: it exists only if that work commits."""
-    job = Job(kind=kind, payload=payload or {}, subject=subject, max_attempts=max_attempts,
-              run_after=run_after or utcnow())
+    job = Job(
+        kind=kind, payload=payload or {}, subject=subject, max_attempts=max_attempts, run_after=run_after or utcnow()
+    )
     session.add(job)
     return job
 
 
 def enqueue_once(session: Session, kind: str, payload: dict, *, subject: str, **options) -> Job | None:
     """Like enqueue, unless a job of this kind about this subject is already waiting to run."""
-    waiting = session.scalar(select(Job.id).where(Job.kind == kind, Job.subject == subject,
-                                                  Job.status == "pending"))
+    waiting = session.scalar(select(Job.id).where(Job.kind == kind, Job.subject == subject, Job.status == "pending"))
     return None if waiting else enqueue(session, kind, payload, subject=subject, **options)
 
 
@@ -41,17 +48,23 @@ def claim(session: Session, worker_id: str, now: datetime | None = None) -> Job 
         (Job.status == "pending") & (Job.run_after <= now),
         (Job.status == "running") & (Job.locked_until < now),
     )
-    candidates = session.scalars(
-        select(Job.id).where(claimable).order_by(Job.run_after).limit(5)
-    ).all()
+    candidates = session.scalars(select(Job.id).where(claimable).order_by(Job.run_after).limit(5)).all()
     for job_id in candidates:
         # A DML statement's result is a CursorResult (with rowcount); Session.execute's type says only Result.
-        result = cast(CursorResult, session.execute(
-            update(Job)
-            .where(Job.id == job_id, claimable)
-            .values(status="running", locked_by=worker_id, locked_until=now + LEASE,
-                    attempts=Job.attempts + 1, updated_at=now)
-        ))
+        result = cast(
+            CursorResult,
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id, claimable)
+                .values(
+                    status="running",
+                    locked_by=worker_id,
+                    locked_until=now + LEASE,
+                    attempts=Job.attempts + 1,
+                    updated_at=now,
+                )
+            ),
+        )
         session.commit()
         if result.rowcount == 1:
             return session.get(Job, job_id, populate_existing=True)
@@ -60,9 +73,15 @@ def claim(session: Session, worker_id: str, now: datetime | None = None) -> Job 
 
 def report_progress(session: Session, job_id: str, done: int, total: int, message: str) -> None:
     session.execute(
-        update(Job).where(Job.id == job_id).values(
-            progress_done=done, progress_total=total, message=message[:500],
-            locked_until=utcnow() + LEASE, updated_at=utcnow())
+        update(Job)
+        .where(Job.id == job_id)
+        .values(
+            progress_done=done,
+            progress_total=total,
+            message=message[:500],
+            locked_until=utcnow() + LEASE,
+            updated_at=utcnow(),
+        )
     )
     session.commit()
 
@@ -85,7 +104,7 @@ def mark_failed(session: Session, job: Job, error: str, *, permanent: bool) -> N
         job.finished_at = utcnow()
     else:
         job.status = "pending"
-        job.run_after = utcnow() + min(timedelta(seconds=2 ** job.attempts), MAX_BACKOFF)
+        job.run_after = utcnow() + min(timedelta(seconds=2**job.attempts), MAX_BACKOFF)
     session.commit()
 
 
@@ -94,8 +113,10 @@ def job_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
     counts = dict.fromkeys(("pending", "running", "done", "failed"), 0)
     counts.update(dict(rows))
-    counts["scheduled"] = session.scalar(select(func.count()).select_from(Job).where(
-        Job.status == "pending", Job.run_after > utcnow())) or 0
+    counts["scheduled"] = (
+        session.scalar(select(func.count()).select_from(Job).where(Job.status == "pending", Job.run_after > utcnow()))
+        or 0
+    )
     counts["pending"] -= counts["scheduled"]
     return counts
 

@@ -41,6 +41,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
             raise ValueError(f"job kind {kind!r} registered twice")
         _HANDLERS[kind] = fn
         return fn
+
     return register
 
 

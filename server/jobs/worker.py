@@ -17,8 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class Worker:
-    def __init__(self, db: Database, services: Any, *, poll_seconds: float = 1.0,
-                 name: str | None = None) -> None:
+    def __init__(self, db: Database, services: Any, *, poll_seconds: float = 1.0, name: str | None = None) -> None:
         self.db = db
         self.services = services
         self.poll_seconds = poll_seconds
@@ -52,8 +51,14 @@ class Worker:
             with self.db.sessions() as progress_session:
                 queue.report_progress(progress_session, job.id, done, total, message)
 
-        ctx = JobContext(job_id=job.id, kind=job.kind, payload=dict(job.payload),
-                         attempt=job.attempts, services=self.services, report=report)
+        ctx = JobContext(
+            job_id=job.id,
+            kind=job.kind,
+            payload=dict(job.payload),
+            attempt=job.attempts,
+            services=self.services,
+            report=report,
+        )
         try:
             fn(ctx)
         except PermanentFailure as exc:

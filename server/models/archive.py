@@ -94,9 +94,11 @@ class Dossier(Base):
     checked_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     files: Mapped[list[DossierFile]] = relationship(
-        back_populates="dossier", order_by="DossierFile.seq", cascade="all, delete-orphan")
+        back_populates="dossier", order_by="DossierFile.seq", cascade="all, delete-orphan"
+    )
     events: Mapped[list[DossierEvent]] = relationship(
-        back_populates="dossier", order_by="DossierEvent.at", cascade="all, delete-orphan")
+        back_populates="dossier", order_by="DossierEvent.at", cascade="all, delete-orphan"
+    )
 
 
 class DossierFile(Base):

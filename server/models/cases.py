@@ -51,16 +51,20 @@ class Application(Base):
     dossier_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     service: Mapped[ServiceItem] = relationship()
-    materials: Mapped[list[Material]] = relationship(back_populates="application", order_by="Material.uploaded_at",
-                                                       cascade="all, delete-orphan")
-    events: Mapped[list[CaseEvent]] = relationship(back_populates="application", order_by="CaseEvent.seq",
-                                                     cascade="all, delete-orphan")
-    notices: Mapped[list[Notice]] = relationship(back_populates="application", order_by="Notice.created_at",
-                                                   cascade="all, delete-orphan")
+    materials: Mapped[list[Material]] = relationship(
+        back_populates="application", order_by="Material.uploaded_at", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="application", order_by="CaseEvent.seq", cascade="all, delete-orphan"
+    )
+    notices: Mapped[list[Notice]] = relationship(
+        back_populates="application", order_by="Notice.created_at", cascade="all, delete-orphan"
+    )
     parts: Mapped[list[CasePart]] = relationship(back_populates="application", cascade="all, delete-orphan")
     results: Mapped[list[ResultFile]] = relationship(back_populates="application", cascade="all, delete-orphan")
-    pauses: Mapped[list[ClockPause]] = relationship(back_populates="application", order_by="ClockPause.started_at",
-                                                      cascade="all, delete-orphan")
+    pauses: Mapped[list[ClockPause]] = relationship(
+        back_populates="application", order_by="ClockPause.started_at", cascade="all, delete-orphan"
+    )
     rating: Mapped[Rating | None] = relationship(back_populates="application", uselist=False)
 
 

@@ -63,12 +63,25 @@ def revoke_token(session: Session, token: str) -> bool:
     return bool(result.rowcount)
 
 
-def start_session(session: Session, user: User, *, lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
-                  remote_addr: str = "", user_agent: str = "") -> str:
+def start_session(
+    session: Session,
+    user: User,
+    *,
+    lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
+    remote_addr: str = "",
+    user_agent: str = "",
+) -> str:
     """A new browser session; the returned secret goes into the (signed) session cookie."""
     secret = secrets.token_urlsafe(32)
-    session.add(UserSession(user_id=user.id, token_sha256=_digest(secret), expires_at=utcnow() + lifetime,
-                            remote_addr=remote_addr[:64], user_agent=user_agent[:255]))
+    session.add(
+        UserSession(
+            user_id=user.id,
+            token_sha256=_digest(secret),
+            expires_at=utcnow() + lifetime,
+            remote_addr=remote_addr[:64],
+            user_agent=user_agent[:255],
+        )
+    )
     return secret
 
 

@@ -16,10 +16,14 @@ def list_departments(session: Session) -> list[Department]:
 
 
 def list_services(session: Session, *, active_only: bool = True) -> list[ServiceItem]:
-    query = select(ServiceItem).options(
-        selectinload(ServiceItem.department),
-        selectinload(ServiceItem.materials).selectinload(MaterialSlot.material_type),
-    ).order_by(ServiceItem.code)
+    query = (
+        select(ServiceItem)
+        .options(
+            selectinload(ServiceItem.department),
+            selectinload(ServiceItem.materials).selectinload(MaterialSlot.material_type),
+        )
+        .order_by(ServiceItem.code)
+    )
     if active_only:
         query = query.where(ServiceItem.active.is_(True))
     return list(session.scalars(query))
@@ -27,8 +31,9 @@ def list_services(session: Session, *, active_only: bool = True) -> list[Service
 
 def get_service(session: Session, code: str) -> ServiceItem:
     service = session.scalar(
-        select(ServiceItem).where(ServiceItem.code == code).options(
-            selectinload(ServiceItem.materials).selectinload(MaterialSlot.material_type))
+        select(ServiceItem)
+        .where(ServiceItem.code == code)
+        .options(selectinload(ServiceItem.materials).selectinload(MaterialSlot.material_type))
     )
     if service is None:
         raise NotFound(f"没有编码为 {code!r} 的事项 (no service item with code {code!r})")

@@ -47,8 +47,9 @@ def _departments(session: Session) -> dict[str, Department]:
 def _material_types(session: Session) -> dict[str, MaterialType]:
     out = {}
     for code, name, name_en, shared, valid_days in demo_data.MATERIAL_TYPES:
-        out[code] = _upsert(session, MaterialType, "code", code, name=name, name_en=name_en,
-                            shared=shared, valid_days=valid_days)
+        out[code] = _upsert(
+            session, MaterialType, "code", code, name=name, name_en=name_en, shared=shared, valid_days=valid_days
+        )
     session.flush()
     return out
 
@@ -59,17 +60,26 @@ def _service(session: Session, spec: dict, departments: dict, types: dict) -> No
     fields = {k: v for k, v in spec.items() if k not in {"code", "department", "materials"}}
     service = ServiceItem(code=spec["code"], department=departments[spec["department"]], **fields)
     for position, (slot, name, mtype, required, key, formats, max_bytes, mclass, note) in enumerate(spec["materials"]):
-        service.materials.append(MaterialSlot(
-            slot=slot, name=name, material_type=types[mtype], required=required, key=key,
-            formats=list(formats), max_bytes=max_bytes, material_class=mclass, note=note,
-            position=position))
+        service.materials.append(
+            MaterialSlot(
+                slot=slot,
+                name=name,
+                material_type=types[mtype],
+                required=required,
+                key=key,
+                formats=list(formats),
+                max_bytes=max_bytes,
+                material_class=mclass,
+                note=note,
+                position=position,
+            )
+        )
     session.add(service)
 
 
 def _users(session: Session, departments: dict[str, Department], password: str) -> list[DemoLogin]:
     specs = list(demo_data.USERS) + [
-        (f"officer-{code}", f"{dept.name}审批员", "officer", code, "", "")
-        for code, dept in departments.items()
+        (f"officer-{code}", f"{dept.name}审批员", "officer", code, "", "") for code, dept in departments.items()
     ]
     # One hash for all demo users: they share the printed demo password anyway, and scrypt is slow.
     password_hash = None
@@ -77,8 +87,16 @@ def _users(session: Session, departments: dict[str, Department], password: str) 
     for username, name, role, dept_code, phone, id_number in specs:
         if session.scalar(select(User).where(User.username == username)) is None:
             password_hash = password_hash or hash_password(password)
-            session.add(User(username=username, password_hash=password_hash, display_name=name,
-                             role=role, department=departments.get(dept_code) if dept_code else None,
-                             phone=phone, id_number=id_number))
+            session.add(
+                User(
+                    username=username,
+                    password_hash=password_hash,
+                    display_name=name,
+                    role=role,
+                    department=departments.get(dept_code) if dept_code else None,
+                    phone=phone,
+                    id_number=id_number,
+                )
+            )
         logins.append(DemoLogin(username, role, name, dept_code))
     return logins

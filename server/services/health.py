@@ -28,8 +28,12 @@ def _database(rt: Runtime) -> dict[str, Any]:
 def _jobs(rt: Runtime) -> dict[str, Any]:
     with rt.db.sessions() as session:
         counts = job_counts(session)
-    return {"ok": True, "pending": counts["pending"] + counts["running"], "failed": counts["failed"],
-            "scheduled": counts["scheduled"]}
+    return {
+        "ok": True,
+        "pending": counts["pending"] + counts["running"],
+        "failed": counts["failed"],
+        "scheduled": counts["scheduled"],
+    }
 
 
 def _disk(rt: Runtime) -> dict[str, Any]:
@@ -40,9 +44,12 @@ def _disk(rt: Runtime) -> dict[str, Any]:
     if store_free is not None:
         places["objects"] = store_free
     low = sorted(name for name, free in places.items() if free < floor)
-    return {"ok": not low, "free_mb": {name: free // 2**20 for name, free in places.items()},
-            "min_free_mb": rt.settings.min_free_mb,
-            "detail": f"less than {rt.settings.min_free_mb} MB free: {', '.join(low)}" if low else ""}
+    return {
+        "ok": not low,
+        "free_mb": {name: free // 2**20 for name, free in places.items()},
+        "min_free_mb": rt.settings.min_free_mb,
+        "detail": f"less than {rt.settings.min_free_mb} MB free: {', '.join(low)}" if low else "",
+    }
 
 
 def _ocr(_rt: Runtime) -> dict[str, Any]:
@@ -57,14 +64,20 @@ def _ocr(_rt: Runtime) -> dict[str, Any]:
 
 def _virus_scanner(rt: Runtime) -> dict[str, Any]:
     if rt.scanner is None:
-        return {"ok": False, "detail": "not configured (ONEWINDOW_CLAMD_URL): uploads are not scanned, "
-                                       "four-property checks stay incomplete"}
+        return {
+            "ok": False,
+            "detail": "not configured (ONEWINDOW_CLAMD_URL): uploads are not scanned, "
+            "four-property checks stay incomplete",
+        }
     return rt.scanner.check()
 
 
 def _email(_rt: Runtime) -> dict[str, Any]:
-    return {"ok": False, "detail": "not available yet: nobody is notified by e-mail (notifications arrive "
-                                   "with ONEWINDOW_SMTP_URL in a later release)"}
+    return {
+        "ok": False,
+        "detail": "not available yet: nobody is notified by e-mail (notifications arrive "
+        "with ONEWINDOW_SMTP_URL in a later release)",
+    }
 
 
 CHECKS: dict[str, Callable[[Runtime], dict[str, Any]]] = {

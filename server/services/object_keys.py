@@ -62,5 +62,5 @@ def dossier_of(key: str) -> tuple[str, str] | None:
     """``(dossier id, the rest of the key)`` for a key under dossiers/, else None."""
     if not key.startswith(DOSSIERS):
         return None
-    dossier_id, _, rest = key[len(DOSSIERS):].partition("/")
+    dossier_id, _, rest = key[len(DOSSIERS) :].partition("/")
     return (dossier_id, rest) if dossier_id and rest else None

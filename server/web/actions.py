@@ -11,8 +11,9 @@ from ..errors import AppError, Conflict, InvalidInput
 from .context import db_session
 
 
-def run_action(action: Callable[[Session], object], *, refused: Callable[[AppError], object],
-               done_message: str, done_url: str):
+def run_action(
+    action: Callable[[Session], object], *, refused: Callable[[AppError], object], done_message: str, done_url: str
+):
     """A refusal the user can fix (a conflict, bad input) re-renders their page with the reason and
     nothing saved; success commits, flashes ``done_message`` and redirects (303) to ``done_url``."""
     session = db_session()

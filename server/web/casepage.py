@@ -41,11 +41,20 @@ def slot_rows(session: Session, user: User, app: Application, *, with_offers: bo
     offers: dict[str, list[dict[str, Any]]] = {}
     if with_offers and policy.may(user, app, policy.Action.UPLOAD):
         used = {m.reused_from_file_id for m in current.values() if m.reused_from_file_id}
-        offers = {slot: [o for o in items if o["file_id"] not in used]
-                  for slot, items in applying.reusable(session, user, app).items()}
-    return [SlotRow(slot=s, material=current.get(s.slot), uploadable=policy.may_add_material(user, app, s.slot),
-                    deferred=s.slot in app.gap_slots, offers=offers.get(s.slot, []))
-            for s in app.service.materials]
+        offers = {
+            slot: [o for o in items if o["file_id"] not in used]
+            for slot, items in applying.reusable(session, user, app).items()
+        }
+    return [
+        SlotRow(
+            slot=s,
+            material=current.get(s.slot),
+            uploadable=policy.may_add_material(user, app, s.slot),
+            deferred=s.slot in app.gap_slots,
+            offers=offers.get(s.slot, []),
+        )
+        for s in app.service.materials
+    ]
 
 
 def missing_rows(app: Application) -> list[MaterialSlot]:

@@ -31,8 +31,10 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", empty: str = "
     top = max((b.value for b in bars), default=0) or 1
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = ROW * len(bars) + 4
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-             f'preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}"><title>{escape(title)}</title>']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
     for i, bar in enumerate(bars):
         y = i * ROW + 2
         width = max(bar.value / top * span, 1 if bar.value else 0)
@@ -41,7 +43,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", empty: str = "
             f'<g class="{escape(bar.colour)}"><text class="chart-label" x="{LABEL_WIDTH - 6}" y="{y + 17}" '
             f'text-anchor="end">{escape(_short(bar.label))}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" height="{ROW - 10}" rx="3"/>'
-            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 17}">{escape(value)}</text></g>')
+            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 17}">{escape(value)}</text></g>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -52,5 +55,5 @@ def _short(label: str, limit: int = 20) -> str:
     for i, char in enumerate(label):
         used += 2 if ord(char) > 0x2E80 else 1
         if used > limit:
-            return label[:i - 1] + "…"
+            return label[: i - 1] + "…"
     return label

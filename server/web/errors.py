@@ -36,17 +36,26 @@ STORAGE_ERRORS: list[tuple[type[Exception], type[AppError], str]] = [
     (InvalidKey, InvalidInput, "文件名不合法 (invalid object name)"),
     (ObjectNotFound, NotFound, "文件不存在 (no such file)"),
     (ObjectSealed, Conflict, "已归档文件不可修改或删除 (archived files cannot be changed or deleted)"),
-    (StorageFull, Full, "存储空间已满，暂时无法保存；已保存的材料不受影响，可以查看和下载 "
-                        "(storage is full: nothing can be saved now; what is stored is safe and can be read)"),
+    (
+        StorageFull,
+        Full,
+        "存储空间已满，暂时无法保存；已保存的材料不受影响，可以查看和下载 "
+        "(storage is full: nothing can be saved now; what is stored is safe and can be read)",
+    ),
 ]
-FULL_DATABASE = ("存储空间已满，暂时无法保存更改；已有的办件和材料不受影响 "
-                 "(the database's disk is full: changes cannot be saved now; existing cases are safe)")
+FULL_DATABASE = (
+    "存储空间已满，暂时无法保存更改；已有的办件和材料不受影响 "
+    "(the database's disk is full: changes cannot be saved now; existing cases are safe)"
+)
 DATABASE_DOWN = "数据库暂不可用，请稍后重试 (the database is unavailable: try again in a moment)"
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz" or (
-        request.accept_mimetypes.best == "application/json")
+    return (
+        request.path.startswith("/api/")
+        or request.path == "/healthz"
+        or (request.accept_mimetypes.best == "application/json")
+    )
 
 
 def _render(error: AppError):
@@ -96,8 +105,9 @@ def register_error_handlers(app: Flask) -> None:
             wrapped.status = error.code or 500
             wrapped.code = (error.name or "error").lower().replace(" ", "_")
         body, status = _render(wrapped)
-        headers = [(name, value) for name, value in error.get_headers(request.environ)
-                   if name.lower() != "content-type"]
+        headers = [
+            (name, value) for name, value in error.get_headers(request.environ) if name.lower() != "content-type"
+        ]
         return body, status, headers
 
     @app.errorhandler(Exception)

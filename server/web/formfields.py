@@ -29,4 +29,4 @@ FIELDS = (
 
 def from_request(form: MultiDict) -> dict[str, str]:
     """The posted fields, trimmed and cut to length; unknown keys are ignored."""
-    return {f.name: form.get(f.name, "").strip()[:f.max_length] for f in FIELDS if f.name in form}
+    return {f.name: form.get(f.name, "").strip()[: f.max_length] for f in FIELDS if f.name in form}

@@ -18,23 +18,36 @@ FILED = {filed: _l(filed.label) for filed in FiledType}
 PART = {part: _l(part.label) for part in PartStatus}
 
 CLOCK = {
-    "none": _l("未计时"), "green": _l("正常"), "yellow": _l("临近时限"), "red": _l("已超期"),
-    "paused": _l("暂停计时"), "stopped": _l("已停止计时"),
+    "none": _l("未计时"),
+    "green": _l("正常"),
+    "yellow": _l("临近时限"),
+    "red": _l("已超期"),
+    "paused": _l("暂停计时"),
+    "stopped": _l("已停止计时"),
 }
 
 ROLE = {
-    "applicant": _l("申请人"), "clerk": _l("窗口人员"), "officer": _l("审批人员"), "supervisor": _l("督办人员"),
-    "archivist": _l("档案管理员"), "admin": _l("系统管理员"), "system": _l("系统"),
+    "applicant": _l("申请人"),
+    "clerk": _l("窗口人员"),
+    "officer": _l("审批人员"),
+    "supervisor": _l("督办人员"),
+    "archivist": _l("档案管理员"),
+    "admin": _l("系统管理员"),
+    "system": _l("系统"),
 }
 
 # Why an archived file has no (or only some) searchable text.
 TEXT_STATUS = {
-    "pending": _l("正文提取中"), "partial": _l("部分页面未识别：未安装 OCR 文字识别"),
+    "pending": _l("正文提取中"),
+    "partial": _l("部分页面未识别：未安装 OCR 文字识别"),
     "failed": _l("无法提取正文"),
 }
 
 CHECK_STATUS = {
-    "": _l("待检测"), "passed": _l("通过"), "failed": _l("未通过"), "incomplete": _l("未完成：部分项目未能检测"),
+    "": _l("待检测"),
+    "passed": _l("通过"),
+    "failed": _l("未通过"),
+    "incomplete": _l("未完成：部分项目未能检测"),
 }
 
 
@@ -43,6 +56,10 @@ def label(table: dict, code: str | None) -> str:
 
 
 CHART = {
-    "by_state": _l("各状态办件数"), "by_service": _l("各事项平均办理用时"), "by_department": _l("各部门平均办理用时"),
-    "ratings": _l("评价分布"), "days": _l("天"), "empty": _l("暂无数据"),
+    "by_state": _l("各状态办件数"),
+    "by_service": _l("各事项平均办理用时"),
+    "by_department": _l("各部门平均办理用时"),
+    "ratings": _l("评价分布"),
+    "days": _l("天"),
+    "empty": _l("暂无数据"),
 }

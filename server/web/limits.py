@@ -22,7 +22,8 @@ def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(
         f"请求体超过上限 {megabytes} MB（{limit} 字节） "
         f"(the request body exceeds the limit of {megabytes} MB, {limit} bytes)",
-        {"max_bytes": limit})
+        {"max_bytes": limit},
+    )
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -12,5 +12,8 @@ from ..services.cases.notices import notice_pdf
 def notice_response(app: Application, notice_id: str) -> Response:
     """Rendered on each request from the recorded notice: the archived copy is the sealed one."""
     notice = queries.notice_of(app, notice_id)
-    return Response(notice_pdf(app, notice), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{notice.number}.pdf"'})
+    return Response(
+        notice_pdf(app, notice),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{notice.number}.pdf"'},
+    )

@@ -12,8 +12,10 @@ from ..errors import InvalidInput
 
 MAX_PAGE = 10_000
 MAX_PER_PAGE = 100
-MESSAGE = (f"page 须为 1 至 {MAX_PAGE} 的整数，per_page 须为 1 至 {MAX_PER_PAGE} 的整数 "
-           f"(page must be a whole number from 1 to {MAX_PAGE}, per_page from 1 to {MAX_PER_PAGE})")
+MESSAGE = (
+    f"page 须为 1 至 {MAX_PAGE} 的整数，per_page 须为 1 至 {MAX_PER_PAGE} 的整数 "
+    f"(page must be a whole number from 1 to {MAX_PAGE}, per_page from 1 to {MAX_PER_PAGE})"
+)
 
 
 def paging(default_per_page: int = 20) -> tuple[int, int]:

@@ -32,8 +32,9 @@ def check_request(pages: int | None, page: int, px: int) -> None:
         raise NotFound(f"没有第 {page} 页 (no page {page})")
 
 
-def material_preview(runtime: Runtime, *, material_id: str, object_key: str, media_type: str,
-                     page: int, px: int) -> bytes | None:
+def material_preview(
+    runtime: Runtime, *, material_id: str, object_key: str, media_type: str, page: int, px: int
+) -> bytes | None:
     """The WebP bytes of one page, or None when this file cannot be previewed (the page shows an icon)."""
     store = runtime.store
     key = material_preview_key(material_id, page, px)

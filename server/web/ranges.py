@@ -23,15 +23,17 @@ def send_stored(runtime, session, object_id: str, *, filename: str, sha256: str)
     from ..models import StoredObject
 
     stored = session.get(StoredObject, object_id)
-    return send_object(runtime.store, stored.key, size=stored.size, media_type=stored.media_type,
-                       filename=filename, sha256=sha256)
+    return send_object(
+        runtime.store, stored.key, size=stored.size, media_type=stored.media_type, filename=filename, sha256=sha256
+    )
 
 
 def send_archived(store, read) -> Response:
     """Sends an archived file once its read is logged (``services.archive.access.read_file``)."""
     file = read.file
-    return send_object(store, read.key, size=file.size, media_type=file.media_type, filename=file.name,
-                       sha256=file.sha256)
+    return send_object(
+        store, read.key, size=file.size, media_type=file.media_type, filename=file.name, sha256=file.sha256
+    )
 
 
 def send_object(store, key: str, *, size: int, media_type: str, filename: str, sha256: str) -> Response:

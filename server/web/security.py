@@ -15,23 +15,40 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..config import Settings
 from . import limits
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 
 # The pages only pick files (<input type=file>); no page needs a device or payment.
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope",
-    "hid", "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
-    "xr-spatial-tracking",
-))
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -75,7 +92,11 @@ def cache_control(response: Response) -> str | None:
     if request.endpoint == "static" and response.status_code in (200, 206, 304):
         return None
     public = request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES)
-    if (public and request.method in ("GET", "HEAD") and response.status_code == 200
-            and "Set-Cookie" not in response.headers):
+    if (
+        public
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and "Set-Cookie" not in response.headers
+    ):
         return PUBLIC
     return NO_STORE

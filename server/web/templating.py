@@ -34,8 +34,9 @@ def nav_links() -> list[dict]:
     for endpoint, text, roles in NAV:
         if roles is None or role in roles:
             section = endpoint.split(".")[0]
-            links.append({"endpoint": endpoint, "label": text,
-                          "active": request.blueprint == section and section != "portal"})
+            links.append(
+                {"endpoint": endpoint, "label": text, "active": request.blueprint == section and section != "portal"}
+            )
     return links
 
 

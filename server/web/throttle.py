@@ -108,13 +108,11 @@ def _no_tracking_number() -> bool:
 
 LOGIN_LIMITS: tuple[Rule, ...] = (
     Rule("login-username", "5 per 15 minutes; 20 per day", login_username, counts=_answered(401), methods=("POST",)),
-    Rule("login-client", "30 per 15 minutes; 200 per day", client_address, counts=_answered(401),
-         methods=("POST",)),
+    Rule("login-client", "30 per 15 minutes; 200 per day", client_address, counts=_answered(401), methods=("POST",)),
 )
 TRACKING_LIMITS: tuple[Rule, ...] = (
     Rule("track-client", "30 per minute; 300 per day", client_address, exempt=_no_tracking_number),
-    Rule("track-number", "10 per hour; 50 per day", tracking_number, counts=_answered(404),
-         exempt=_no_tracking_number),
+    Rule("track-number", "10 per hour; 50 per day", tracking_number, counts=_answered(404), exempt=_no_tracking_number),
 )
 # For POST /api/v1/auth/register when it exists: every attempt counts, so accounts cannot be mass-created.
 REGISTRATION_LIMITS: tuple[Rule, ...] = (
@@ -146,9 +144,16 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     """A limiter of this app's own (its memory counters die with the app) with every rule applied."""
     uri, prefix, options = _storage(settings.ratelimit_url)
     limiter = Limiter(
-        key_func=client_address, storage_uri=uri, storage_options=options, key_prefix=prefix,
-        strategy="moving-window", fail_on_first_breach=False, headers_enabled=False,
-        swallow_errors=True, in_memory_fallback_enabled=True)
+        key_func=client_address,
+        storage_uri=uri,
+        storage_options=options,
+        key_prefix=prefix,
+        strategy="moving-window",
+        fail_on_first_breach=False,
+        headers_enabled=False,
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
+    )
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter
     for endpoint, rules in RULES.items():
@@ -165,8 +170,13 @@ def throttle(app: Flask, limiter: Limiter, endpoint: str, rules: Sequence[Rule])
     view: Callable[..., Any] = app.view_functions[endpoint]
     for rule in rules:
         view = limiter.shared_limit(
-            rule.limits, scope=rule.scope, key_func=rule.key, methods=list(rule.methods) if rule.methods else None,
-            deduct_when=rule.counts, exempt_when=rule.exempt)(view)
+            rule.limits,
+            scope=rule.scope,
+            key_func=rule.key,
+            methods=list(rule.methods) if rule.methods else None,
+            deduct_when=rule.counts,
+            exempt_when=rule.exempt,
+        )(view)
     app.view_functions[endpoint] = view
 
 
@@ -187,8 +197,10 @@ def _retry_after(limiter: Limiter) -> int:
 def _too_many_requests(_error: RateLimitExceeded) -> Response:
     """Our error body (JSON or the error page, as for every other error) plus Retry-After."""
     seconds = _retry_after(current_app.extensions[EXTENSION])
-    error = TooManyRequests(f"尝试次数过多，请 {seconds} 秒后再试 (too many attempts: try again in {seconds} seconds)",
-                            {"retry_after": seconds})
+    error = TooManyRequests(
+        f"尝试次数过多，请 {seconds} 秒后再试 (too many attempts: try again in {seconds} seconds)",
+        {"retry_after": seconds},
+    )
     response = current_app.make_response(current_app.handle_user_exception(error))
     response.headers["Retry-After"] = str(seconds)
     return response

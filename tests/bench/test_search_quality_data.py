@@ -131,7 +131,9 @@ def test_query_kinds_mean_what_they_say(queries, label):
         elif q["kind"] == "split_phrase":
             assert len(terms) == 1 and len(terms[0]) >= 4, q
             named = re.findall(r"cn\d{4}", q["note"])
-            assert named and set(named) <= set(q["relevant"]), f"{q['id']}: the documents it is split in must be relevant"
+            assert named and set(named) <= set(q["relevant"]), (
+                f"{q['id']}: the documents it is split in must be relevant"
+            )
 
 
 def test_relevant_ids_exist_and_are_sorted(queries, docs):

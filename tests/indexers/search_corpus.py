@@ -46,24 +46,36 @@ def build_corpus() -> list[DossierDoc]:
             service_name="开办民宿",
             files=[
                 _file(
-                    "f-001-form", "民宿开办申请表.pdf", "application_form", "申请表",
+                    "f-001-form",
+                    "民宿开办申请表.pdf",
+                    "application_form",
+                    "申请表",
                     "浙江省民宿开办申请表\n申请人：张三丰　联系电话：138-0000-1234\n"
                     "经营地址：青山县青山村民宿集聚区8号\n申请事项：开办\n民宿（客房5间，床位10张）\n"
                     "承诺：本人对所提交材料的真实性负责。",
                 ),
                 _file(
-                    "f-001-id", "身份证.jpg", "id_card", "居民身份证",
+                    "f-001-id",
+                    "身份证.jpg",
+                    "id_card",
+                    "居民身份证",
                     "中华人民共和国居民身份证\n姓名 张三丰 性别 男 民族 汉\n出生 1990年1月1日\n"
                     "住址 浙江省青山县青山村\n公民身份号码 33010219900101123X",
                     source="ocr",
                 ),
                 _file(
-                    "f-001-prop", "房产证.pdf", "property_certificate", "房屋产权证明",
+                    "f-001-prop",
+                    "房产证.pdf",
+                    "property_certificate",
+                    "房屋产权证明",
                     "不动产权证书\n浙（2025）青山县不动产权第0012345号\n"
                     "权利人 张三丰\n坐落 青山村8号\n用途 宅基地/住宅",
                 ),
                 _file(
-                    "f-001-fire", "消防意见书.pdf", "fire_inspection", "消防安全检查意见书",
+                    "f-001-fire",
+                    "消防意见书.pdf",
+                    "fire_inspection",
+                    "消防安全检查意见书",
                     "消防安全检查意见书\n青消检字〔2026〕第018号\n经检查，该民宿疏散通道畅通，灭火器配置符合要求，同意投入使用。",
                 ),
             ],
@@ -82,21 +94,33 @@ def build_corpus() -> list[DossierDoc]:
             service_name="食品经营许可",
             files=[
                 _file(
-                    "f-002-lic", "營業執照.pdf", "business_licence", "营业执照",
+                    "f-002-lic",
+                    "營業執照.pdf",
+                    "business_licence",
+                    "营业执照",
                     "營業執照\n統一社會信用代碼 91330102MA2H1XXX0Y\n名稱 青山縣青山副食品店\n類型 個體工商戶\n"
                     "經營者 李四\n經營範圍 食品銷售；日用百貨",
                 ),
                 _file(
-                    "f-002-form", "食品经营许可申请书.pdf", "application_form", "申请表",
+                    "f-002-form",
+                    "食品经营许可申请书.pdf",
+                    "application_form",
+                    "申请表",
                     "食品经营许可申请书\n经营者名称：青山县青山副食品店\n经营项目：预包装食品销售（含冷藏冷冻食品）\n"
                     "拟申请许可证编号：JY13301020012345",
                 ),
                 _file(
-                    "f-002-result", "食品经营许可证.pdf", "food_licence", "食品经营许可证",
+                    "f-002-result",
+                    "食品经营许可证.pdf",
+                    "food_licence",
+                    "食品经营许可证",
                     "食品经营许可证\n许可证编号：ＪＹ１３３０１０２００１２３４５\n有效期至：２０３１年３月３１日",
                 ),
                 _file(
-                    "f-002-rules", "食品安全管理制度.pdf", "hygiene_rules", "食品安全管理制度",
+                    "f-002-rules",
+                    "食品安全管理制度.pdf",
+                    "hygiene_rules",
+                    "食品安全管理制度",
                     "食品安全管理制度\n从业人员健康管理制度：村民住宿区与经营场所分开设置，每日清洁消毒。",
                 ),
             ],
@@ -115,7 +139,10 @@ def build_corpus() -> list[DossierDoc]:
             service_name="",
             files=[
                 _file(
-                    "f-003-form", "申请书.pdf", "application_form", "申请表",
+                    "f-003-form",
+                    "申请书.pdf",
+                    "application_form",
+                    "申请表",
                     "经营地址：大溪村民宿（原村民活动中心），经营农家乐餐饮，客房3间。",
                 ),
             ],
@@ -133,7 +160,10 @@ def build_corpus() -> list[DossierDoc]:
             retention="30y",
             files=[
                 _file(
-                    "f-004-form", "申請書.pdf", "application_form", "申请表",
+                    "f-004-form",
+                    "申請書.pdf",
+                    "application_form",
+                    "申请表",
                     "申請人：陳美玲\n申請開辦民宿，房屋位於青山村。\n消防設施：已配置滅火器及煙霧報警器。",
                 ),
             ],
@@ -151,11 +181,17 @@ def build_corpus() -> list[DossierDoc]:
             retention="10y",
             files=[
                 _file(
-                    "f-005-form", "户外广告设置申请.pdf", "application_form", "申请表",
+                    "f-005-form",
+                    "户外广告设置申请.pdf",
+                    "application_form",
+                    "申请表",
                     "户外广告设施设置申请\n设置地点：青山大道18号\n广告内容：青山县文化旅游宣传",
                 ),
                 _file(
-                    "f-005-lic", "营业执照.pdf", "business_licence", "营业执照",
+                    "f-005-lic",
+                    "营业执照.pdf",
+                    "business_licence",
+                    "营业执照",
                     "营业执照\n统一社会信用代码 91330100MA27ABCD3K\n名称 青山文化传媒有限公司\n法定代表人 赵六",
                 ),
             ],
@@ -173,11 +209,17 @@ def build_corpus() -> list[DossierDoc]:
             retention="30y",
             files=[
                 _file(
-                    "f-006-form", "申报表.pdf", "application_form", "申请表",
+                    "f-006-form",
+                    "申报表.pdf",
+                    "application_form",
+                    "申请表",
                     "<script>alert(1)</script> 公众聚集场所投入使用、营业前消防安全检查申报表\n申请单位：青山大酒店",
                 ),
                 _file(
-                    "f-006-fire", "合格证.pdf", "fire_inspection", "消防安全检查意见书",
+                    "f-006-fire",
+                    "合格证.pdf",
+                    "fire_inspection",
+                    "消防安全检查意见书",
                     "消防安全检查合格证\n场所名称：青山大酒店\n检查结论：合格",
                 ),
             ],

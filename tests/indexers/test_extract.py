@@ -38,7 +38,9 @@ from indexers.extract import (
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-_spec = importlib.util.spec_from_file_location("extract_samples", Path(__file__).with_name("fixtures") / "extract_samples.py")
+_spec = importlib.util.spec_from_file_location(
+    "extract_samples", Path(__file__).with_name("fixtures") / "extract_samples.py"
+)
 samples = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(samples)
 
@@ -53,7 +55,9 @@ def require(ok: bool, reason: str) -> None:
 
 
 def require_ocr() -> None:
-    require(Tesseract().available(), "tesseract with chi_sim is not installed (apt: tesseract-ocr tesseract-ocr-chi-sim)")
+    require(
+        Tesseract().available(), "tesseract with chi_sim is not installed (apt: tesseract-ocr tesseract-ocr-chi-sim)"
+    )
     require(shutil.which("pdftoppm") is not None, "pdftoppm is not installed (apt: poppler-utils)")
 
 
@@ -95,6 +99,7 @@ def scanned_pdf(workdir: Path) -> tuple[Path, str]:
 
 # --- sniffing --------------------------------------------------------------
 
+
 def _encoded(fmt: str, **kw: object) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(buf, format=fmt, **kw)
@@ -103,7 +108,14 @@ def _encoded(fmt: str, **kw: object) -> bytes:
 
 @pytest.mark.parametrize(
     "fmt, expected",
-    [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("TIFF", "image/tiff"), ("WEBP", "image/webp"), ("GIF", "image/gif"), ("BMP", "image/bmp")],
+    [
+        ("JPEG", "image/jpeg"),
+        ("PNG", "image/png"),
+        ("TIFF", "image/tiff"),
+        ("WEBP", "image/webp"),
+        ("GIF", "image/gif"),
+        ("BMP", "image/bmp"),
+    ],
 )
 def test_sniff_images_by_content(fmt: str, expected: str) -> None:
     assert sniff_media_type(_encoded(fmt)) == expected
@@ -126,7 +138,9 @@ def test_sniff_pdf_after_junk_and_unknown_bytes() -> None:
 def _ofd(path: Path, pages: int, ofd_first: bool = True) -> None:
     ofd_xml = '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>'
     page_list = "".join(f'<ofd:Page ID="{i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(pages))
-    document = f'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages>{page_list}</ofd:Pages></ofd:Document>'
+    document = (
+        f'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages>{page_list}</ofd:Pages></ofd:Document>'
+    )
     with zipfile.ZipFile(path, "w") as zf:
         if not ofd_first:
             zf.writestr("Doc_0/Document.xml", document)
@@ -147,6 +161,7 @@ def test_ofd_sniff_count_and_check(tmp_path: Path) -> None:
 
 
 # --- text layer ------------------------------------------------------------
+
 
 def test_text_layer_per_page(text_pdf: tuple[Path, list[str]]) -> None:
     path, drawn = text_pdf
@@ -196,7 +211,10 @@ def test_encrypted_pdf_is_reported(text_pdf: tuple[Path, list[str]], tmp_path: P
 
 # --- hostile PDFs ----------------------------------------------------------
 
-def _fails(path: Path, reason: str, limits: Limits = Limits(), within_s: float = 60.0, worker: PdfWorker | None = None) -> None:
+
+def _fails(
+    path: Path, reason: str, limits: Limits = Limits(), within_s: float = 60.0, worker: PdfWorker | None = None
+) -> None:
     started = time.monotonic()
     with pytest.raises(ExtractionFailed) as err:
         extract_text(path, limits=limits, worker=worker)
@@ -261,6 +279,7 @@ def test_memory_limit_stops_the_worker(tmp_path: Path) -> None:
 
 # --- images, EXIF, previews ------------------------------------------------
 
+
 def test_exif_rotation_is_applied(tmp_path: Path) -> None:
     path = tmp_path / "phone.jpg"
     samples.make_exif_rotated_jpeg(path, (300, 600))
@@ -315,6 +334,7 @@ def test_image_checks(tmp_path: Path) -> None:
 
 # --- OCR -------------------------------------------------------------------
 
+
 def test_clean_ocr_text() -> None:
     raw = "受理 通知书 ; 材料 不齐全 的\n咨询 电话 : 0571-12345 , Office hours 9:00 \n\n\n\f"
     assert clean_ocr_text(raw) == "受理通知书；材料不齐全的\n咨询电话：0571-12345 , Office hours 9:00"
@@ -341,7 +361,11 @@ def test_ocr_of_exif_rotated_scan(scan_image: tuple[Path, str], tmp_path: Path) 
     assert samples.similarity(drawn, extract_text(rotated)[0].text) >= 0.9
 
 
-BLANK_PAGE_LINES = ["本办法自二〇二六年一月一日起施行。", "申请人对不予受理决定不服的，可以依法申请行政复议。", "咨询电话：0571-12345"]
+BLANK_PAGE_LINES = [
+    "本办法自二〇二六年一月一日起施行。",
+    "申请人对不予受理决定不服的，可以依法申请行政复议。",
+    "咨询电话：0571-12345",
+]
 
 
 def test_illumination_is_levelled_and_paper_made_white() -> None:
@@ -352,7 +376,10 @@ def test_illumination_is_levelled_and_paper_made_white() -> None:
     photo = samples.phone_photo(img, seed=2)
     w, h = photo.size
     corners = [(w // 10, h // 10), (w - w // 10, h // 10), (w // 10, h - h // 10), (w - w // 10, h - h // 10)]
-    before = [photo.crop((x - 20, y - 20, x + 20, y + 20)).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) for x, y in corners]
+    before = [
+        photo.crop((x - 20, y - 20, x + 20, y + 20)).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+        for x, y in corners
+    ]
     assert max(before) - min(before) > 15  # unevenly lit
     cleaned, factor = prepare_for_ocr(photo)
     assert factor == 1.0 and cleaned.mode == "L" and cleaned.size == photo.size
@@ -392,7 +419,9 @@ def test_ocr_of_image_only_pdf(scanned_pdf: tuple[Path, str]) -> None:
     assert samples.similarity(drawn, pages[0].text) >= 0.9
 
 
-def test_mixed_pdf_keeps_text_pages_and_ocrs_scans(text_pdf: tuple[Path, list[str]], scanned_pdf: tuple[Path, str], tmp_path: Path) -> None:
+def test_mixed_pdf_keeps_text_pages_and_ocrs_scans(
+    text_pdf: tuple[Path, list[str]], scanned_pdf: tuple[Path, str], tmp_path: Path
+) -> None:
     require_ocr()
     mixed = tmp_path / "mixed.pdf"
     samples.make_mixed_pdf(mixed, text_pdf[0], scanned_pdf[0])
@@ -401,7 +430,9 @@ def test_mixed_pdf_keeps_text_pages_and_ocrs_scans(text_pdf: tuple[Path, list[st
     assert samples.similarity(scanned_pdf[1], pages[2].text) >= 0.9
 
 
-def test_missing_engine_degrades_with_partial_text(text_pdf: tuple[Path, list[str]], scanned_pdf: tuple[Path, str], tmp_path: Path) -> None:
+def test_missing_engine_degrades_with_partial_text(
+    text_pdf: tuple[Path, list[str]], scanned_pdf: tuple[Path, str], tmp_path: Path
+) -> None:
     mixed = tmp_path / "mixed.pdf"
     samples.make_mixed_pdf(mixed, text_pdf[0], scanned_pdf[0])
     absent = Tesseract(binary=str(tmp_path / "no-tesseract"))

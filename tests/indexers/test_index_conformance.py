@@ -85,10 +85,12 @@ def test_long_phrase_never_joins_two_runs(search_index, corpus):
     """A phrase of 4-grams must not be satisfied by the end of one run and the start of the next."""
     template = corpus[0]
     page = lambda text: [replace(template.files[0], pages=[replace(template.files[0].pages[0], text=text)])]  # noqa: E731
-    search_index.index_many([
-        replace(template, dossier_id="d-split", title="甲", files=page("经营地址：青山民宿，山民宿村东侧")),
-        replace(template, dossier_id="d-whole", title="乙", files=page("经营地址：青山民宿村东侧")),
-    ])
+    search_index.index_many(
+        [
+            replace(template, dossier_id="d-split", title="甲", files=page("经营地址：青山民宿，山民宿村东侧")),
+            replace(template, dossier_id="d-whole", title="乙", files=page("经营地址：青山民宿村东侧")),
+        ]
+    )
     assert ids(search(search_index, "青山民宿村")) == {"d-whole"}
     assert ids(search(search_index, "青山民宿")) == {"d-split", "d-whole"}
     assert ids(search(search_index, "山民宿村")) == {"d-split", "d-whole"}
@@ -242,7 +244,9 @@ def test_other_departments_unshared_files_are_invisible(loaded):
 
 def test_a_type_no_longer_shared_hides_the_dossiers_holding_it(loaded):
     # d-sp-002's business licence was shared when sealed; now only food licences are.
-    food_only = Scope(departments=[LY], shared_material_types=["food_licence"], withheld_material_types=["business_licence"])
+    food_only = Scope(
+        departments=[LY], shared_material_types=["food_licence"], withheld_material_types=["business_licence"]
+    )
     assert search(loaded, "青山副食品店", food_only).total == 0  # the licence's text
     assert search(loaded, "李四", food_only).total == 0  # nor through the food licence
     assert ids(search(loaded, "李四", Scope(departments=[LY], shared_material_types=["food_licence"]))) == {"d-sp-002"}
@@ -275,7 +279,11 @@ def test_counts_of_others_shared_files_are_exact_at_any_size(search_index, corpu
     licence = next(f for f in template.files if f.material_type == "business_licence")
     food = next(f for f in template.files if f.material_type == "food_licence")
     copies = [
-        replace(template, dossier_id=f"d-copy-{n:04d}", files=[replace(licence, file_id=f"lic-{n}"), replace(food, file_id=f"food-{n}")])
+        replace(
+            template,
+            dossier_id=f"d-copy-{n:04d}",
+            files=[replace(licence, file_id=f"lic-{n}"), replace(food, file_id=f"food-{n}")],
+        )
         for n in range(450)
     ]
     search_index.index_many(copies)

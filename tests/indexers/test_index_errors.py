@@ -78,16 +78,19 @@ def test_damaged_index_files_are_corrupt(tmp_path: Path):
     assert damaged.search(SearchQuery(q="民宿", scope=Scope.everything())).total == 3
 
 
-@pytest.mark.parametrize("error, expected", [
-    (ValueError("Failed to acquire Lockfile: LockBusy. Some(...)"), IndexUnavailable),
-    (ValueError("Failed to open the directory: 'DoesNotExist(\"/x\")'"), IndexUnavailable),
-    (ValueError("An IO error occurred: 'No space left on device'"), IndexUnavailable),
-    (ValueError("Data corrupted: 'Data corruption (in file `\"meta.json\"`)'"), IndexCorrupt),
-    (ValueError("Syntax Error: a:("), QueryRejected),
-    (ValueError("Field `nope` is not defined in the schema."), QueryRejected),
-    (OSError(28, "No space left on device"), IndexUnavailable),
-    (PermissionError(13, "Permission denied"), IndexUnavailable),
-])
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (ValueError("Failed to acquire Lockfile: LockBusy. Some(...)"), IndexUnavailable),
+        (ValueError("Failed to open the directory: 'DoesNotExist(\"/x\")'"), IndexUnavailable),
+        (ValueError("An IO error occurred: 'No space left on device'"), IndexUnavailable),
+        (ValueError("Data corrupted: 'Data corruption (in file `\"meta.json\"`)'"), IndexCorrupt),
+        (ValueError("Syntax Error: a:("), QueryRejected),
+        (ValueError("Field `nope` is not defined in the schema."), QueryRejected),
+        (OSError(28, "No space left on device"), IndexUnavailable),
+        (PermissionError(13, "Permission denied"), IndexUnavailable),
+    ],
+)
 def test_tantivy_and_filesystem_errors(error, expected):
     assert type(embedded_errors.translate(error)) is expected
 
@@ -99,23 +102,33 @@ def test_errors_that_are_not_the_backends_propagate_unchanged(error):
 
 
 def _api(cls: type[ApiError], status: int) -> ApiError:
-    meta = ApiResponseMeta(status=status, http_version="1.1", headers=HttpHeaders(), duration=0.0,
-                           node=NodeConfig("http", "127.0.0.1", 9200))
+    meta = ApiResponseMeta(
+        status=status,
+        http_version="1.1",
+        headers=HttpHeaders(),
+        duration=0.0,
+        node=NodeConfig("http", "127.0.0.1", 9200),
+    )
     return cls(message="some_exception", meta=meta, body={})
 
 
-@pytest.mark.parametrize("error, expected", [
-    (ConnectionTimeout("timed out"), IndexUnavailable),
-    (_api(ApiError, 503), IndexUnavailable),
-    (_api(ApiError, 429), IndexUnavailable),
-    (_api(ApiError, 401), IndexUnavailable),
-    (_api(NotFoundError, 404), IndexUnavailable),
-    (_api(BadRequestError, 400), QueryRejected),
-    (_api(ApiError, 418), SearchIndexError),
-    (SerializationError("bad json"), SearchIndexError),
-    (BulkIndexError("2 failed", [{"index": {"status": 400}}, {"index": {"status": 429}}]), IndexUnavailable),
-    (BulkIndexError("1 failed", [{"index": {"status": 400, "error": {"type": "mapper_parsing_exception"}}}]),
-     QueryRejected),
-])
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (ConnectionTimeout("timed out"), IndexUnavailable),
+        (_api(ApiError, 503), IndexUnavailable),
+        (_api(ApiError, 429), IndexUnavailable),
+        (_api(ApiError, 401), IndexUnavailable),
+        (_api(NotFoundError, 404), IndexUnavailable),
+        (_api(BadRequestError, 400), QueryRejected),
+        (_api(ApiError, 418), SearchIndexError),
+        (SerializationError("bad json"), SearchIndexError),
+        (BulkIndexError("2 failed", [{"index": {"status": 400}}, {"index": {"status": 429}}]), IndexUnavailable),
+        (
+            BulkIndexError("1 failed", [{"index": {"status": 400, "error": {"type": "mapper_parsing_exception"}}}]),
+            QueryRejected,
+        ),
+    ],
+)
 def test_elasticsearch_errors(error, expected):
     assert type(elastic_errors.translate(error)) is expected

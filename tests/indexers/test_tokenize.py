@@ -136,7 +136,9 @@ def _reference_tokens(norm: str) -> list[str]:
 
 def test_fast_tokeniser_equals_reference_on_random_text():
     rng = random.Random(4)
-    alphabet = list("开办民宿营业执照消防青山村年月日") + list("abcXYZ0123456789") + list(" \n，。、-（）{}") + ["\x01", "𠀀"]
+    alphabet = (
+        list("开办民宿营业执照消防青山村年月日") + list("abcXYZ0123456789") + list(" \n，。、-（）{}") + ["\x01", "𠀀"]
+    )
     for _ in range(300):
         sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         norm = tk.normalize(sample)

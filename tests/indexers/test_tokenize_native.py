@@ -45,7 +45,12 @@ EDGE_CASES = [
     "ｱｲｳ カタカナ ひらがな 한국어 〇〇七",
     "民宿\r\n开办\u2028申请\u00a0材料\u200b消防\u00ad检查\ufeff完毕",
     "a_b _民宿_ 1_2 __ \u2160\u2161",
-    "  民宿  ", "年", "a", "1", "-", "x",
+    "  民宿  ",
+    "年",
+    "a",
+    "1",
+    "-",
+    "x",
     "民宿" * 20000 + "abc" * 5000 + "\n" + "１" * 10000,  # a very long line
 ]
 
@@ -113,4 +118,3 @@ def test_generated_pages():
     for page in pages:
         _assert_same(page)
     _assert_same("\n".join(pages))
-

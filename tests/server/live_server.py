@@ -26,8 +26,14 @@ class Server:
     def __init__(self, proc: subprocess.Popen, port: int, log: Path) -> None:
         self.proc, self.port, self.log = proc, port, log
 
-    def call(self, method: str, path: str, body: dict | bytes | None = None, token: str | None = None,
-             headers: dict | None = None) -> tuple[int, dict]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict | bytes | None = None,
+        token: str | None = None,
+        headers: dict | None = None,
+    ) -> tuple[int, dict]:
         sent = {**(headers or {})}
         if isinstance(body, dict):
             body, sent["Content-Type"] = json.dumps(body).encode(), "application/json"
@@ -62,12 +68,23 @@ class Server:
 def start_serve(folder: Path, *args: str, **env: str) -> Server:
     """`onewindow serve` in a subprocess on a free port, once /healthz answers 200; its output goes to a file."""
     port, log = _free_port(), folder / "serve.log"
-    environ = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "PYTHONPATH": ":".join(sys.path),
-               "ONEWINDOW_DATA_DIR": str(folder / "var"), "ONEWINDOW_PLAIN_HTTP": "true", **env}
+    environ = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(folder),
+        "PYTHONPATH": ":".join(sys.path),
+        "ONEWINDOW_DATA_DIR": str(folder / "var"),
+        "ONEWINDOW_PLAIN_HTTP": "true",
+        **env,
+    }
     with log.open("a") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), *args],
-                                cwd=folder, stdout=out, stderr=subprocess.STDOUT, env=environ,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port), *args],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=environ,
+            start_new_session=True,
+        )
     running = Server(proc, port, log)
     deadline = time.monotonic() + 90
     try:
@@ -88,8 +105,6 @@ def stop(server: Server) -> int:
         if server.proc.poll() is None:
             server.proc.kill()
             server.proc.wait()
-
-
 
 
 def kill(server: Server) -> None:

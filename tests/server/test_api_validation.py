@@ -31,8 +31,9 @@ PASSWORD = "pw"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """One app for the module: bad input changes nothing, and the tests that change something make their own case."""
-    settings = load_settings({"ONEWINDOW_DATA_DIR": str(tmp_path_factory.mktemp("validation") / "var"),
-                              "ONEWINDOW_DEMO_PASSWORD": PASSWORD})
+    settings = load_settings(
+        {"ONEWINDOW_DATA_DIR": str(tmp_path_factory.mktemp("validation") / "var"), "ONEWINDOW_DEMO_PASSWORD": PASSWORD}
+    )
     application = create_app(settings, migrate=True, start_jobs=False)
     application.config.update(TESTING=True)
     runtime = application.extensions["onewindow"]
@@ -83,12 +84,20 @@ BAD_BODIES = [
     ("POST", "/applications/{app}/review", {"decision": "maybe"}, "decision"),
     ("POST", "/applications/{app}/review", {"note": "no decision"}, "decision"),
     ("POST", "/applications/{app}/review", {"decision": "accept", "verdicts": {"slot": "x"}}, "verdicts"),
-    ("POST", "/applications/{app}/review", {"decision": "correct", "verdicts": [{"slot": "floor_plan", "ok": "no"}]},
-     "verdicts.0.ok"),
+    (
+        "POST",
+        "/applications/{app}/review",
+        {"decision": "correct", "verdicts": [{"slot": "floor_plan", "ok": "no"}]},
+        "verdicts.0.ok",
+    ),
     ("POST", "/applications/{app}/review", {"decision": "correct", "verdicts": [{"ok": False}]}, "verdicts.0.slot"),
     ("POST", "/applications/{app}/review", {"decision": "correct", "verdicts": ["floor_plan"]}, "verdicts.0"),
-    ("POST", "/applications/{app}/review", {"decision": "accept_with_gap", "gap_deadline": "9999-12-31"},
-     "gap_deadline"),
+    (
+        "POST",
+        "/applications/{app}/review",
+        {"decision": "accept_with_gap", "gap_deadline": "9999-12-31"},
+        "gap_deadline",
+    ),
     ("POST", "/applications/{app}/review", {"decision": "accept_with_gap", "gap_deadline": 20261127}, "gap_deadline"),
     ("POST", "/applications/{app}/route", {"departments": "wlj"}, "departments"),
     ("POST", "/applications/{app}/route", {"departments": []}, "departments"),
@@ -129,20 +138,29 @@ def test_an_anonymous_caller_with_a_bad_body_gets_401(api, draft, method, path, 
 
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"str"', "null", "5", '{"defer": [1,'])
 def test_a_body_that_is_not_a_json_object_is_400(api, draft, raw):
-    response = api.call("POST", f"/applications/{draft}/submit", "applicant", data=raw,
-                        content_type="application/json")
+    response = api.call("POST", f"/applications/{draft}/submit", "applicant", data=raw, content_type="application/json")
     _invalid(response, "body")
 
 
 def test_a_lone_surrogate_is_invalid_json(api, draft):
-    response = api.call("POST", f"/applications/{draft}/submit", "applicant", data='{"undertaking": "\\ud800"}',
-                        content_type="application/json")
+    response = api.call(
+        "POST",
+        f"/applications/{draft}/submit",
+        "applicant",
+        data='{"undertaking": "\\ud800"}',
+        content_type="application/json",
+    )
     _invalid(response, "body")
 
 
 def test_a_huge_json_body_is_413_before_it_is_parsed(api, draft):
-    response = api.call("POST", f"/applications/{draft}/submit", "applicant",
-                        data='{"undertaking": "' + "x" * (1024 * 1024) + '"}', content_type="application/json")
+    response = api.call(
+        "POST",
+        f"/applications/{draft}/submit",
+        "applicant",
+        data='{"undertaking": "' + "x" * (1024 * 1024) + '"}',
+        content_type="application/json",
+    )
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
 
 
@@ -203,8 +221,13 @@ def test_archive_dates_say_the_allowed_range(api):
 
 
 def test_bad_headers_are_400(api, draft):
-    upload = api.json("POST", f"/applications/{draft}/uploads", "applicant", 201,
-                      json={"slot": "floor_plan", "filename": "平面图.pdf", "size": 10})["upload_id"]
+    upload = api.json(
+        "POST",
+        f"/applications/{draft}/uploads",
+        "applicant",
+        201,
+        json={"slot": "floor_plan", "filename": "平面图.pdf", "size": 10},
+    )["upload_id"]
     for offset in ("-1", "abc", ""):
         response = api.call("PATCH", f"/uploads/{upload}", "applicant", data=b"x", headers={"Upload-Offset": offset})
         assert _invalid(response, "Upload-Offset")["details"]["parameter"] == "Upload-Offset"
@@ -215,11 +238,22 @@ def test_bad_headers_are_400(api, draft):
 
 def test_a_long_raw_file_name_is_kept_short_and_an_absurd_one_refused(api, draft):
     path = f"/applications/{draft}/materials/floor_plan"
-    long = api.json("PUT", path, "applicant", 201, data=pdf_bytes("平面图"),
-                    headers={"Content-Type": "application/pdf", "X-Filename": quote("民宿平面布局图" * 40 + ".pdf")})
+    long = api.json(
+        "PUT",
+        path,
+        "applicant",
+        201,
+        data=pdf_bytes("平面图"),
+        headers={"Content-Type": "application/pdf", "X-Filename": quote("民宿平面布局图" * 40 + ".pdf")},
+    )
     assert long["name"].startswith("民宿平面布局图") and long["name"].endswith(".pdf")
-    absurd = api.call("PUT", path, "applicant", data=pdf_bytes("平面图"),
-                      headers={"Content-Type": "application/pdf", "X-Filename": "a" * 8001})
+    absurd = api.call(
+        "PUT",
+        path,
+        "applicant",
+        data=pdf_bytes("平面图"),
+        headers={"Content-Type": "application/pdf", "X-Filename": "a" * 8001},
+    )
     _invalid(absurd, "X-Filename")
     assert api.call("PUT", path, None, data=b"%PDF", headers={"X-Filename": "a" * 8001}).status_code == 401
 
@@ -231,11 +265,22 @@ def test_nul_in_a_path_is_404(api):
 
 
 def test_good_input_still_works(api, draft):
-    walk_in = api.json("POST", "/applications", "clerk", 201, json={
-        "service_code": "minsu", "applicant": MINSU_APPLICANT, "form": {"business_name": "青山村民宿"},
-        "not_a_field": "ignored"})
+    walk_in = api.json(
+        "POST",
+        "/applications",
+        "clerk",
+        201,
+        json={
+            "service_code": "minsu",
+            "applicant": MINSU_APPLICANT,
+            "form": {"business_name": "青山村民宿"},
+            "not_a_field": "ignored",
+        },
+    )
     case = api.json("GET", f"/applications/{walk_in['id']}", "clerk")
-    assert case["applicant"]["id_number"] == MINSU_APPLICANT["id_number"] and case["form"]["business_name"] == "青山村民宿"
+    assert (
+        case["applicant"]["id_number"] == MINSU_APPLICANT["id_number"] and case["form"]["business_name"] == "青山村民宿"
+    )
     saved = api.json("PATCH", f"/applications/{draft}", "applicant", json={"form": {"rooms": 8}})
     assert saved["form"]["rooms"] == 8
     missing = api.json("POST", f"/applications/{draft}/submit", "applicant", 409)
@@ -254,11 +299,13 @@ def sign_in(app):
         response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
         assert response.status_code == 302
         return client
+
     return _sign_in
 
 
-@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31", "page=9223372036854775807", "page=0",
-                                   "page=abc", "per_page=-1"])
+@pytest.mark.parametrize(
+    "query", ["from=0001-01-01", "to=9999-12-31", "page=9223372036854775807", "page=0", "page=abc", "per_page=-1"]
+)
 def test_the_archive_pages_bound_the_same(sign_in, query):
     page = sign_in("archivist").get(f"/archive?{query}")
     assert page.status_code == 400

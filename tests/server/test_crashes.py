@@ -48,8 +48,15 @@ def _big_pdf(pages: int = 30) -> bytes:
 
 
 def _serve(folder: Path, clamd_url: str, **env: str) -> Server:
-    return start_serve(folder, "--demo", ONEWINDOW_DEMO_PASSWORD=PASSWORD, ONEWINDOW_JOBS_IN_PROCESS="true",
-                       ONEWINDOW_JOB_POLL_SECONDS="0.2", ONEWINDOW_CLAMD_URL=clamd_url, **env)
+    return start_serve(
+        folder,
+        "--demo",
+        ONEWINDOW_DEMO_PASSWORD=PASSWORD,
+        ONEWINDOW_JOBS_IN_PROCESS="true",
+        ONEWINDOW_JOB_POLL_SECONDS="0.2",
+        ONEWINDOW_CLAMD_URL=clamd_url,
+        **env,
+    )
 
 
 def _token(server: Server, user: str) -> str:
@@ -85,9 +92,13 @@ def test_a_kill_during_an_upload_leaves_nothing_and_the_retry_works(folder: Path
     data = _big_pdf()
     assert len(data) > 3 * MIB
     tmp = folder / "var" / "objects" / ".onewindow" / "tmp"
-    sock = _half_sent(server, f"PUT /api/v1/applications/{app_id}/materials/floor_plan HTTP/1.1\nHost: x\n"
-                              f"Authorization: Bearer {token}\nContent-Type: application/pdf\n"
-                              f"X-Filename: {quote('平面图.pdf')}\nContent-Length: {len(data)}\n\n", data[:3 * MIB])
+    sock = _half_sent(
+        server,
+        f"PUT /api/v1/applications/{app_id}/materials/floor_plan HTTP/1.1\nHost: x\n"
+        f"Authorization: Bearer {token}\nContent-Type: application/pdf\n"
+        f"X-Filename: {quote('平面图.pdf')}\nContent-Length: {len(data)}\n\n",
+        data[: 3 * MIB],
+    )
     _wait_for(lambda: tmp.is_dir() and any(p.stat().st_size > 0 for p in tmp.iterdir()), "the upload to start")
     kill(server)
     sock.close()
@@ -98,8 +109,13 @@ def test_a_kill_during_an_upload_leaves_nothing_and_the_retry_works(folder: Path
         assert not list(tmp.iterdir()), "start-up swept it"
         status, case = server.call("GET", f"/api/v1/applications/{app_id}", token=token)
         assert status == 200 and case["materials"] == []
-        status, stored = server.call("PUT", f"/api/v1/applications/{app_id}/materials/floor_plan", data, token,
-                                     {"Content-Type": "application/pdf", "X-Filename": quote("平面图.pdf")})
+        status, stored = server.call(
+            "PUT",
+            f"/api/v1/applications/{app_id}/materials/floor_plan",
+            data,
+            token,
+            {"Content-Type": "application/pdf", "X-Filename": quote("平面图.pdf")},
+        )
         assert status == 201 and stored["sha256"] == hashlib.sha256(data).hexdigest()
     finally:
         stop(server)
@@ -110,17 +126,26 @@ def test_a_kill_during_a_resumable_chunk_resumes_from_the_last_byte_the_server_k
     token = _token(server, "applicant")
     app_id = _draft(server, token)
     data = _big_pdf()
-    status, upload = server.call("POST", f"/api/v1/applications/{app_id}/uploads",
-                                 {"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)}, token)
+    status, upload = server.call(
+        "POST",
+        f"/api/v1/applications/{app_id}/uploads",
+        {"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)},
+        token,
+    )
     assert status == 201
     path = f"/api/v1/uploads/{upload['upload_id']}"
-    status, first = server.call("PATCH", path, data[:MIB], token, {"Upload-Offset": "0",
-                                                                   "Content-Type": "application/offset+octet-stream"})
+    status, first = server.call(
+        "PATCH", path, data[:MIB], token, {"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+    )
     assert status == 200 and first["offset"] == MIB
     spool = folder / "var" / "uploads" / f"{upload['upload_id']}.part"
-    sock = _half_sent(server, f"PATCH {path} HTTP/1.1\nHost: x\nAuthorization: Bearer {token}\n"
-                              f"Upload-Offset: {MIB}\nContent-Type: application/offset+octet-stream\n"
-                              f"Content-Length: {len(data) - MIB}\n\n", data[MIB:2 * MIB])
+    sock = _half_sent(
+        server,
+        f"PATCH {path} HTTP/1.1\nHost: x\nAuthorization: Bearer {token}\n"
+        f"Upload-Offset: {MIB}\nContent-Type: application/offset+octet-stream\n"
+        f"Content-Length: {len(data) - MIB}\n\n",
+        data[MIB : 2 * MIB],
+    )
     _wait_for(lambda: spool.stat().st_size > MIB, "the chunk to reach the spool file")
     kill(server)
     sock.close()
@@ -129,8 +154,13 @@ def test_a_kill_during_a_resumable_chunk_resumes_from_the_last_byte_the_server_k
     try:
         status, state = server.call("GET", path, token=token)
         assert status == 200 and state["offset"] == MIB and not state["complete"]
-        status, done = server.call("PATCH", path, data[MIB:], token, {"Upload-Offset": str(MIB),
-                                                                      "Content-Type": "application/offset+octet-stream"})
+        status, done = server.call(
+            "PATCH",
+            path,
+            data[MIB:],
+            token,
+            {"Upload-Offset": str(MIB), "Content-Type": "application/offset+octet-stream"},
+        )
         assert status == 201 and done["complete"] and done["sha256"] == hashlib.sha256(data).hexdigest()
         status, case = server.call("GET", f"/api/v1/applications/{app_id}", token=token)
         assert [m["file_id"] for m in case["materials"]] == [done["file_id"]]
@@ -141,17 +171,41 @@ def test_a_kill_during_a_resumable_chunk_resumes_from_the_last_byte_the_server_k
 def _decided_case(server: Server) -> tuple[str, str]:
     applicant, clerk, officer = (_token(server, u) for u in ("applicant", "clerk", "officer-wlj"))
     app_id = _draft(server, applicant)
-    files = {"applicant_id": (jpeg_bytes(), "image/jpeg"), "business_licence": (pdf_bytes("营业执照"), "application/pdf"),
-             "property_proof": (pdf_bytes("房产证"), "application/pdf"), "fire_safety": (pdf_bytes("消防"), "application/pdf"),
-             "health_certs": (jpeg_bytes(), "image/jpeg"), "floor_plan": (pdf_bytes("平面图"), "application/pdf")}
+    files = {
+        "applicant_id": (jpeg_bytes(), "image/jpeg"),
+        "business_licence": (pdf_bytes("营业执照"), "application/pdf"),
+        "property_proof": (pdf_bytes("房产证"), "application/pdf"),
+        "fire_safety": (pdf_bytes("消防"), "application/pdf"),
+        "health_certs": (jpeg_bytes(), "image/jpeg"),
+        "floor_plan": (pdf_bytes("平面图"), "application/pdf"),
+    }
     for slot, (data, media_type) in files.items():
-        assert server.call("PUT", f"/api/v1/applications/{app_id}/materials/{slot}", data, applicant,
-                           {"Content-Type": media_type, "X-Filename": quote(slot)})[0] == 201
-    for call, token, body in (("submit", applicant, {}), ("review", clerk, {"decision": "accept"}),
-                              ("route", clerk, {"departments": ["wlj"]})):
+        assert (
+            server.call(
+                "PUT",
+                f"/api/v1/applications/{app_id}/materials/{slot}",
+                data,
+                applicant,
+                {"Content-Type": media_type, "X-Filename": quote(slot)},
+            )[0]
+            == 201
+        )
+    for call, token, body in (
+        ("submit", applicant, {}),
+        ("review", clerk, {"decision": "accept"}),
+        ("route", clerk, {"departments": ["wlj"]}),
+    ):
         assert server.call("POST", f"/api/v1/applications/{app_id}/{call}", body, token)[0] == 200
-    assert server.call("PUT", f"/api/v1/applications/{app_id}/results/{quote('民宿登记证')}", pdf_bytes("民宿登记证"),
-                       officer, {"Content-Type": "application/pdf"})[0] == 201
+    assert (
+        server.call(
+            "PUT",
+            f"/api/v1/applications/{app_id}/results/{quote('民宿登记证')}",
+            pdf_bytes("民宿登记证"),
+            officer,
+            {"Content-Type": "application/pdf"},
+        )[0]
+        == 201
+    )
     assert server.call("POST", f"/api/v1/applications/{app_id}/decision", {"outcome": "approved"}, officer)[0] == 200
     return app_id, officer
 
@@ -164,8 +218,13 @@ def folder(tmp_path: Path) -> Path:
 
 def _cli(folder: Path, clamd_url: str, *args: str, shift: str = "") -> subprocess.CompletedProcess:
     """`onewindow ...` on the server's data folder; ``shift`` moves its clock with libfaketime (e.g. "+2h")."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "PYTHONPATH": ":".join(sys.path),
-           "ONEWINDOW_DATA_DIR": str(folder / "var"), "ONEWINDOW_CLAMD_URL": clamd_url}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(folder),
+        "PYTHONPATH": ":".join(sys.path),
+        "ONEWINDOW_DATA_DIR": str(folder / "var"),
+        "ONEWINDOW_CLAMD_URL": clamd_url,
+    }
     command = [sys.executable, "-m", "server.cli", *args]
     if shift:
         command = ["faketime", "-f", shift, *command]

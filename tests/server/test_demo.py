@@ -10,8 +10,9 @@ from server.services.demo import load_demo
 
 
 def _counts(session):
-    return tuple(session.scalar(select(func.count()).select_from(m))
-                 for m in (Department, ServiceItem, MaterialSlot, User))
+    return tuple(
+        session.scalar(select(func.count()).select_from(m)) for m in (Department, ServiceItem, MaterialSlot, User)
+    )
 
 
 def test_demo_has_one_user_per_role_and_officer_per_department(runtime, demo):

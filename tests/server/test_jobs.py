@@ -103,7 +103,10 @@ def test_permanent_failure_and_exhausted_retries_are_failed(db):
     with db.session() as session:
         jobs = {job.kind: job for job in session.scalars(select(Job))}
         assert {k: j.status for k, j in jobs.items()} == {
-            "test.broken": "failed", "test.bug": "failed", "test.nobody-handles-this": "failed"}
+            "test.broken": "failed",
+            "test.bug": "failed",
+            "test.nobody-handles-this": "failed",
+        }
         assert "file is not a PDF" in jobs["test.broken"].last_error
         assert jobs["test.bug"].attempts == 2 and "ZeroDivisionError" in jobs["test.bug"].last_error
         assert "no handler" in jobs["test.nobody-handles-this"].last_error
@@ -128,6 +131,7 @@ def test_two_workers_never_run_the_same_job(db):
         for n in range(20):
             enqueue(session, "test.record", {"n": n})
     import threading
+
     workers = [Worker(db, None, name=f"w{i}") for i in range(2)]
     threads = [threading.Thread(target=w.run_until_idle) for w in workers]
     for t in threads:
@@ -138,6 +142,7 @@ def test_two_workers_never_run_the_same_job(db):
 
 
 # --- index jobs: an unreachable index is waited for, a bug is not ------------------
+
 
 def _unreachable_index_url(kind: str, tmp_path) -> str:
     """Index files under a plain file, or an Elasticsearch port nothing listens on."""
@@ -153,10 +158,23 @@ def _superseded_dossier(db) -> str:
     """A dossier whose index job only removes it from the index (nothing to read from the store)."""
     now = utcnow()
     with db.session() as session:
-        dossier = Dossier(archival_code="0001-2026-D30-TEST-00001", fonds="0001", year=2026, retention="D30",
-                          org_code="TEST", item_number=1, title="测试案卷", service_code="minsu",
-                          service_name="开办民宿", department_code="wlj", department_name="文旅局",
-                          opened_at=now, closed_at=now, package_prefix="dossiers/test", superseded=True)
+        dossier = Dossier(
+            archival_code="0001-2026-D30-TEST-00001",
+            fonds="0001",
+            year=2026,
+            retention="D30",
+            org_code="TEST",
+            item_number=1,
+            title="测试案卷",
+            service_code="minsu",
+            service_name="开办民宿",
+            department_code="wlj",
+            department_name="文旅局",
+            opened_at=now,
+            closed_at=now,
+            package_prefix="dossiers/test",
+            superseded=True,
+        )
         session.add(dossier)
         session.flush()
         return dossier.id

@@ -41,7 +41,9 @@ def test_every_api_route_is_documented(app, document):
             served.setdefault(openapi_path(rule.rule), set()).update(methods)
     for path, methods in served.items():
         assert path in document["paths"], f"{path} is served but not in openapi.json"
-        assert methods == set(document["paths"][path]), f"{path}: served {methods}, documented {document['paths'][path]}"
+        assert methods == set(document["paths"][path]), (
+            f"{path}: served {methods}, documented {document['paths'][path]}"
+        )
     for path in document["paths"]:
         assert path in served, f"openapi.json documents {path}, which the app does not serve"
 
@@ -68,26 +70,39 @@ def test_every_operation_says_who_and_what_can_go_wrong(document):
         if "401" in responses:
             assert responses["401"]["headers"]["WWW-Authenticate"]["required"]
     public = {(path, method) for path, method, op in _operations(document) if op["security"] == []}
-    assert public == {("/healthz", "get"), ("/api/v1/auth/token", "post"), ("/api/v1/departments", "get"),
-                      ("/api/v1/services", "get"), ("/api/v1/services/{code}", "get"),
-                      ("/api/v1/track/{tracking_number}", "get"), ("/api/v1/openapi.json", "get")}
+    assert public == {
+        ("/healthz", "get"),
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/departments", "get"),
+        ("/api/v1/services", "get"),
+        ("/api/v1/services/{code}", "get"),
+        ("/api/v1/track/{tracking_number}", "get"),
+        ("/api/v1/openapi.json", "get"),
+    }
 
 
 def test_documented_statuses_match_the_code(document):
     paths = document["paths"]
-    created = {"/api/v1/auth/token": "post", "/api/v1/applications": "post",
-               "/api/v1/applications/{app_id}/materials/{slot}": "put",
-               "/api/v1/applications/{app_id}/materials/{slot}/reuse": "post",
-               "/api/v1/applications/{app_id}/results/{name}": "put",
-               "/api/v1/applications/{app_id}/rating": "post", "/api/v1/applications/{app_id}/uploads": "post"}
+    created = {
+        "/api/v1/auth/token": "post",
+        "/api/v1/applications": "post",
+        "/api/v1/applications/{app_id}/materials/{slot}": "put",
+        "/api/v1/applications/{app_id}/materials/{slot}/reuse": "post",
+        "/api/v1/applications/{app_id}/results/{name}": "put",
+        "/api/v1/applications/{app_id}/rating": "post",
+        "/api/v1/applications/{app_id}/uploads": "post",
+    }
     for path, method in created.items():
         assert [s for s in paths[path][method]["responses"] if s.startswith("2")] == ["201"], path
     assert set(paths["/api/v1/uploads/{upload_id}"]["patch"]["responses"]) >= {"200", "201"}
     assert [s for s in paths["/api/v1/auth/token"]["delete"]["responses"] if s.startswith("2")] == ["204"]
     for path, method in (("/api/v1/auth/token", "post"), ("/api/v1/track/{tracking_number}", "get")):
         assert "429" in paths[path][method]["responses"]
-    for path, method in (("/api/v1/applications/{app_id}/materials/{slot}", "put"),
-                         ("/api/v1/applications/{app_id}/results/{name}", "put"), ("/api/v1/uploads/{upload_id}", "patch")):
+    for path, method in (
+        ("/api/v1/applications/{app_id}/materials/{slot}", "put"),
+        ("/api/v1/applications/{app_id}/results/{name}", "put"),
+        ("/api/v1/uploads/{upload_id}", "patch"),
+    ):
         assert {"413", "415", "422", "503", "507"} <= set(paths[path][method]["responses"]), path
         assert "application/octet-stream" in paths[path][method]["requestBody"]["content"]
     assert "416" in paths["/api/v1/archives/{dossier_id}/files/{file_id}"]["get"]["responses"]
@@ -131,52 +146,122 @@ def test_answers_have_the_documented_shapes(app, demo, document, settings, runti
 
     app_id = check("POST", "/applications", "/applications", "applicant", 201, json={"service_code": "minsu"})["id"]
     check("PATCH", f"/applications/{app_id}", "/applications/{app_id}", "applicant", 200, json={"form": {"rooms": 8}})
-    files = {"applicant_id": (jpeg_bytes(), "身份证.jpg"), "business_licence": (pdf_bytes("营业执照"), "营业执照.pdf"),
-             "property_proof": (pdf_bytes("房产证"), "房产证.pdf"), "fire_safety": (pdf_bytes("消防"), "消防.pdf"),
-             "health_certs": (jpeg_bytes(), "健康证.jpg")}
+    files = {
+        "applicant_id": (jpeg_bytes(), "身份证.jpg"),
+        "business_licence": (pdf_bytes("营业执照"), "营业执照.pdf"),
+        "property_proof": (pdf_bytes("房产证"), "房产证.pdf"),
+        "fire_safety": (pdf_bytes("消防"), "消防.pdf"),
+        "health_certs": (jpeg_bytes(), "健康证.jpg"),
+    }
     template = "/applications/{app_id}/materials/{slot}"
     for slot, (data, name) in files.items():
-        check("PUT", f"/applications/{app_id}/materials/{slot}", template, "applicant", 201,
-              data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
-    check("PUT", f"/applications/{app_id}/materials/floor_plan", template, "applicant", 415, data=jpeg_bytes(),
-          headers={"Content-Type": "application/octet-stream", "X-Filename": "plan.jpg"})
+        check(
+            "PUT",
+            f"/applications/{app_id}/materials/{slot}",
+            template,
+            "applicant",
+            201,
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+    check(
+        "PUT",
+        f"/applications/{app_id}/materials/floor_plan",
+        template,
+        "applicant",
+        415,
+        data=jpeg_bytes(),
+        headers={"Content-Type": "application/octet-stream", "X-Filename": "plan.jpg"},
+    )
     plan = pdf_bytes("平面图")
-    upload = check("POST", f"/applications/{app_id}/uploads", "/applications/{app_id}/uploads", "applicant", 201,
-                   json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(plan)})
+    upload = check(
+        "POST",
+        f"/applications/{app_id}/uploads",
+        "/applications/{app_id}/uploads",
+        "applicant",
+        201,
+        json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(plan)},
+    )
     chunk = "/uploads/{upload_id}"
-    check("PATCH", f"/uploads/{upload['upload_id']}", chunk, "applicant", 200, data=plan[:100],
-          headers={"Upload-Offset": "0"})
+    check(
+        "PATCH",
+        f"/uploads/{upload['upload_id']}",
+        chunk,
+        "applicant",
+        200,
+        data=plan[:100],
+        headers={"Upload-Offset": "0"},
+    )
     check("GET", f"/uploads/{upload['upload_id']}", chunk, "applicant", 200)
-    check("PATCH", f"/uploads/{upload['upload_id']}", chunk, "applicant", 409, data=plan[50:],
-          headers={"Upload-Offset": "50"})
-    check("PATCH", f"/uploads/{upload['upload_id']}", chunk, "applicant", 201, data=plan[100:],
-          headers={"Upload-Offset": "100"})
+    check(
+        "PATCH",
+        f"/uploads/{upload['upload_id']}",
+        chunk,
+        "applicant",
+        409,
+        data=plan[50:],
+        headers={"Upload-Offset": "50"},
+    )
+    check(
+        "PATCH",
+        f"/uploads/{upload['upload_id']}",
+        chunk,
+        "applicant",
+        201,
+        data=plan[100:],
+        headers={"Upload-Offset": "100"},
+    )
     check("GET", f"/applications/{app_id}/reusable", "/applications/{app_id}/reusable", "applicant", 200)
     submitted = check("POST", f"/applications/{app_id}/submit", "/applications/{app_id}/submit", "applicant", 200)
-    check("GET", f"/track/{submitted['tracking_number']}?phone_last4={MINSU_APPLICANT['phone'][-4:]}",
-          "/track/{tracking_number}", None, 200)
+    check(
+        "GET",
+        f"/track/{submitted['tracking_number']}?phone_last4={MINSU_APPLICANT['phone'][-4:]}",
+        "/track/{tracking_number}",
+        None,
+        200,
+    )
     check("GET", f"/track/{submitted['tracking_number']}?phone_last4=0000", "/track/{tracking_number}", None, 404)
     case = f"/applications/{app_id}"
     check("POST", f"{case}/withdraw", "/applications/{app_id}/withdraw", "clerk", 403)
     check("POST", f"{case}/review", "/applications/{app_id}/review", "clerk", 200, json={"decision": "accept"})
     check("POST", f"{case}/route", "/applications/{app_id}/route", "clerk", 200, json={"departments": ["wlj"]})
-    check("POST", f"{case}/decision", "/applications/{app_id}/decision", "officer-wlj", 200,
-          json={"outcome": "approved"})
+    check(
+        "POST", f"{case}/decision", "/applications/{app_id}/decision", "officer-wlj", 200, json={"outcome": "approved"}
+    )
     check("POST", f"{case}/complete", "/applications/{app_id}/complete", "officer-wlj", 409)
-    result = check("PUT", f"{case}/results/民宿登记证", "/applications/{app_id}/results/{name}", "officer-wlj", 201,
-                   data=pdf_bytes("民宿登记证"), headers={"Content-Type": "application/pdf"})
+    result = check(
+        "PUT",
+        f"{case}/results/民宿登记证",
+        "/applications/{app_id}/results/{name}",
+        "officer-wlj",
+        201,
+        data=pdf_bytes("民宿登记证"),
+        headers={"Content-Type": "application/pdf"},
+    )
     done = check("POST", f"{case}/complete", "/applications/{app_id}/complete", "officer-wlj", 200)
     check("GET", case, "/applications/{app_id}", "applicant", 200)
     check("GET", "/applications?status=archived", "/applications", "clerk", 200)
     check("GET", f"{case}/results/{result['id']}", "/applications/{app_id}/results/{result_id}", "applicant", 200)
     material = done["materials"][0]["file_id"]
-    check("GET", f"{case}/files/{material}", "/applications/{app_id}/files/{file_id}", "clerk", 206,
-          headers={"Range": "bytes=0-9"})
+    check(
+        "GET",
+        f"{case}/files/{material}",
+        "/applications/{app_id}/files/{file_id}",
+        "clerk",
+        206,
+        headers={"Range": "bytes=0-9"},
+    )
     notice = done["notices"][0]["id"]
     check("GET", f"{case}/notices/{notice}.pdf", "/applications/{app_id}/notices/{notice_id}.pdf", "applicant", 200)
     check("POST", f"{case}/rating", "/applications/{app_id}/rating", "applicant", 201, json={"score": 1})
-    check("POST", f"{case}/rating/follow-up", "/applications/{app_id}/rating/follow-up", "supervisor", 200,
-          json={"note": "已回访"})
+    check(
+        "POST",
+        f"{case}/rating/follow-up",
+        "/applications/{app_id}/rating/follow-up",
+        "supervisor",
+        200,
+        json={"note": "已回访"},
+    )
     check("GET", "/supervision/summary", "/supervision/summary", "supervisor", 200)
 
     Worker(runtime.db, runtime).run_until_idle()
@@ -188,8 +273,14 @@ def test_answers_have_the_documented_shapes(app, demo, document, settings, runti
     file_id = dossier["files"][0]["file_id"]
     files_path = "/archives/{dossier_id}/files/{file_id}"
     check("GET", f"/archives/{dossier_id}/files/{file_id}?purpose=核验", files_path, "officer-wlj", 200)
-    check("GET", f"/archives/{dossier_id}/files/{file_id}?purpose=核验", files_path, "officer-wlj", 416,
-          headers={"Range": "bytes=99999999-"})
+    check(
+        "GET",
+        f"/archives/{dossier_id}/files/{file_id}?purpose=核验",
+        files_path,
+        "officer-wlj",
+        416,
+        headers={"Range": "bytes=99999999-"},
+    )
     check("GET", f"/archives/{dossier_id}/export", "/archives/{dossier_id}/export", "archivist", 200)
     check("GET", "/me/access-ledger", "/me/access-ledger", "applicant", 200)
     check("GET", "/openapi.json", "/openapi.json", None, 200)

@@ -61,8 +61,15 @@ def test_home_speaks_english_when_asked(client, demo):
 
 def test_guide_page_lists_materials_with_flags(client, demo):
     page = client.get("/services/minsu").get_data(as_text=True)
-    for text in ("经营者身份证", "房屋产权证明或租赁合同", "消防安全检查合格证或消防安全承诺书",
-                 "从业人员健康证明", "可容缺", "《旅馆业治安管理办法》", "30年"):
+    for text in (
+        "经营者身份证",
+        "房屋产权证明或租赁合同",
+        "消防安全检查合格证或消防安全承诺书",
+        "从业人员健康证明",
+        "可容缺",
+        "《旅馆业治安管理办法》",
+        "30年",
+    ):
         assert text in page, text
 
 
@@ -133,8 +140,9 @@ def test_web_login_needs_csrf_token(settings, demo):
     assert response.status_code == 400
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    response = client.post("/login?next=//evil.example/", data={
-        "username": "clerk", "password": "demo-pass", "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/", data={"username": "clerk", "password": "demo-pass", "csrf_token": token}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "李晓燕" in client.get("/").get_data(as_text=True)

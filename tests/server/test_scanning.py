@@ -106,18 +106,37 @@ def test_open_scanner_maps_urls_to_backends() -> None:
     assert unix.describe() == "unix:///run/clamav/clamd.ctl"
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:3310", "clamd", "tcp://", "tcp://host:99999",
-                                 "unix://relative/clamd.sock", "tcp://host:3310/path"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:3310",
+        "clamd",
+        "tcp://",
+        "tcp://host:99999",
+        "unix://relative/clamd.sock",
+        "tcp://host:3310/path",
+    ],
+)
 def test_open_scanner_refuses_other_urls_naming_the_accepted_forms(url: str) -> None:
     with pytest.raises(ValueError, match="tcp://host:port or unix:///"):
         open_scanner(url)
 
 
 def test_services_env_names_redis_and_clamd() -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
-           "ONEWINDOW_REDIS_PORT": "16999", "ONEWINDOW_CLAMD_PORT": "13999"}
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "services"), "env", "--prefix", "X_"],
-                            env=env, capture_output=True, text=True, timeout=60, check=True)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "ONEWINDOW_REDIS_PORT": "16999",
+        "ONEWINDOW_CLAMD_PORT": "13999",
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "services"), "env", "--prefix", "X_"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     exports = dict(shlex.split(line)[1].split("=", 1) for line in result.stdout.splitlines())
     assert exports["X_RATELIMIT_URL"] == "redis://127.0.0.1:16999/0"
     assert exports["X_CLAMD_URL"] == "tcp://127.0.0.1:13999"

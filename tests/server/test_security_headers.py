@@ -15,7 +15,7 @@ from web_support import Web
 
 EVERY_RESPONSE = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -59,6 +59,7 @@ def make_app(settings):
         app = create_app(settings.with_overrides(**changes), migrate=True, start_jobs=False)
         made.append(app)
         return app
+
     yield make
     for app in made:
         app.extensions["onewindow"].close()

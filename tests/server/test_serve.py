@@ -31,8 +31,13 @@ PASSWORD = "serve-test"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_serve(tmp_path_factory.mktemp("serve"), "--demo", ONEWINDOW_MAX_UPLOAD_BYTES=str(LIMIT),
-                          ONEWINDOW_JOBS_IN_PROCESS="false", ONEWINDOW_DEMO_PASSWORD=PASSWORD)
+    running = start_serve(
+        tmp_path_factory.mktemp("serve"),
+        "--demo",
+        ONEWINDOW_MAX_UPLOAD_BYTES=str(LIMIT),
+        ONEWINDOW_JOBS_IN_PROCESS="false",
+        ONEWINDOW_DEMO_PASSWORD=PASSWORD,
+    )
     yield running
     stop(running)
 
@@ -54,7 +59,8 @@ def draft(server, token) -> str:
 def test_unauthenticated_upload_is_refused_before_its_body(server):
     status, headers, body = server.head_only(
         "PUT /api/v1/applications/x/materials/y HTTP/1.1\nHost: 127.0.0.1\n"
-        "Content-Type: application/pdf\nContent-Length: 1073741824\n\n")
+        "Content-Type: application/pdf\nContent-Length: 1073741824\n\n"
+    )
     assert status == 401 and headers["content-type"] == "application/json"
     assert json.loads(body)["error"]["code"] == "unauthorized"
 
@@ -63,7 +69,8 @@ def test_too_large_upload_is_refused_before_its_body_naming_the_limit(server, to
     status, headers, body = server.head_only(
         f"PUT /api/v1/applications/{draft}/materials/business_licence HTTP/1.1\nHost: 127.0.0.1\n"
         f"Authorization: Bearer {token}\nContent-Type: application/pdf\nX-Filename: a.pdf\n"
-        f"Content-Length: {LIMIT + 1}\n\n")
+        f"Content-Length: {LIMIT + 1}\n\n"
+    )
     assert status == 413 and headers["content-type"] == "application/json"
     error = json.loads(body)["error"]
     assert error["code"] == "too_large" and error["details"] == {"max_bytes": LIMIT}
@@ -73,15 +80,21 @@ def test_too_large_upload_is_refused_before_its_body_naming_the_limit(server, to
 def test_too_large_page_post_is_refused_before_its_body(server):
     status, headers, body = server.head_only(
         "POST /login HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/x-www-form-urlencoded\n"
-        "Content-Length: 5368709120\n\n")
+        "Content-Length: 5368709120\n\n"
+    )
     assert status == 413 and headers["content-type"].startswith("text/html")
     assert str(LIMIT) in body.decode()
 
 
 def test_an_upload_streams_through_gunicorn(server, token, draft):
     data = pdf_bytes("营业执照 名称：青山村民宿有限公司")
-    status, body = server.call("PUT", f"/api/v1/applications/{draft}/materials/business_licence", data, token,
-                               {"Content-Type": "application/pdf", "X-Filename": quote("营业执照.pdf")})
+    status, body = server.call(
+        "PUT",
+        f"/api/v1/applications/{draft}/materials/business_licence",
+        data,
+        token,
+        {"Content-Type": "application/pdf", "X-Filename": quote("营业执照.pdf")},
+    )
     assert status == 201, body
     assert body["sha256"] == hashlib.sha256(data).hexdigest() and body["size"] == len(data)
     url = f"http://127.0.0.1:{server.port}/api/v1/applications/{draft}/files/{body['file_id']}"
@@ -115,15 +128,22 @@ class UnreadableBody(io.RawIOBase):
         raise AssertionError("the request body was read")
 
 
-@pytest.mark.parametrize("method, path, content_type, over_limit, status", [
-    ("PUT", "/api/v1/applications/x/materials/y", "application/pdf", True, 401),  # who comes before how much
-    ("PUT", "/api/v1/applications/x/materials/y", "multipart/form-data; boundary=b", False, 401),
-    ("POST", "/cases/x/results", "multipart/form-data; boundary=b", False, 401),  # before CSRF parses the form
-    ("POST", "/login", "application/x-www-form-urlencoded", True, 413),
-    ("POST", "/no-such-page", "application/octet-stream", True, 413),
-])
+@pytest.mark.parametrize(
+    "method, path, content_type, over_limit, status",
+    [
+        ("PUT", "/api/v1/applications/x/materials/y", "application/pdf", True, 401),  # who comes before how much
+        ("PUT", "/api/v1/applications/x/materials/y", "multipart/form-data; boundary=b", False, 401),
+        ("POST", "/cases/x/results", "multipart/form-data; boundary=b", False, 401),  # before CSRF parses the form
+        ("POST", "/login", "application/x-www-form-urlencoded", True, 413),
+        ("POST", "/no-such-page", "application/octet-stream", True, 413),
+    ],
+)
 def test_refusals_read_no_body(client, demo, method, path, content_type, over_limit, status):
     length = client.application.config["MAX_CONTENT_LENGTH"] + 1 if over_limit else 1000
-    response = client.open(path, method=method, content_type=content_type,
-                           environ_overrides={"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(length)})
+    response = client.open(
+        path,
+        method=method,
+        content_type=content_type,
+        environ_overrides={"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(length)},
+    )
     assert response.status_code == status, response.get_data(as_text=True)[:300]

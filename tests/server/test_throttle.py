@@ -57,19 +57,24 @@ def clock(monkeypatch):
 
     def advance(seconds: float) -> None:
         offset[0] += seconds
+
     return advance
 
 
 def token(client, username: str, password: str, address: str = "192.0.2.1"):
-    return client.post("/api/v1/auth/token", json={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def page_login(client, username: str, password: str, address: str = "192.0.2.1"):
     page = client.get("/login", environ_base={"REMOTE_ADDR": address})
     csrf = CSRF.search(page.get_data(as_text=True)).group(1)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": csrf},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def assert_throttled(response, json_body: bool = True) -> int:
@@ -88,6 +93,7 @@ def assert_throttled(response, json_body: bool = True) -> int:
 
 
 # --- password guessing ------------------------------------------------------
+
 
 def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(client, demo, settings, clock):
     # Case and spaces do not make a new username to guess at.
@@ -143,13 +149,20 @@ def test_other_usernames_work_until_the_client_has_failed_too_often(client, demo
 
 # --- tracking ---------------------------------------------------------------
 
+
 @pytest.fixture
 def tracking(client, demo, runtime, settings) -> str:
     """A submitted case's tracking number; its applicant's phone ends in 4321."""
     login = token(client, "applicant", settings.demo_password)
     headers = {"Authorization": f"Bearer {login.get_json()['token']}"}
-    created = client.post("/api/v1/applications", headers=headers, json={
-        "service_code": "minsu", "applicant": {"name": "王丽华", "id_number": "330127198805123426", "phone": PHONE}})
+    created = client.post(
+        "/api/v1/applications",
+        headers=headers,
+        json={
+            "service_code": "minsu",
+            "applicant": {"name": "王丽华", "id_number": "330127198805123426", "phone": PHONE},
+        },
+    )
     assert created.status_code == 201, created.get_json()
     number = f"TR{secrets.token_hex(5).upper()}"
     with runtime.db.session() as session:
@@ -194,6 +207,7 @@ def test_one_client_gets_thirty_lookups_a_minute(client, tracking, clock):
 
 # --- the store --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("ratelimit_url", [f"redis://127.0.0.1:{_dead_port()}/0"])
 def test_without_redis_sign_in_and_tracking_go_on_and_count_in_memory(client, demo, settings, caplog):
     assert token(client, "clerk", settings.demo_password).status_code == 201
@@ -221,6 +235,7 @@ def test_memory_counters_belong_to_one_app_and_redis_counters_are_shared(setting
 
 
 # --- rules for endpoints to come ----------------------------------------------
+
 
 def test_registration_rule_counts_every_attempt_per_client(app):
     from server.web import throttle

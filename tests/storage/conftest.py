@@ -42,8 +42,13 @@ def purge_s3(store: S3Store) -> None:
             version = re.search(r"<VersionId>(.*?)</VersionId>", entry, re.S).group(1)
             key = key.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
             with contextlib.suppress(Exception):
-                client._execute("DELETE", bucket, key, query_params={"versionId": version},
-                                headers={"x-amz-bypass-governance-retention": "true"})
+                client._execute(
+                    "DELETE",
+                    bucket,
+                    key,
+                    query_params={"versionId": version},
+                    headers={"x-amz-bypass-governance-retention": "true"},
+                )
     with contextlib.suppress(Exception):
         for item in client.list_objects(bucket, recursive=True):
             client.remove_object(bucket, item.object_name)
@@ -99,8 +104,9 @@ def leftovers() -> Callable[[ObjectStore], list[str]]:
         client = store._client
         found = [f"upload:{u.object_name}" for u in client._list_multipart_uploads(store.bucket).uploads]
         live_nonces = {
-            {k.lower(): v for k, v in client.stat_object(store.bucket, o.object_name).metadata.items()}
-            .get("x-amz-meta-ow-digests")
+            {k.lower(): v for k, v in client.stat_object(store.bucket, o.object_name).metadata.items()}.get(
+                "x-amz-meta-ow-digests"
+            )
             for o in client.list_objects(store.bucket, recursive=True)
             if not o.object_name.startswith(".onewindow/")
         }

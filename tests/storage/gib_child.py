@@ -63,18 +63,22 @@ def main() -> None:
         while chunk := stream.read(MIB):
             reread.update(chunk)
     read_seconds = time.perf_counter() - began
-    print(json.dumps({
-        "size": info.size,
-        "sha256_generated": expected.hexdigest(),
-        "sha256_put": info.sha256,
-        "sha256_reread": reread.hexdigest(),
-        "stat_sha256": store.stat(key).sha256,
-        "put_seconds": put_seconds,
-        "read_seconds": read_seconds,
-        "rss_start_kib": start,
-        "rss_after_put_kib": after_put,
-        "rss_after_read_kib": peak_kib(),
-    }))
+    print(
+        json.dumps(
+            {
+                "size": info.size,
+                "sha256_generated": expected.hexdigest(),
+                "sha256_put": info.sha256,
+                "sha256_reread": reread.hexdigest(),
+                "stat_sha256": store.stat(key).sha256,
+                "put_seconds": put_seconds,
+                "read_seconds": read_seconds,
+                "rss_start_kib": start,
+                "rss_after_put_kib": after_put,
+                "rss_after_read_kib": peak_kib(),
+            }
+        )
+    )
     store.delete(key)
     store.close()
 

@@ -51,7 +51,7 @@ def chunked(data: bytes, sizes=(1, 7, 4096, 65536, 3 * MIB + 5)):
     offset, i = 0, 0
     while offset < len(data):
         size = sizes[i % len(sizes)]
-        yield data[offset:offset + size]
+        yield data[offset : offset + size]
         offset += size
         i += 1
 
@@ -67,10 +67,15 @@ def future(seconds: float = 3600) -> datetime:
 
 # --- round trips --------------------------------------------------------------
 
+
 def test_small_object_round_trip(store):
     data = "营业执照 scan\n".encode() * 100
-    info = store.put("案卷/a.txt", io.BytesIO(data), content_type="text/plain",
-                     metadata={"filename": "营业执照 副本.pdf", "material": "business-licence"})
+    info = store.put(
+        "案卷/a.txt",
+        io.BytesIO(data),
+        content_type="text/plain",
+        metadata={"filename": "营业执照 副本.pdf", "material": "business-licence"},
+    )
     assert (info.key, info.size, info.sha256, info.sm3) == ("案卷/a.txt", len(data), sha256(data), sm3(data))
     stat = store.stat("案卷/a.txt")
     assert (stat.size, stat.sha256, stat.sm3, stat.content_type) == (len(data), sha256(data), sm3(data), "text/plain")
@@ -107,7 +112,7 @@ def test_file_like_source_with_short_reads(store):
 
         def readinto(self, buffer) -> int:
             chunk = self._data.read(min(len(buffer), 1000))
-            buffer[:len(chunk)] = chunk
+            buffer[: len(chunk)] = chunk
             return len(chunk)
 
     data = os.urandom(300_000)
@@ -134,26 +139,29 @@ def test_gib_round_trip_with_bounded_memory(store):
     url = store.describe()
     if store.backend == "s3":
         url = _full_url(store)
-    run = subprocess.run([sys.executable, str(child), url, "big/1gib.bin", "1024"],
-                         capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [sys.executable, str(child), url, "big/1gib.bin", "1024"], capture_output=True, text=True, timeout=900
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["size"] == 1 << 30
     assert report["sha256_put"] == report["sha256_generated"] == report["sha256_reread"] == report["stat_sha256"]
     assert report["rss_start_kib"] < 100 * 1024, "the child's peak RSS must not include the parent's"
     grown_mb = (max(report["rss_after_put_kib"], report["rss_after_read_kib"]) - report["rss_start_kib"]) / 1024
-    print(f"\n{store.backend}: put {report['put_seconds']:.1f}s read {report['read_seconds']:.1f}s "
-          f"peak RSS +{grown_mb:.0f} MB")
+    print(
+        f"\n{store.backend}: put {report['put_seconds']:.1f}s read {report['read_seconds']:.1f}s "
+        f"peak RSS +{grown_mb:.0f} MB"
+    )
     assert grown_mb < 100, report
 
 
 def _full_url(store) -> str:
     secret = store._client._provider.retrieve().secret_key
-    return (f"s3://{store._access_key}:{secret}@{store.endpoint}/{store.bucket}"
-            f"?lock_mode={store.lock_mode.lower()}")
+    return f"s3://{store._access_key}:{secret}@{store.endpoint}/{store.bucket}?lock_mode={store.lock_mode.lower()}"
 
 
 # --- concurrency and failures ---------------------------------------------------
+
 
 def test_concurrent_writers_to_different_keys(store):
     payloads = {f"concurrent/{i:02d}": os.urandom(MIB * (i % 3) + 1000 * i) for i in range(8)}
@@ -201,8 +209,11 @@ def test_interrupted_overwrite_keeps_the_old_object(store, leftovers):
 
 def test_a_killed_writer_leaves_nothing_after_a_sweep(store, store_url, leftovers):
     """SIGKILL mid-write (no cleanup runs): the leftovers are invisible, and the next start-up sweep removes them."""
-    child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("put_child.py")), store_url, "killed/upload"],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("put_child.py")), store_url, "killed/upload"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout.readline().strip() == "writing"
         assert leftovers(store), "a write in progress has something on the store"
@@ -241,11 +252,23 @@ def test_a_live_local_write_is_never_swept(tmp_path):
 
 # --- ranges -----------------------------------------------------------------------
 
+
 def test_range_reads(store):
     data = bytes(range(256)) * 4
     store.put("range", io.BytesIO(data))
-    cases = [(0, 10), (0, None), (100, 200), (1000, None), (1000, 5000), (1024, None),
-             (2000, None), (5000, 6000), (20, 10), (0, 0), (1023, 1024)]
+    cases = [
+        (0, 10),
+        (0, None),
+        (100, 200),
+        (1000, None),
+        (1000, 5000),
+        (1024, None),
+        (2000, None),
+        (5000, 6000),
+        (20, 10),
+        (0, 0),
+        (1023, 1024),
+    ]
     for start, end in cases:
         assert read(store, "range", start, end) == data[start:end], (start, end)
     with store.open("range", 10, 20) as stream:
@@ -298,8 +321,23 @@ def test_unicode_keys_and_names(store):
     assert not store.exists(UNICODE_KEYS[0])
 
 
-BAD_KEYS = ["", "/abs/path", "../escape", "a/../../escape", "a/./b", "a//b", "trailing/", "a\\b",
-            "nul\x00byte", "tab\tkey", ".onewindow/tmp/x", "x" * 1000, "a/" + "y" * 300, "..", "."]
+BAD_KEYS = [
+    "",
+    "/abs/path",
+    "../escape",
+    "a/../../escape",
+    "a/./b",
+    "a//b",
+    "trailing/",
+    "a\\b",
+    "nul\x00byte",
+    "tab\tkey",
+    ".onewindow/tmp/x",
+    "x" * 1000,
+    "a/" + "y" * 300,
+    "..",
+    ".",
+]
 
 
 @pytest.mark.parametrize("key", BAD_KEYS, ids=range(len(BAD_KEYS)))
@@ -367,6 +405,7 @@ def test_names_that_look_like_internal_ones(store):
 
 # --- integrity and limits -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("size", [1000, PART + MIB], ids=["single", "multipart"])
 def test_digest_mismatch_stores_nothing(store, leftovers, size):
     data = os.urandom(size)
@@ -401,6 +440,7 @@ def test_max_bytes_stops_reading_an_endless_stream(store, leftovers):
 
 
 # --- sealing ----------------------------------------------------------------------------
+
 
 def test_sealed_object_cannot_be_deleted(store):
     until = future()
@@ -477,6 +517,7 @@ def test_s3_seal_uses_object_lock(store, backend):
 
 
 # --- health -----------------------------------------------------------------------------
+
 
 def test_check_and_describe(store, backend):
     health = store.check()

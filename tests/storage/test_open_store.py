@@ -30,7 +30,12 @@ def test_s3_url():
     store = open_store("s3://AK:se%2Fcret@minio.example:9000/archive/county/a?secure=true&region=cn-east-1")
     assert isinstance(store, S3Store)
     assert (store.endpoint, store.bucket, store.prefix, store.secure, store.region) == (
-        "minio.example:9000", "archive", "county/a/", True, "cn-east-1")
+        "minio.example:9000",
+        "archive",
+        "county/a/",
+        True,
+        "cn-east-1",
+    )
     assert store.describe() == "s3://AK:***@minio.example:9000/archive/county/a?secure=true"
     assert "se/cret" not in repr(store) and "se%2Fcret" not in repr(store)
 
@@ -47,8 +52,13 @@ def test_s3_server_down_is_reported_quickly():
     health = store.check()
     assert health["ok"] is False and health["backend"] == "s3"
     assert time.monotonic() - began < 15  # bounded by the deadline, not a speed test
-    for call in (lambda: store.put("k", io.BytesIO(b"x")), lambda: store.stat("k"),
-                 lambda: store.exists("k"), lambda: list(store.list()), lambda: store.open("k")):
+    for call in (
+        lambda: store.put("k", io.BytesIO(b"x")),
+        lambda: store.stat("k"),
+        lambda: store.exists("k"),
+        lambda: list(store.list()),
+        lambda: store.open("k"),
+    ):
         began = time.monotonic()
         with pytest.raises(StorageUnavailable):
             call()

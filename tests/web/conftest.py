@@ -27,4 +27,5 @@ def build(runtime, demo):
             result = steps(Builder(runtime, session))
             session.flush()
             return result.id if hasattr(result, "id") else result
+
     return run

@@ -61,8 +61,15 @@ class Builder:
         for slot in app.service.materials:
             if slot.required:
                 data = jpeg_bytes() if "jpg" in slot.formats else pdf_bytes(slot.name)
-                applying.upload_material(self.session, self.runtime, who, app, slot.slot, io.BytesIO(data),
-                                         f"{slot.slot}.{'jpg' if 'jpg' in slot.formats else 'pdf'}")
+                applying.upload_material(
+                    self.session,
+                    self.runtime,
+                    who,
+                    app,
+                    slot.slot,
+                    io.BytesIO(data),
+                    f"{slot.slot}.{'jpg' if 'jpg' in slot.formats else 'pdf'}",
+                )
         applying.submit(self.session, who, app)
         return app
 
@@ -76,8 +83,9 @@ class Builder:
     def completed(self, service: str, department: str, accepted_days_ago: int, score: int | None) -> Application:
         app = self.in_progress(service, [department], accepted_days_ago)
         officer = self.user(f"officer-{department}")
-        handling.upload_result(self.session, self.runtime, officer, app, "许可证", io.BytesIO(pdf_bytes("许可证")),
-                               "许可证.pdf")
+        handling.upload_result(
+            self.session, self.runtime, officer, app, "许可证", io.BytesIO(pdf_bytes("许可证")), "许可证.pdf"
+        )
         handling.decide(self.session, officer, app, "approved", "符合条件")
         handling.complete(self.session, self.runtime, officer, app)
         if score is not None:
@@ -90,17 +98,23 @@ def build(runtime) -> tuple[Expected, dict[str, str]]:
     with runtime.db.session() as session:
         b = Builder(runtime, session)
         cases = {
-            "overdue": b.in_progress("minsu", ["wlj", "gaj"], 7),           # 7 of 5 days: red
-            "warning": b.in_progress("food-grocery", ["scjg"], 4),          # 4 of 5: yellow
-            "fresh": b.in_progress("special-trade", ["gaj", "xfjy"], 1),    # 1 of 10: green
-            "slow": b.completed("sole-trader", "scjg", 3, 2),               # 3 days, rated 2: follow-up
-            "quick": b.completed("sole-trader", "scjg", 1, 5),              # 1 day, rated 5
-            "hygiene": b.completed("public-hygiene", "wjj", 2, None),       # 2 days, not rated
+            "overdue": b.in_progress("minsu", ["wlj", "gaj"], 7),  # 7 of 5 days: red
+            "warning": b.in_progress("food-grocery", ["scjg"], 4),  # 4 of 5: yellow
+            "fresh": b.in_progress("special-trade", ["gaj", "xfjy"], 1),  # 1 of 10: green
+            "slow": b.completed("sole-trader", "scjg", 3, 2),  # 3 days, rated 2: follow-up
+            "quick": b.completed("sole-trader", "scjg", 1, 5),  # 1 day, rated 5
+            "hygiene": b.completed("public-hygiene", "wjj", 2, None),  # 2 days, not rated
             "submitted": b.submitted("food-grocery"),
         }
         correction = b.submitted("sole-trader")
-        review.review(session, runtime, b.user("clerk"), correction, decision="correct",
-                      verdicts=[{"slot": "premises_proof", "ok": False, "reason": "租赁合同已过期"}])
+        review.review(
+            session,
+            runtime,
+            b.user("clerk"),
+            correction,
+            decision="correct",
+            verdicts=[{"slot": "premises_proof", "ok": False, "reason": "租赁合同已过期"}],
+        )
         cases["correction"] = correction
         cases["draft"] = applying.create_draft(session, b.user("applicant2"), "minsu", None, {})
         session.flush()
@@ -108,9 +122,11 @@ def build(runtime) -> tuple[Expected, dict[str, str]]:
 
     expected = Expected(
         by_state={"in_progress": 3, "archived": 3, "submitted": 1, "needs_correction": 1, "draft": 1},
-        overdue=[tracking["overdue"]], warning=[tracking["warning"]],
+        overdue=[tracking["overdue"]],
+        warning=[tracking["warning"]],
         by_service={"sole-trader": 2.0, "public-hygiene": 2.0},
         by_department={"scjg": 2.0, "wjj": 2.0},
-        ratings={1: 0, 2: 1, 3: 0, 4: 0, 5: 1}, follow_ups=[tracking["slow"]],
+        ratings={1: 0, 2: 1, 3: 0, 4: 0, 5: 1},
+        follow_ups=[tracking["slow"]],
     )
     return expected, tracking

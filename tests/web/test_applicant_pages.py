@@ -13,8 +13,11 @@ from server.services.cases import review
 
 
 def _draft(web, service: str = "minsu") -> str:
-    response = web.post("applicant", f"/apply/{service}", {"business_name": "青山村民宿", "address": "临安区青山村十八号",
-                                                           "contact_phone": "13857101234"})
+    response = web.post(
+        "applicant",
+        f"/apply/{service}",
+        {"business_name": "青山村民宿", "address": "临安区青山村十八号", "contact_phone": "13857101234"},
+    )
     return re.search(r"/my/cases/(\w+)/edit", response.headers["Location"]).group(1)
 
 
@@ -31,35 +34,67 @@ def test_apply_needs_sign_in_and_comes_back(web):
 def test_form_shows_one_upload_row_per_slot_with_its_rules(web, runtime):
     app_id = _draft(web)
     page = web.page("applicant", f"/my/cases/{app_id}/edit")
-    assert page.count('data-upload-input') == 7
-    for text in ("经营者身份证", "民宿平面布局图", "必要", "可容缺", "JPG / PNG / PDF", "≤ 10 MB", "≤ 30 MB",
-                 'role="progressbar"', 'accept=".pdf"', "upload.js", "保存草稿", "尚缺以下必交材料"):
+    assert page.count("data-upload-input") == 7
+    for text in (
+        "经营者身份证",
+        "民宿平面布局图",
+        "必要",
+        "可容缺",
+        "JPG / PNG / PDF",
+        "≤ 10 MB",
+        "≤ 30 MB",
+        'role="progressbar"',
+        'accept=".pdf"',
+        "upload.js",
+        "保存草稿",
+        "尚缺以下必交材料",
+    ):
         assert text in page, text
     with runtime.db.session() as session:
-        assert session.get(Application, app_id).form == {"business_name": "青山村民宿", "address": "临安区青山村十八号",
-                                                         "contact_phone": "13857101234"}
+        assert session.get(Application, app_id).form == {
+            "business_name": "青山村民宿",
+            "address": "临安区青山村十八号",
+            "contact_phone": "13857101234",
+        }
 
 
 def test_posts_need_the_csrf_token(web):
     client = web.client("applicant")
     assert client.post("/apply/minsu", data={"business_name": "x"}).status_code == 400
     app_id = _draft(web)
-    no_header = client.post(f"/cases/{app_id}/uploads", json={"slot": "floor_plan", "size": 10},
-                            headers={"Accept": "application/json"})
+    no_header = client.post(
+        f"/cases/{app_id}/uploads", json={"slot": "floor_plan", "size": 10}, headers={"Accept": "application/json"}
+    )
     assert no_header.status_code == 400
     assert "CSRF" in no_header.get_json()["error"]["message"]
     assert client.post(f"/cases/{app_id}/submit").status_code == 400
-    started = web.xhr("applicant", "POST", f"/cases/{app_id}/uploads", 201,
-                      json={"slot": "floor_plan", "filename": "a.pdf", "size": 10}).get_json()
-    assert client.patch(f"/uploads/{started['upload_id']}", data=b"%PDF-1.4\n", headers={
-        "Upload-Offset": "0", "Accept": "application/json"}).status_code == 400
+    started = web.xhr(
+        "applicant",
+        "POST",
+        f"/cases/{app_id}/uploads",
+        201,
+        json={"slot": "floor_plan", "filename": "a.pdf", "size": 10},
+    ).get_json()
+    assert (
+        client.patch(
+            f"/uploads/{started['upload_id']}",
+            data=b"%PDF-1.4\n",
+            headers={"Upload-Offset": "0", "Accept": "application/json"},
+        ).status_code
+        == 400
+    )
 
 
 def test_resumable_upload_goes_on_from_the_servers_offset(web, runtime):
     app_id = _draft(web)
     data = pdf_bytes("民宿平面布局图", pages=3) + b"\n" * 300_000  # trailing bytes after %%EOF are allowed
-    started = web.xhr("applicant", "POST", f"/cases/{app_id}/uploads", 201,
-                      json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)}).get_json()
+    started = web.xhr(
+        "applicant",
+        "POST",
+        f"/cases/{app_id}/uploads",
+        201,
+        json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)},
+    ).get_json()
     url = f"/uploads/{started['upload_id']}"
     first = web.xhr("applicant", "PATCH", url, 200, data=data[:262144], headers={"Upload-Offset": "0"}).get_json()
     assert first["offset"] == 262144 and not first["complete"]
@@ -84,24 +119,41 @@ def test_upload_refusals_come_back_as_json_the_script_can_show(web):
     wrong = web.upload_raw("applicant", app_id, "floor_plan", jpeg_bytes(), "平面图.pdf")
     assert wrong.status_code == 415
     assert "只接受 PDF" in wrong.get_json()["error"]["message"]
-    too_big = web.xhr("applicant", "POST", f"/cases/{app_id}/uploads", 413,
-                      json={"slot": "applicant_id", "filename": "x.jpg", "size": 11 * 1024 * 1024})
+    too_big = web.xhr(
+        "applicant",
+        "POST",
+        f"/cases/{app_id}/uploads",
+        413,
+        json={"slot": "applicant_id", "filename": "x.jpg", "size": 11 * 1024 * 1024},
+    )
     assert too_big.get_json()["error"]["details"]["max_bytes"] == 10 * 1024 * 1024
 
 
 def test_submit_lists_what_is_missing_then_accepts_an_undertaking(web, runtime):
     app_id = _draft(web)
-    for slot, data, name in [("applicant_id", jpeg_bytes(), "身份证.jpg"), ("business_licence", pdf_bytes("执照"), "执照.pdf"),
-                             ("property_proof", pdf_bytes("产权"), "产权.pdf"), ("floor_plan", pdf_bytes("平面"), "平面.pdf")]:
+    for slot, data, name in [
+        ("applicant_id", jpeg_bytes(), "身份证.jpg"),
+        ("business_licence", pdf_bytes("执照"), "执照.pdf"),
+        ("property_proof", pdf_bytes("产权"), "产权.pdf"),
+        ("floor_plan", pdf_bytes("平面"), "平面.pdf"),
+    ]:
         web.upload("applicant", app_id, slot, data, name)
     missing = web.post("applicant", f"/cases/{app_id}/submit", {}, expect=409).get_data(as_text=True)
     assert "材料不齐全" in missing
     assert 'name="defer" value="fire_safety"' in missing and 'name="defer" value="health_certs"' in missing
-    no_promise = web.post("applicant", f"/cases/{app_id}/submit", {"defer": ["fire_safety", "health_certs"]},
-                          expect=400)
+    no_promise = web.post(
+        "applicant", f"/cases/{app_id}/submit", {"defer": ["fire_safety", "health_certs"]}, expect=400
+    )
     assert "承诺" in no_promise.get_data(as_text=True)
-    done = web.post("applicant", f"/cases/{app_id}/submit", {
-        "defer": ["fire_safety", "health_certs"], "undertaking": "十个工作日内补交", "business_name": "青山村民宿二号"})
+    done = web.post(
+        "applicant",
+        f"/cases/{app_id}/submit",
+        {
+            "defer": ["fire_safety", "health_certs"],
+            "undertaking": "十个工作日内补交",
+            "business_name": "青山村民宿二号",
+        },
+    )
     assert done.headers["Location"] == f"/my/cases/{app_id}"
     status = web.page("applicant", f"/my/cases/{app_id}")
     with runtime.db.session() as session:
@@ -163,6 +215,7 @@ def test_results_wait_for_completion_and_gap_slots_upload_from_the_status_page(w
         health.current = False
         review.review(b.session, runtime, b.user("clerk"), app, decision="accept_with_gap")
         return app
+
     app_id = build(accepted_with_gap)
     page = web.page("applicant", f"/my/cases/{app_id}")
     assert "容缺材料待补齐" in page and 'data-slot="health_certs"' in page and page.count("data-upload-input") == 1
@@ -185,7 +238,7 @@ def test_staff_get_no_applicant_pages(web):
 def test_public_tracking_reveals_no_personal_data(web, build):
     app_id = build(lambda b: b.submitted("minsu"))
     page = web.page("applicant", f"/my/cases/{app_id}")
-    tracking = re.search(r'<h1>(\w+)</h1>', page).group(1)
+    tracking = re.search(r"<h1>(\w+)</h1>", page).group(1)
     found = web.page(None, f"/track?number={tracking}&phone_last4=1234")
     assert "已提交" in found and "开办民宿" in found
     assert "王丽华" not in found and "13857101234" not in found

@@ -42,8 +42,9 @@ def _browser_or_skip() -> None:
     except ImportError:
         missing.append("the pip package selenium")
     if missing:
-        reason = (f"browser test needs {', '.join(missing)} "
-                  "(apt-get install chromium chromium-driver; pip install selenium)")
+        reason = (
+            f"browser test needs {', '.join(missing)} (apt-get install chromium chromium-driver; pip install selenium)"
+        )
         if IN_CI:
             pytest.fail(f"CI=true and {reason}", pytrace=False)
         pytest.skip(reason)
@@ -59,8 +60,12 @@ class DropOneChunk:
 
     def __call__(self, environ, start_response):
         offset = environ.get("HTTP_UPLOAD_OFFSET", "0")
-        if (self.armed and environ["REQUEST_METHOD"] == "PATCH" and environ["PATH_INFO"].startswith("/uploads/")
-                and offset != "0"):
+        if (
+            self.armed
+            and environ["REQUEST_METHOD"] == "PATCH"
+            and environ["PATH_INFO"].startswith("/uploads/")
+            and offset != "0"
+        ):
             self.armed = False
             environ["CONTENT_LENGTH"] = str(int(environ.get("CONTENT_LENGTH") or 0) // 2)
             result = self.app(environ, lambda *args, **kwargs: None)
@@ -83,8 +88,14 @@ def server(tmp_path_factory):
     from server.services.demo import load_demo
 
     data = tmp_path_factory.mktemp("browser-var")
-    settings = load_settings({"ONEWINDOW_DATA_DIR": str(data), "ONEWINDOW_DEMO_PASSWORD": PASSWORD,
-                              "ONEWINDOW_JOB_POLL_SECONDS": "0.3", "ONEWINDOW_PLAIN_HTTP": "true"})
+    settings = load_settings(
+        {
+            "ONEWINDOW_DATA_DIR": str(data),
+            "ONEWINDOW_DEMO_PASSWORD": PASSWORD,
+            "ONEWINDOW_JOB_POLL_SECONDS": "0.3",
+            "ONEWINDOW_PLAIN_HTTP": "true",
+        }
+    )
     app = create_app(settings, migrate=True, start_jobs=True)
     runtime = app.extensions["onewindow"]
     with runtime.db.session() as session:
@@ -108,9 +119,19 @@ def driver(tmp_path_factory):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tmp_path_factory.mktemp("chromium-profile")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--lang=zh-CN", f"--user-data-dir={profile}", "--window-size=1280,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=zh-CN",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
+    ):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -152,22 +173,27 @@ class Pages:
 
     def size(self, width_height: tuple[int, int]) -> None:
         width, height = width_height
-        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+        self.d.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700},
+        )
 
     def open(self, path: str) -> None:
         self.d.get(self.base + path)
 
     def css(self, selector: str):
         from selenium.webdriver.common.by import By
+
         return self.d.find_element(By.CSS_SELECTOR, selector)
 
     def all(self, selector: str):
         from selenium.webdriver.common.by import By
+
         return self.d.find_elements(By.CSS_SELECTOR, selector)
 
     def wait(self, condition, timeout: float = WAIT, message: str = ""):
         from selenium.webdriver.support.ui import WebDriverWait
+
         return WebDriverWait(self.d, timeout, poll_frequency=0.1).until(lambda d: condition(), message)
 
     def click(self, selector: str) -> None:
@@ -183,6 +209,7 @@ class Pages:
 
     def _new_page_loaded(self) -> bool:
         from selenium.common.exceptions import WebDriverException
+
         try:
             return self.d.execute_script("return !window.__owOldPage && document.readyState === 'complete'")
         except WebDriverException:  # the old document went away while we asked
@@ -208,18 +235,23 @@ class Pages:
         """Chooses a file in the slot's real file input and waits until its progress bar reports 100 %."""
         row = f'li[data-slot="{slot}"]'
         self.css(f"{row} input[type=file]").send_keys(str(path))
-        self.wait(lambda: "uploaded" in self.css(row).get_attribute("class"),
-                  message=f"{slot}: upload did not finish: {self.css(row).text}")
+        self.wait(
+            lambda: "uploaded" in self.css(row).get_attribute("class"),
+            message=f"{slot}: upload did not finish: {self.css(row).text}",
+        )
         bar = self.css(f"{row} .progress")
         assert bar.get_attribute("aria-valuenow") == "100"
         assert self.css(f"{row} .bar").get_attribute("style").replace(" ", "") == "width:100%;"
 
     def images_loaded(self) -> None:
         """Scrolls to each image still loading, as a reader would: previews load lazily and are never cached."""
-        self.wait(lambda: self.d.execute_script("""
+        self.wait(
+            lambda: self.d.execute_script("""
             const pending = Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0));
             if (pending.length) pending[0].scrollIntoView({block: 'center'});
-            return pending.length === 0;"""), message="page previews did not load")
+            return pending.length === 0;"""),
+            message="page previews did not load",
+        )
 
     def shot(self, name: str) -> Path:
         """A full-page PNG, numbered in the order of the loop."""
@@ -228,20 +260,24 @@ class Pages:
         content = metrics.get("cssContentSize") or metrics["contentSize"]
         viewport = metrics.get("cssLayoutViewport") or metrics["layoutViewport"]
         clip = {"x": 0, "y": 0, "width": viewport["clientWidth"], "height": min(content["height"], 8000), "scale": 1}
-        data = self.d.execute_cdp_cmd("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True, "clip": clip})
+        data = self.d.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+        )
         path = SHOTS / f"{self.count:02d}-{name}.png"
         path.write_bytes(base64.b64decode(data["data"]))
         return path
 
     def fetch(self, url: str) -> dict:
         """GETs a link with the page's session, as a click would, and returns the status and first bytes."""
-        return self.d.execute_async_script("""
+        return self.d.execute_async_script(
+            """
             const done = arguments[arguments.length - 1];
             fetch(arguments[0]).then(async r => {
               const head = new Uint8Array(await r.arrayBuffer()).slice(0, 5);
               done({status: r.status, type: r.headers.get('content-type'), head: String.fromCharCode(...head)});
-            }).catch(e => done({status: 0, error: String(e)}));""", url)
+            }).catch(e => done({status: 0, error: String(e)}));""",
+            url,
+        )
 
 
 def test_the_whole_loop_in_chromium(server, driver, files):
@@ -402,7 +438,6 @@ def test_the_whole_loop_in_chromium(server, driver, files):
     assert len(p.all("svg.chart")) == 4
     p.shot("supervision")
 
-
     # --- a department officer finds the archived dossier by what it says, on a phone
     p.size(PHONE)
     p.sign_in("officer-wlj")
@@ -410,6 +445,7 @@ def test_the_whole_loop_in_chromium(server, driver, files):
     def indexed() -> bool:
         p.open("/archive?q=王丽华")
         return bool(p.all("article.hit"))
+
     p.wait(indexed, message="the sealed dossier reaches the search index")
     assert p.css("article.hit mark").text == "王丽华"
     p.shot("archive-search")

@@ -54,20 +54,32 @@ def test_review_page_shows_page_previews_next_to_verdicts(web, build, runtime):
 
 def test_one_time_correction_lists_every_failed_slot(web, build, runtime):
     app_id = build(lambda b: b.submitted("minsu"))
-    no_reason = web.post("clerk", f"/counter/cases/{app_id}/review", {
-        "decision": "correct", "verdict-floor_plan": "bad"}, expect=400).get_data(as_text=True)
+    no_reason = web.post(
+        "clerk", f"/counter/cases/{app_id}/review", {"decision": "correct", "verdict-floor_plan": "bad"}, expect=400
+    ).get_data(as_text=True)
     assert "须说明原因" in no_reason and 'name="verdict-floor_plan" value="bad" checked' in no_reason
-    web.post("clerk", f"/counter/cases/{app_id}/review", {
-        "decision": "correct", "verdict-floor_plan": "bad", "reason-floor_plan": "未标明安全出口",
-        "verdict-property_proof": "bad", "reason-property_proof": "复印件不清晰", "verdict-applicant_id": "ok"})
+    web.post(
+        "clerk",
+        f"/counter/cases/{app_id}/review",
+        {
+            "decision": "correct",
+            "verdict-floor_plan": "bad",
+            "reason-floor_plan": "未标明安全出口",
+            "verdict-property_proof": "bad",
+            "reason-property_proof": "复印件不清晰",
+            "verdict-applicant_id": "ok",
+        },
+    )
     page = web.page("clerk", f"/counter/cases/{app_id}")
     assert "已发出一次性告知" in page and "补正材料一次性告知书" in page
     with runtime.db.session() as session:
         app = session.get(Application, app_id)
         assert app.status == "needs_correction"
         [notice] = app.notices
-        assert {i["slot"]: i["reason"] for i in notice.items} == {"floor_plan": "未标明安全出口",
-                                                                 "property_proof": "复印件不清晰"}
+        assert {i["slot"]: i["reason"] for i in notice.items} == {
+            "floor_plan": "未标明安全出口",
+            "property_proof": "复印件不清晰",
+        }
     assert "未标明安全出口" in web.page("applicant", f"/my/cases/{app_id}/edit")
 
 
@@ -77,6 +89,7 @@ def test_refused_decisions_come_back_on_the_page_with_the_reason(web, build, run
         [plan] = [m for m in app.materials if m.slot == "floor_plan"]
         plan.current = False
         return app
+
     app_id = build(missing_key)
     page = web.post("clerk", f"/counter/cases/{app_id}/review", {"decision": "accept"}, expect=409)
     text = page.get_data(as_text=True)
@@ -103,17 +116,29 @@ def test_accept_then_route_with_the_default_departments(web, build, runtime):
 
 
 def test_walk_in_case_with_scans_submitted_by_the_clerk(web, runtime):
-    bad = web.post("clerk", "/counter/walk-in", {"service_code": "sole-trader", "name": "张三", "id_number": "123"},
-                   expect=400).get_data(as_text=True)
+    bad = web.post(
+        "clerk", "/counter/walk-in", {"service_code": "sole-trader", "name": "张三", "id_number": "123"}, expect=400
+    ).get_data(as_text=True)
     assert "18位居民身份证号码" in bad and 'value="张三"' in bad
-    done = web.post("clerk", "/counter/walk-in", {"service_code": "sole-trader", "name": "张三",
-                                                  "id_number": "330127199001011234", "phone": "13800001111",
-                                                  "business_name": "张三小吃店"})
+    done = web.post(
+        "clerk",
+        "/counter/walk-in",
+        {
+            "service_code": "sole-trader",
+            "name": "张三",
+            "id_number": "330127199001011234",
+            "phone": "13800001111",
+            "business_name": "张三小吃店",
+        },
+    )
     app_id = done.headers["Location"].rsplit("/", 1)[1]
     page = web.page("clerk", f"/counter/cases/{app_id}")
     assert page.count("data-upload-input") == 3 and "张三小吃店" in page
-    for slot, data, name in [("application_form", pdf_bytes("申请书"), "申请书.pdf"),
-                             ("operator_id", jpeg_bytes(), "身份证.jpg"), ("premises_proof", pdf_bytes("租赁"), "租赁.pdf")]:
+    for slot, data, name in [
+        ("application_form", pdf_bytes("申请书"), "申请书.pdf"),
+        ("operator_id", jpeg_bytes(), "身份证.jpg"),
+        ("premises_proof", pdf_bytes("租赁"), "租赁.pdf"),
+    ]:
         web.upload("clerk", app_id, slot, data, name)
     web.post("clerk", f"/cases/{app_id}/submit", {})
     with runtime.db.session() as session:
@@ -130,6 +155,7 @@ def test_clerk_completes_a_decided_case(web, build, runtime):
         handling.upload_result(b.session, runtime, officer, app, "营业执照", io.BytesIO(pdf_bytes("执照")), "执照.pdf")
         handling.decide(b.session, officer, app, "approved")
         return app
+
     app_id = build(decided)
     assert "办结并归档" in web.page("clerk", f"/counter/cases/{app_id}")
     web.post("clerk", f"/counter/cases/{app_id}/complete", {})
@@ -147,11 +173,23 @@ def test_the_walk_in_draft_queue_is_filtered_before_paging(web, build, runtime):
         window = [applying.create_draft(b.session, b.user("clerk"), "minsu", PERSON, {}).id for _ in range(3)]
         online = [applying.create_draft(b.session, b.user("applicant"), "minsu", None, {}).id for _ in range(4)]
         return window, online
+
     window, online = build(drafts)
     with runtime.db.session() as session:
         clerk = session.scalar(select(User).where(User.username == "clerk"))
-        pages = [queries.list_cases(session, clerk, status=(Status.DRAFT,), service=None, overdue=None, page=page,
-                                    per_page=2, channel=Channel.WINDOW) for page in (1, 2)]
+        pages = [
+            queries.list_cases(
+                session,
+                clerk,
+                status=(Status.DRAFT,),
+                service=None,
+                overdue=None,
+                page=page,
+                per_page=2,
+                channel=Channel.WINDOW,
+            )
+            for page in (1, 2)
+        ]
         assert [total for total, _rows in pages] == [3, 3]
         assert [len(rows) for _total, rows in pages] == [2, 1]
         assert sorted(a.id for _total, rows in pages for a in rows) == sorted(window)

@@ -31,14 +31,28 @@ def test_queue_shows_the_clock_colour(web, build):
 
 def test_result_upload_decision_and_completion(web, build, runtime):
     app_id = build(lambda b: b.in_progress("sole-trader", ["scjg"], 0))
-    raw = web.xhr("officer-scjg", "PUT", f"/dept/cases/{app_id}/results", 201, data=pdf_bytes("营业执照"),
-                  headers={"Content-Type": "application/pdf", "X-Filename": "%E6%89%A7%E7%85%A7.pdf",
-                           "X-Result-Name": "%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7"}).get_json()
+    raw = web.xhr(
+        "officer-scjg",
+        "PUT",
+        f"/dept/cases/{app_id}/results",
+        201,
+        data=pdf_bytes("营业执照"),
+        headers={
+            "Content-Type": "application/pdf",
+            "X-Filename": "%E6%89%A7%E7%85%A7.pdf",
+            "X-Result-Name": "%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7",
+        },
+    ).get_json()
     assert raw["name"] == "营业执照"
-    web.post("officer-scjg", f"/dept/cases/{app_id}/results",
-             {"name": "备案回执", "file": (io.BytesIO(pdf_bytes("回执")), "回执.pdf")}, content_type="multipart/form-data")
-    web.xhr("officer-gaj", "PUT", f"/dept/cases/{app_id}/results", 404, data=b"%PDF-1.4",
-            headers={"X-Result-Name": "x"})
+    web.post(
+        "officer-scjg",
+        f"/dept/cases/{app_id}/results",
+        {"name": "备案回执", "file": (io.BytesIO(pdf_bytes("回执")), "回执.pdf")},
+        content_type="multipart/form-data",
+    )
+    web.xhr(
+        "officer-gaj", "PUT", f"/dept/cases/{app_id}/results", 404, data=b"%PDF-1.4", headers={"X-Result-Name": "x"}
+    )
     page = web.page("officer-scjg", f"/dept/cases/{app_id}")
     assert "执照.pdf" in page and "回执.pdf" in page
     denied = web.post("officer-scjg", f"/dept/cases/{app_id}/decide", {"outcome": "denied"}, expect=400)
@@ -55,12 +69,14 @@ def test_result_upload_decision_and_completion(web, build, runtime):
 def test_decision_waits_for_deferred_materials(web, build, runtime):
     def with_gap(b):
         from server.services.cases import handling, review
+
         app = b.submitted("minsu")
         [health] = [m for m in app.materials if m.slot == "health_certs"]
         health.current = False
         review.review(b.session, runtime, b.user("clerk"), app, decision="accept_with_gap")
         handling.route(b.session, b.user("clerk"), app, ["wlj"])
         return app
+
     app_id = build(with_gap)
     page = web.page("officer-wlj", f"/dept/cases/{app_id}")
     assert "容缺材料尚未补齐" in page and "从业人员健康证明" in page

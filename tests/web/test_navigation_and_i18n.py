@@ -12,22 +12,39 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "server/translations/en/LC_MESSAGES/messages.po"
 # The workflow pages' templates and modules (other pages are checked by their own tests).
 TEMPLATE_DIRS = ("applicant", "archive", "counter", "dept", "supervision", "cases", "track")
-SOURCES = [path for folder in TEMPLATE_DIRS for path in sorted((ROOT / "templates" / folder).glob("*.html"))] + [
-    ROOT / "templates/_nav.html", ROOT / "templates/portal/service.html"] + [
-    ROOT / f"server/{name}.py" for name in (
-        "web/labels", "web/formfields", "web/templating", "blueprints/applicant", "blueprints/intake",
-        "blueprints/archive", "blueprints/counter", "blueprints/department", "blueprints/supervision", "blueprints/track")]
+SOURCES = (
+    [path for folder in TEMPLATE_DIRS for path in sorted((ROOT / "templates" / folder).glob("*.html"))]
+    + [ROOT / "templates/_nav.html", ROOT / "templates/portal/service.html"]
+    + [
+        ROOT / f"server/{name}.py"
+        for name in (
+            "web/labels",
+            "web/formfields",
+            "web/templating",
+            "blueprints/applicant",
+            "blueprints/intake",
+            "blueprints/archive",
+            "blueprints/counter",
+            "blueprints/department",
+            "blueprints/supervision",
+            "blueprints/track",
+        )
+    ]
+)
 MESSAGE = re.compile(r"""\b(?:_l?|gettext)\(\s*(['"])(.+?)\1""")
 CONTEXT = re.compile(r"""pgettext\(\s*(['"])(\w+)\1\s*,\s*(['"])(.+?)\3""")
 
 
-@pytest.mark.parametrize(("user", "visible", "hidden"), [
-    (None, ["/track"], ["/my/cases", "/counter", "/dept", "/supervision"]),
-    ("applicant", ["/my/cases"], ["/counter", "/dept", "/supervision"]),
-    ("clerk", ["/counter"], ["/my/cases", "/dept", "/supervision"]),
-    ("officer-wlj", ["/dept"], ["/my/cases", "/counter", "/supervision"]),
-    ("supervisor", ["/supervision"], ["/my/cases", "/counter", "/dept"]),
-])
+@pytest.mark.parametrize(
+    ("user", "visible", "hidden"),
+    [
+        (None, ["/track"], ["/my/cases", "/counter", "/dept", "/supervision"]),
+        ("applicant", ["/my/cases"], ["/counter", "/dept", "/supervision"]),
+        ("clerk", ["/counter"], ["/my/cases", "/dept", "/supervision"]),
+        ("officer-wlj", ["/dept"], ["/my/cases", "/counter", "/supervision"]),
+        ("supervisor", ["/supervision"], ["/my/cases", "/counter", "/dept"]),
+    ],
+)
 def test_header_links_follow_the_role(web, user, visible, hidden):
     nav = web.page(user, "/").split('class="rolenav"')[1].split("</nav>")[0]
     for href in visible:
@@ -59,9 +76,15 @@ def _untranslated_vocabulary(catalogue) -> list[str]:
     from server import vocabulary
 
     missing = []
-    for names, context in ((vocabulary.Status, None), (vocabulary.PartStatus, None), (vocabulary.NoticeKind, None),
-                           (vocabulary.FiledType, None), (vocabulary.Channel, None), (vocabulary.MaterialClass, None),
-                           (vocabulary.EventAction, "event")):
+    for names, context in (
+        (vocabulary.Status, None),
+        (vocabulary.PartStatus, None),
+        (vocabulary.NoticeKind, None),
+        (vocabulary.FiledType, None),
+        (vocabulary.Channel, None),
+        (vocabulary.MaterialClass, None),
+        (vocabulary.EventAction, "event"),
+    ):
         for member in names:
             entry = catalogue.get(member.label, context=context)
             if entry is None or not entry.string:

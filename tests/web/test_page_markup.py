@@ -105,8 +105,16 @@ def test_no_page_needs_inline_script_or_style(web, world):
             for path, problems in _crawl(web, user, start).items():
                 pages[f"{lang} {user or 'anonymous'} {path}"] = problems
     visited = " ".join(pages)
-    for kind in ("/my/cases/", "/counter/cases/", "/dept/cases/", "/supervision/cases/", "/archive/dossiers/",
-                 "/archive?q=", "/track?number=", "/no-such-page"):
+    for kind in (
+        "/my/cases/",
+        "/counter/cases/",
+        "/dept/cases/",
+        "/supervision/cases/",
+        "/archive/dossiers/",
+        "/archive?q=",
+        "/track?number=",
+        "/no-such-page",
+    ):
         assert kind in visited, f"the crawl reached no {kind} page"
     assert "en clerk /counter" in pages
     assert {page: problems for page, problems in pages.items() if problems} == {}

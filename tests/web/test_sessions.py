@@ -53,8 +53,9 @@ def test_a_revoked_token_answers_401(app, demo, settings):
 def test_deactivation_ends_every_session_and_token_at_once(web, app, runtime, settings):
     browser = web.client("officer-wlj")
     client = app.test_client()
-    token = client.post("/api/v1/auth/token", json={"username": "officer-wlj",
-                                                    "password": settings.demo_password}).get_json()["token"]
+    token = client.post(
+        "/api/v1/auth/token", json={"username": "officer-wlj", "password": settings.demo_password}
+    ).get_json()["token"]
     auth = {"Authorization": f"Bearer {token}"}
     assert browser.get("/dept").status_code == 200
     with runtime.db.session() as session:
@@ -76,8 +77,9 @@ def test_token_lifetime_comes_from_the_settings(embedded_settings):
     runtime = app.extensions["onewindow"]
     with runtime.db.session() as session:
         load_demo(session, embedded_settings.demo_password)
-    issued = app.test_client().post("/api/v1/auth/token", json={"username": "clerk",
-                                                               "password": embedded_settings.demo_password})
+    issued = app.test_client().post(
+        "/api/v1/auth/token", json={"username": "clerk", "password": embedded_settings.demo_password}
+    )
     assert issued.status_code == 201
     with runtime.db.session() as session:
         row = session.scalar(select(ApiToken))

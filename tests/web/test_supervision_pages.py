@@ -52,7 +52,7 @@ def test_only_supervisors_see_the_dashboard(web):
 def test_dashboard_page_and_json_show_the_same_numbers(web, world):
     expected, tracking = world
     page = web.page("supervisor", "/supervision")
-    assert page.count("<svg class=\"chart\"") == 4
+    assert page.count('<svg class="chart"') == 4
     section = lambda name: page.split(f'id="{name}"')[1].split("</section>")[0]  # noqa: E731
     assert tracking["overdue"] in section("overdue") and tracking["warning"] not in section("overdue")
     assert tracking["warning"] in section("warning")
@@ -108,7 +108,9 @@ def test_supervisor_closes_a_low_rating_follow_up_on_the_case_page(web, runtime,
 
     empty = web.post("supervisor", f"/supervision/cases/{app_id}/follow-up", {"note": "  "}, expect=400)
     assert "请填写回访整改情况" in empty.get_data(as_text=True)
-    web.post("officer-wlj", f"/supervision/cases/{app_id}/follow-up", {"note": "不是我的职责"}, expect=404)  # not in scope
+    web.post(
+        "officer-wlj", f"/supervision/cases/{app_id}/follow-up", {"note": "不是我的职责"}, expect=404
+    )  # not in scope
 
     done = web.post("supervisor", f"/supervision/cases/{app_id}/follow-up", {"note": "已电话回访，改进窗口指引"})
     assert done.headers["Location"].endswith("/supervision#follow-ups")

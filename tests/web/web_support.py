@@ -66,8 +66,9 @@ class Web:
             client = self.app.test_client()
             if user is not None:
                 token = self.csrf_from(client.get("/login"))
-                response = client.post("/login", data={"username": user, "password": self.password,
-                                                       "csrf_token": token})
+                response = client.post(
+                    "/login", data={"username": user, "password": self.password, "csrf_token": token}
+                )
                 assert response.status_code == 302, response.get_data(as_text=True)[:300]
             self.clients[user] = client
         return self.clients[user]
@@ -101,18 +102,28 @@ class Web:
         headers = {"X-CSRFToken": self.token(user), "Accept": "application/json", **kwargs.pop("headers", {})}
         response = self.client(user).open(path, method=method, headers=headers, **kwargs)
         if expect is not None:
-            assert response.status_code == expect, (method, path, response.status_code,
-                                                    response.get_data(as_text=True)[:800])
+            assert response.status_code == expect, (
+                method,
+                path,
+                response.status_code,
+                response.get_data(as_text=True)[:800],
+            )
         return response
 
     def upload(self, user: str, app_id: str, slot: str, data: bytes, name: str, chunk: int = 256 * 1024) -> dict:
         """The same steps upload.js takes: start, then chunks at the server's offset."""
-        started = self.xhr(user, "POST", f"/cases/{app_id}/uploads", 201,
-                           json={"slot": slot, "filename": name, "size": len(data)}).get_json()
+        started = self.xhr(
+            user, "POST", f"/cases/{app_id}/uploads", 201, json={"slot": slot, "filename": name, "size": len(data)}
+        ).get_json()
         offset = 0
         while True:
-            response = self.xhr(user, "PATCH", f"/uploads/{started['upload_id']}", data=data[offset:offset + chunk],
-                                headers={"Upload-Offset": str(offset), "Content-Type": "application/octet-stream"})
+            response = self.xhr(
+                user,
+                "PATCH",
+                f"/uploads/{started['upload_id']}",
+                data=data[offset : offset + chunk],
+                headers={"Upload-Offset": str(offset), "Content-Type": "application/octet-stream"},
+            )
             body = response.get_json()
             if response.status_code == 201:
                 return body
@@ -122,10 +133,16 @@ class Web:
 
 def _upload_raw(self, user: str, app_id: str, slot: str, data: bytes, name: str):
     """One-shot resumable upload that returns the last response, for refusals."""
-    started = self.xhr(user, "POST", f"/cases/{app_id}/uploads", 201,
-                       json={"slot": slot, "filename": name, "size": len(data)}).get_json()
-    return self.xhr(user, "PATCH", f"/uploads/{started['upload_id']}", data=data,
-                    headers={"Upload-Offset": "0", "Content-Type": "application/octet-stream"})
+    started = self.xhr(
+        user, "POST", f"/cases/{app_id}/uploads", 201, json={"slot": slot, "filename": name, "size": len(data)}
+    ).get_json()
+    return self.xhr(
+        user,
+        "PATCH",
+        f"/uploads/{started['upload_id']}",
+        data=data,
+        headers={"Upload-Offset": "0", "Content-Type": "application/octet-stream"},
+    )
 
 
 Web.upload_raw = _upload_raw

@@ -39,5 +39,7 @@ def roles(*allowed: str) -> Callable:
             if allowed and user.role not in allowed:
                 raise Forbidden(f"此操作仅限 {', '.join(allowed)} (role {user.role!r} may not do this)")
             return view(*args, **kwargs)
+
         return wrapper
+
     return decorate

@@ -6,8 +6,9 @@ from . import schemas as s
 from .endpoint import endpoint
 
 
-@endpoint("GET", "/departments", public=True, responses={200: s.Departments},
-          summary="Departments of the service centre")
+@endpoint(
+    "GET", "/departments", public=True, responses={200: s.Departments}, summary="Departments of the service centre"
+)
 def departments():
     return [catalogue.department_json(d) for d in catalogue.list_departments(db_session())]
 

@@ -57,10 +57,13 @@ class Stream:
 
 
 UPLOAD = Stream(
-    {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": BINARY}}},
-     "application/octet-stream": {"schema": BINARY}},
+    {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": BINARY}}},
+        "application/octet-stream": {"schema": BINARY},
+    },
     "Multipart field `file`, or the raw body (any Content-Type but multipart) named by X-Filename. "
-    "Streamed to storage; the type is checked from the content, not the name.")
+    "Streamed to storage; the type is checked from the content, not the name.",
+)
 CHUNK = Stream({"application/octet-stream": {"schema": BINARY}}, "The next bytes of the file, from Upload-Offset.")
 NO_CONTENT = Media()
 
@@ -86,10 +89,21 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {}
 
 
-def endpoint(method: str, rule: str, *, summary: str, responses: Mapping[int, Reply], public: bool = False,
-             roles: tuple[str, ...] = (), query: type[BaseModel] | None = None,
-             headers: type[BaseModel] | None = None, body: type[BaseModel] | Stream | None = None,
-             errors: tuple[int, ...] = (), database: bool = True, blueprint: Blueprint | None = None) -> Callable:
+def endpoint(
+    method: str,
+    rule: str,
+    *,
+    summary: str,
+    responses: Mapping[int, Reply],
+    public: bool = False,
+    roles: tuple[str, ...] = (),
+    query: type[BaseModel] | None = None,
+    headers: type[BaseModel] | None = None,
+    body: type[BaseModel] | Stream | None = None,
+    errors: tuple[int, ...] = (),
+    database: bool = True,
+    blueprint: Blueprint | None = None,
+) -> Callable:
     """Registers the view; it is called with its path arguments and ``query``, ``headers``, ``body`` parsed.
 
     The errors every operation of its kind can give are added to ``errors``: 401 unless public, 400 with
@@ -110,17 +124,30 @@ def endpoint(method: str, rule: str, *, summary: str, responses: Mapping[int, Re
         automatic |= {503} if database else set()
         automatic |= {507} if database and method != "GET" else set()
         OPERATIONS[f"{blueprint.name}.{view.__name__}"] = Operation(
-            endpoint=f"{blueprint.name}.{view.__name__}", method=method.lower(),
-            tag=view.__module__.rsplit(".", 1)[-1], summary=summary,
-            description=inspect.cleandoc(view.__doc__ or ""), public=public, roles=roles, query=query,
-            headers=headers, body=body, responses=responses, errors=tuple(sorted(automatic | set(errors))))
+            endpoint=f"{blueprint.name}.{view.__name__}",
+            method=method.lower(),
+            tag=view.__module__.rsplit(".", 1)[-1],
+            summary=summary,
+            description=inspect.cleandoc(view.__doc__ or ""),
+            public=public,
+            roles=roles,
+            query=query,
+            headers=headers,
+            body=body,
+            responses=responses,
+            errors=tuple(sorted(automatic | set(errors))),
+        )
         return guarded
 
     return decorate
 
 
-def _parsing(view: Callable, query: type[BaseModel] | None, headers: type[BaseModel] | None,
-             body: type[BaseModel] | Stream | None) -> Callable:
+def _parsing(
+    view: Callable,
+    query: type[BaseModel] | None,
+    headers: type[BaseModel] | None,
+    body: type[BaseModel] | Stream | None,
+) -> Callable:
     """``view`` called with its path arguments and the parsed ``query``, ``headers`` and ``body`` it takes."""
     # Headers may be declared for the document and their bounds only (Range is read by the sender).
     accepted = set(inspect.signature(view).parameters)
@@ -162,8 +189,10 @@ def _json_body(model: type[BaseModel]) -> BaseModel:
 
 
 def _too_large() -> PayloadTooLarge:
-    return PayloadTooLarge(f"JSON 请求体不得超过 {MAX_JSON_BYTES} 字节 (a JSON body may have at most "
-                           f"{MAX_JSON_BYTES} bytes)", {"max_bytes": MAX_JSON_BYTES})
+    return PayloadTooLarge(
+        f"JSON 请求体不得超过 {MAX_JSON_BYTES} 字节 (a JSON body may have at most {MAX_JSON_BYTES} bytes)",
+        {"max_bytes": MAX_JSON_BYTES},
+    )
 
 
 def _validate(model: type[BaseModel], values: dict[str, Any], where: str) -> BaseModel:

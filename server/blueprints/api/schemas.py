@@ -45,8 +45,11 @@ def _no_nul(value: str) -> str:
 
 def _text(max_length: int, min_length: int | None = None) -> tuple[Any, ...]:
     """The metadata of a bounded string without NUL: ``Annotated[str, *_text(64)]`` (a type checker sees ``str``)."""
-    return (StringConstraints(max_length=max_length, min_length=min_length),
-            Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul))
+    return (
+        StringConstraints(max_length=max_length, min_length=min_length),
+        Field(json_schema_extra={"pattern": NO_NUL}),
+        AfterValidator(_no_nul),
+    )
 
 
 def _header_text(max_length: int) -> tuple[Any, ...]:
@@ -56,14 +59,21 @@ def _header_text(max_length: int) -> tuple[Any, ...]:
 
 def _plausible(value: date) -> date:
     if not EARLIEST <= value <= LATEST:
-        raise PydanticCustomError("date_range", f"须在 {EARLIEST} 至 {LATEST} 之间 (must be from {EARLIEST} to {LATEST})")
+        raise PydanticCustomError(
+            "date_range", f"须在 {EARLIEST} 至 {LATEST} 之间 (must be from {EARLIEST} to {LATEST})"
+        )
     return value
 
 
 # JSON Schema bounds no date: the pattern keeps the years in range, _plausible the exact ends.
-PlausibleDate = Annotated[date, AfterValidator(_plausible), Field(
-    description=f"YYYY-MM-DD, from {EARLIEST} to {LATEST}",
-    json_schema_extra={"pattern": r"^(19|20|21)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"})]
+PlausibleDate = Annotated[
+    date,
+    AfterValidator(_plausible),
+    Field(
+        description=f"YYYY-MM-DD, from {EARLIEST} to {LATEST}",
+        json_schema_extra={"pattern": r"^(19|20|21)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"},
+    ),
+]
 
 
 def _number(value: Any) -> Any:
@@ -114,6 +124,7 @@ class Paging(Query):
 
 # --- requests ---------------------------------------------------------------
 
+
 class TokenRequest(Body):
     username: Annotated[str, *_text(64, 1)]
     password: Annotated[str, *_text(1024, 1)]
@@ -142,8 +153,9 @@ class Reuse(Body):
 
 
 class Submit(Body):
-    defer: list[Slot] = Field(default_factory=list, max_length=100,
-                              description="non-key slots brought later with an undertaking (容缺)")
+    defer: list[Slot] = Field(
+        default_factory=list, max_length=100, description="non-key slots brought later with an undertaking (容缺)"
+    )
     undertaking: Note = ""
 
 
@@ -196,7 +208,9 @@ class CaseQuery(Paging):
 
 
 class TrackQuery(Query):
-    phone_last4: str | None = Field(None, pattern=r"^\d{4}$", description="the last four digits of the applicant's phone")
+    phone_last4: str | None = Field(
+        None, pattern=r"^\d{4}$", description="the last four digits of the applicant's phone"
+    )
 
 
 class SearchQuery(Paging):
@@ -215,7 +229,9 @@ class SearchQuery(Paging):
 
 
 class Purpose(Query):
-    purpose: Annotated[str, *_text(1000)] = Field("", description="why the file is read; required of everyone but the applicant")
+    purpose: Annotated[str, *_text(1000)] = Field(
+        "", description="why the file is read; required of everyone but the applicant"
+    )
 
 
 class ExportPurpose(Query):
@@ -227,16 +243,20 @@ class UploadOffset(BaseModel):
 
 
 class RangeHeader(BaseModel):
-    range: Annotated[str, *_header_text(200)] = Field("", alias="Range", description="bytes=START-END, to resume a download")
+    range: Annotated[str, *_header_text(200)] = Field(
+        "", alias="Range", description="bytes=START-END, to resume a download"
+    )
 
 
 class UploadName(BaseModel):
     # Long enough for any name a person gives a file, percent-encoded; the name is shortened when stored.
-    x_filename: Annotated[str, *_header_text(8000)] = Field("", alias="X-Filename",
-                                         description="the file's name for a raw body, percent-encoded UTF-8")
+    x_filename: Annotated[str, *_header_text(8000)] = Field(
+        "", alias="X-Filename", description="the file's name for a raw body, percent-encoded UTF-8"
+    )
 
 
 # --- responses --------------------------------------------------------------
+
 
 class ErrorDetail(BaseModel):
     code: str

@@ -10,15 +10,21 @@ from . import schemas as s
 from .endpoint import NO_CONTENT, endpoint
 
 
-@endpoint("POST", "/auth/token", public=True, body=s.TokenRequest, responses={201: s.Token}, errors=(401, 429),
-          summary="Exchange a username and password for a bearer token")
+@endpoint(
+    "POST",
+    "/auth/token",
+    public=True,
+    body=s.TokenRequest,
+    responses={201: s.Token},
+    errors=(401, 429),
+    summary="Exchange a username and password for a bearer token",
+)
 def create_token(body: s.TokenRequest):
     session = db_session()
     user = authenticate(session, body.username, body.password)
     token = issue_token(session, user, timedelta(hours=runtime().settings.token_lifetime_hours))
     session.commit()
-    return {"token": token, "user": {"username": user.username, "role": user.role,
-                                     "name": user.display_name}}, 201
+    return {"token": token, "user": {"username": user.username, "role": user.role, "name": user.display_name}}, 201
 
 
 @endpoint("DELETE", "/auth/token", responses={204: NO_CONTENT}, summary="Revoke the token this request was sent with")

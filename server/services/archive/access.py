@@ -89,8 +89,9 @@ class ArchivedRead:
         return f"{self.view.dossier.package_prefix}/{self.file.path}"
 
 
-def read_file(session: Session, user: User, dossier_id: str, file_id: str, *, purpose: str,
-              remote_addr: str = "") -> ArchivedRead:
+def read_file(
+    session: Session, user: User, dossier_id: str, file_id: str, *, purpose: str, remote_addr: str = ""
+) -> ArchivedRead:
     """A read of an archived file in the user's scope, logged (in the caller's transaction) before a byte is sent."""
     view = view_dossier(session, user, dossier_id)
     file = file_in_view(view, file_id)
@@ -98,27 +99,46 @@ def read_file(session: Session, user: User, dossier_id: str, file_id: str, *, pu
     return ArchivedRead(view, file)
 
 
-def log_access(session: Session, user: User, view: DossierView, *, action: str, purpose: str,
-               file: DossierFile | None = None, remote_addr: str = "", application_id: str | None = None) -> None:
+def log_access(
+    session: Session,
+    user: User,
+    view: DossierView,
+    *,
+    action: str,
+    purpose: str,
+    file: DossierFile | None = None,
+    remote_addr: str = "",
+    application_id: str | None = None,
+) -> None:
     """Records a read; reading someone's archived file without saying why is refused."""
     if not purpose.strip() and user.role != "applicant":
-        raise InvalidInput("请说明调阅目的：?purpose=… (say why you read this file: add ?purpose=…)",
-                           {"parameter": "purpose"})
-    session.add(AccessLog(
-        user_id=user.id, username=user.username, role=user.role,
-        department_code=user.department.code if user.department else "", action=action,
-        dossier_id=view.dossier.id, file_id=file.id if file else None,
-        applicant_id_number=view.dossier.applicant_id_number, purpose=purpose.strip()[:1000],
-        application_id=application_id, remote_addr=remote_addr[:64]))
+        raise InvalidInput(
+            "请说明调阅目的：?purpose=… (say why you read this file: add ?purpose=…)", {"parameter": "purpose"}
+        )
+    session.add(
+        AccessLog(
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            department_code=user.department.code if user.department else "",
+            action=action,
+            dossier_id=view.dossier.id,
+            file_id=file.id if file else None,
+            applicant_id_number=view.dossier.applicant_id_number,
+            purpose=purpose.strip()[:1000],
+            application_id=application_id,
+            remote_addr=remote_addr[:64],
+        )
+    )
 
 
 def access_ledger(session: Session, user: User, *, page: int, per_page: int) -> tuple[int, list[AccessLog]]:
     """Reads of the applicant's archived files by anyone but themselves, newest first."""
     if user.role != "applicant" or not user.id_number:
         raise Forbidden("仅申请人可查看本人的材料调阅记录 (only applicants have an access ledger)")
-    query = select(AccessLog).where(AccessLog.applicant_id_number == user.id_number,
-                                    AccessLog.user_id != user.id)
+    query = select(AccessLog).where(AccessLog.applicant_id_number == user.id_number, AccessLog.user_id != user.id)
     from sqlalchemy import func
+
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(session.scalars(query.order_by(AccessLog.at.desc()).offset((page - 1) * per_page).limit(per_page)))
     return total, rows

@@ -59,8 +59,9 @@ class BagWriter:
     payload: list[WrittenFile] = field(default_factory=list)
     tags: list[WrittenFile] = field(default_factory=list)
 
-    def add_payload(self, path: str, stream: BinaryIO, *, content_type: str,
-                    expected_sha256: str | None = None) -> WrittenFile:
+    def add_payload(
+        self, path: str, stream: BinaryIO, *, content_type: str, expected_sha256: str | None = None
+    ) -> WrittenFile:
         written = self._put(f"data/{path}", stream, content_type, expected_sha256)
         self.payload.append(written)
         return written
@@ -80,13 +81,22 @@ class BagWriter:
         self.add_tag_file("manifest-sha512.txt", _manifest(self.payload, "sha512").encode())
         tags = list(self.tags)
         for algorithm in ("sha256", "sha512"):
-            self._put(f"tagmanifest-{algorithm}.txt", io.BytesIO(_manifest(tags, algorithm).encode()),
-                      "text/plain; charset=utf-8", None)
+            self._put(
+                f"tagmanifest-{algorithm}.txt",
+                io.BytesIO(_manifest(tags, algorithm).encode()),
+                "text/plain; charset=utf-8",
+                None,
+            )
 
     def _put(self, path: str, stream: BinaryIO, content_type: str, expected_sha256: str | None) -> WrittenFile:
         reader = _HashingReader(stream)
-        info = self.store.put(f"{self.prefix}/{path}", reader, content_type=content_type,
-                              expected_sha256=expected_sha256, seal_until=self.seal_until)
+        info = self.store.put(
+            f"{self.prefix}/{path}",
+            reader,
+            content_type=content_type,
+            expected_sha256=expected_sha256,
+            seal_until=self.seal_until,
+        )
         return WrittenFile(path=path, info=info, sha512=reader.sha512.hexdigest())
 
 

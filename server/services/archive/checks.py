@@ -27,10 +27,18 @@ from ..object_keys import check_report_key
 from .bag import parse_manifest
 
 PROPERTIES = ("authenticity", "integrity", "usability", "security")
-ALLOWED_FORMATS = frozenset({
-    "application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp", "application/ofd",
-    "application/json", "text/plain",
-})
+ALLOWED_FORMATS = frozenset(
+    {
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "image/tiff",
+        "image/webp",
+        "application/ofd",
+        "application/json",
+        "text/plain",
+    }
+)
 REQUIRED_METADATA = ("archival_code", "title", "service_item", "department", "retention", "dates")
 CHUNK = 1024 * 1024
 
@@ -75,9 +83,14 @@ class Report:
         return [(p, f) for p, items in self.findings.items() for f in items if f.ok is False]
 
     def as_dict(self) -> dict[str, Any]:
-        return {p: {"ok": bool(items) and all(f.ok is True for f in items),
-                    "not_run": bool(items) and all(f.ok is None for f in items),
-                    "items": [f.as_dict() for f in items]} for p, items in self.findings.items()}
+        return {
+            p: {
+                "ok": bool(items) and all(f.ok is True for f in items),
+                "not_run": bool(items) and all(f.ok is None for f in items),
+                "items": [f.as_dict() for f in items],
+            }
+            for p, items in self.findings.items()
+        }
 
 
 def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger: str) -> CheckReport:
@@ -90,8 +103,12 @@ def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger:
     _check_numbering(session, dossier, report)
     scanner = runtime.scanner
     if scanner is None:
-        report.add("security", "virus_scan", None,
-                   "未配置病毒扫描，未检测 (no virus scanner configured, ONEWINDOW_CLAMD_URL: not checked)")
+        report.add(
+            "security",
+            "virus_scan",
+            None,
+            "未配置病毒扫描，未检测 (no virus scanner configured, ONEWINDOW_CLAMD_URL: not checked)",
+        )
     payload_manifest = manifests.get("manifest-sha256.txt", {})
     declared = {f.path for f in dossier.files}
     for path in sorted(set(payload_manifest) - declared):
@@ -104,25 +121,50 @@ def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger:
 def _record_report(session: Session, store, dossier: Dossier, report: Report, trigger: str) -> CheckReport:
     """The report stored beside the package (unless the store fails), as a row, on the dossier and as its event."""
     checked_at = utcnow()
-    body = {"dossier_id": dossier.id, "archival_code": dossier.archival_code, "version": dossier.version,
-            "trigger": trigger, "checked_at": checked_at.isoformat(), "ok": report.ok, "status": report.status,
-            "properties": report.as_dict()}
+    body = {
+        "dossier_id": dossier.id,
+        "archival_code": dossier.archival_code,
+        "version": dossier.version,
+        "trigger": trigger,
+        "checked_at": checked_at.isoformat(),
+        "ok": report.ok,
+        "status": report.status,
+        "properties": report.as_dict(),
+    }
     key = check_report_key(dossier.id, checked_at, trigger)
     try:
         store.put(key, [json.dumps(body, ensure_ascii=False, indent=2).encode()], content_type="application/json")
     except StorageError:
         key = ""
-    row = CheckReport(dossier_id=dossier.id, at=checked_at, trigger=trigger, ok=report.ok, status=report.status,
-                      report=body, object_key=key)
+    row = CheckReport(
+        dossier_id=dossier.id,
+        at=checked_at,
+        trigger=trigger,
+        ok=report.ok,
+        status=report.status,
+        report=body,
+        object_key=key,
+    )
     session.add(row)
     dossier.check_ok = {"passed": True, "failed": False}.get(report.status)
     dossier.check_status = report.status
     dossier.checked_at = checked_at
     failures = [{"property": p, **f.as_dict()} for p, f in report.failures()]
-    not_checked = [{"property": p, **f.as_dict()} for p, items in report.findings.items() for f in items
-                   if f.ok is None]
-    dossier.events.append(DossierEvent(action="four_property_check", ok=report.ok, detail={
-        "trigger": trigger, "status": report.status, "failures": failures[:50], "not_checked": not_checked[:50]}))
+    not_checked = [
+        {"property": p, **f.as_dict()} for p, items in report.findings.items() for f in items if f.ok is None
+    ]
+    dossier.events.append(
+        DossierEvent(
+            action="four_property_check",
+            ok=report.ok,
+            detail={
+                "trigger": trigger,
+                "status": report.status,
+                "failures": failures[:50],
+                "not_checked": not_checked[:50],
+            },
+        )
+    )
     session.flush()
     return row
 
@@ -145,8 +187,13 @@ def _check_tag_files(store, dossier: Dossier, manifests: dict, report: Report) -
         if actual is None:
             report.add("integrity", "tag_file_present", False, "missing", path)
         else:
-            report.add("authenticity", "tag_file_digest", actual == digest,
-                       "" if actual == digest else f"sha256 {actual} != manifest {digest}", path)
+            report.add(
+                "authenticity",
+                "tag_file_digest",
+                actual == digest,
+                "" if actual == digest else f"sha256 {actual} != manifest {digest}",
+                path,
+            )
 
 
 def _check_metadata(store, dossier: Dossier, report: Report) -> None:
@@ -161,10 +208,13 @@ def _check_metadata(store, dossier: Dossier, report: Report) -> None:
         return
     missing = [k for k in REQUIRED_METADATA if not meta.get(k)]
     report.add("integrity", "required_metadata", not missing, f"missing: {', '.join(missing)}" if missing else "")
-    agrees = (meta.get("archival_code") == dossier.archival_code
-              and len(meta.get("files", [])) == len(dossier.files))
-    report.add("authenticity", "metadata_agrees_with_record", agrees,
-               "" if agrees else "archival code or file count differs from the record")
+    agrees = meta.get("archival_code") == dossier.archival_code and len(meta.get("files", [])) == len(dossier.files)
+    report.add(
+        "authenticity",
+        "metadata_agrees_with_record",
+        agrees,
+        "" if agrees else "archival code or file count differs from the record",
+    )
     try:
         with store.open(f"{dossier.package_prefix}/metadata/events.json") as fh:
             events = json.loads(fh.read().decode("utf-8"))
@@ -189,16 +239,23 @@ def _history_in_order(events: object) -> tuple[bool, str]:
 
 
 def _check_numbering(session: Session, dossier: Dossier, report: Report) -> None:
-    numbers = set(session.scalars(select(Dossier.item_number).where(
-        Dossier.fonds == dossier.fonds, Dossier.year == dossier.year,
-        Dossier.retention == dossier.retention, Dossier.org_code == dossier.org_code)))
+    numbers = set(
+        session.scalars(
+            select(Dossier.item_number).where(
+                Dossier.fonds == dossier.fonds,
+                Dossier.year == dossier.year,
+                Dossier.retention == dossier.retention,
+                Dossier.org_code == dossier.org_code,
+            )
+        )
+    )
     gaps = sorted(set(range(1, max(numbers, default=0) + 1)) - numbers)
-    report.add("integrity", "numbering_without_gaps", not gaps,
-               f"missing item numbers: {gaps[:20]}" if gaps else "")
+    report.add("integrity", "numbering_without_gaps", not gaps, f"missing item numbers: {gaps[:20]}" if gaps else "")
 
 
-def _check_file(store, dossier: Dossier, file, manifest: dict[str, str], report: Report,
-                scanner: Scanner | None) -> None:
+def _check_file(
+    store, dossier: Dossier, file, manifest: dict[str, str], report: Report, scanner: Scanner | None
+) -> None:
     key = f"{dossier.package_prefix}/{file.path}"
     if file.path not in manifest:
         report.add("integrity", "file_in_manifest", False, "declared but not in manifest-sha256.txt", file.path)
@@ -225,11 +282,20 @@ def _check_file(store, dossier: Dossier, file, manifest: dict[str, str], report:
         report.add("authenticity", "digest", not problems, "; ".join(problems), file.path)
         sniffed = sniff_file(local_path)
         format_ok = sniffed == file.media_type
-        report.add("authenticity", "format_matches_record", format_ok,
-                   "" if format_ok else f"content is {sniffed}, recorded {file.media_type}", file.path)
-        report.add("usability", "format_allowed", file.media_type in ALLOWED_FORMATS,
-                   "" if file.media_type in ALLOWED_FORMATS else f"{file.media_type} is not an archival format",
-                   file.path)
+        report.add(
+            "authenticity",
+            "format_matches_record",
+            format_ok,
+            "" if format_ok else f"content is {sniffed}, recorded {file.media_type}",
+            file.path,
+        )
+        report.add(
+            "usability",
+            "format_allowed",
+            file.media_type in ALLOWED_FORMATS,
+            "" if file.media_type in ALLOWED_FORMATS else f"{file.media_type} is not an archival format",
+            file.path,
+        )
         usable, detail = check_usable(local_path, sniffed)
         report.add("usability", "opens", usable, "" if usable else detail, file.path)
         if scanner is not None:

@@ -19,8 +19,7 @@ def bag_folder_name(dossier: Dossier) -> str:
     return f"{name}-v{dossier.version}" if dossier.version > 1 else name
 
 
-def export_dossier(session: Session, store, dossier: Dossier, out: IO[bytes], *, actor: str,
-                   detail: dict) -> int:
+def export_dossier(session: Session, store, dossier: Dossier, out: IO[bytes], *, actor: str, detail: dict) -> int:
     """Writes the package into ``out`` and records the export in the dossier's history (the caller commits).
 
     Whose read it was goes to the access log first, where the caller knows the user and the purpose.
@@ -39,9 +38,8 @@ def export_zip(store, dossier: Dossier, out: IO[bytes]) -> int:
     count = 0
     with zipfile.ZipFile(out, "w", allowZip64=True) as zf:
         for info in store.list(dossier.package_prefix + "/"):
-            relative = info.key[len(dossier.package_prefix) + 1:]
-            compress = (zipfile.ZIP_STORED if info.content_type.startswith(COMPRESSED)
-                        else zipfile.ZIP_DEFLATED)
+            relative = info.key[len(dossier.package_prefix) + 1 :]
+            compress = zipfile.ZIP_STORED if info.content_type.startswith(COMPRESSED) else zipfile.ZIP_DEFLATED
             entry = zipfile.ZipInfo(f"{root}/{relative}")
             entry.compress_type = compress
             entry.file_size = info.size

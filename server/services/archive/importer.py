@@ -51,8 +51,16 @@ def _opener(path: Path) -> Callable[[], BinaryIO]:
     return lambda: open(path, "rb")  # an opener: sealing closes the file
 
 
-def import_path(session: Session, runtime: Runtime, path: Path, *, service_code: str,
-                applicant_id: str = "", applicant_name: str = "", actor: str = "cli") -> ImportResult:
+def import_path(
+    session: Session,
+    runtime: Runtime,
+    path: Path,
+    *,
+    service_code: str,
+    applicant_id: str = "",
+    applicant_name: str = "",
+    actor: str = "cli",
+) -> ImportResult:
     """One file, or one folder's files together, become one sealed dossier."""
     service = get_service(session, service_code)
     files = _files_of(path)
@@ -60,22 +68,41 @@ def import_path(session: Session, runtime: Runtime, path: Path, *, service_code:
     specs = []
     for file in files:
         media_type = sniff_file(file)
-        specs.append(SealFile(
-            name=str(file.relative_to(path)) if path.is_dir() else file.name,
-            open=_opener(file),
-            media_type=media_type,
-            material_type=FiledType.LEGACY_RECORD, material_type_name=FiledType.LEGACY_RECORD.label,
-            material_class=MaterialClass.BASIS,
-            pages=_page_count(file, media_type)))
+        specs.append(
+            SealFile(
+                name=str(file.relative_to(path)) if path.is_dir() else file.name,
+                open=_opener(file),
+                media_type=media_type,
+                material_type=FiledType.LEGACY_RECORD,
+                material_type_name=FiledType.LEGACY_RECORD.label,
+                material_class=MaterialClass.BASIS,
+                pages=_page_count(file, media_type),
+            )
+        )
     mtimes = [os.stat(f).st_mtime for f in files]
     opened = datetime.fromtimestamp(min(mtimes), UTC)
     request = SealRequest(
-        title=f"{service.name}（存量档案导入：{path.name}）", service=service, files=specs,
-        opened_at=opened, closed_at=now, sealed_by=actor, departments=list(service.cooperating),
-        applicant_name=applicant_name, applicant_id_number=applicant_id, source="import",
+        title=f"{service.name}（存量档案导入：{path.name}）",
+        service=service,
+        files=specs,
+        opened_at=opened,
+        closed_at=now,
+        sealed_by=actor,
+        departments=list(service.cooperating),
+        applicant_name=applicant_name,
+        applicant_id_number=applicant_id,
+        source="import",
         source_paths=[str(f) for f in files],
-        events=[{"seq": 1, "at": now.isoformat(), "actor": actor, "action": "imported",
-                 "note": f"imported from {path}", "files": len(files)}],
+        events=[
+            {
+                "seq": 1,
+                "at": now.isoformat(),
+                "actor": actor,
+                "action": "imported",
+                "note": f"imported from {path}",
+                "files": len(files),
+            }
+        ],
     )
     dossier = seal_dossier(session, runtime, request)
     return ImportResult(dossier, [str(f) for f in files])

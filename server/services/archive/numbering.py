@@ -29,5 +29,6 @@ def next_number(session: Session, fonds: str, year: int, retention: str, org_cod
 
 
 def format_code(scheme: str, *, fonds: str, year: int, retention: str, org_code: str, number: int) -> str:
-    return scheme.format(fonds=fonds, year=year, retention=RETENTION_CODES.get(retention, retention),
-                         org=org_code, number=number)
+    return scheme.format(
+        fonds=fonds, year=year, retention=RETENTION_CODES.get(retention, retention), org=org_code, number=number
+    )

@@ -76,16 +76,27 @@ class Reconciliation:
     @property
     def problems(self) -> list[str]:
         """What a person must look at: each line names the dossier and what is wrong."""
-        lines = [f"orphan package {p.dossier_id} ({p.archival_code or 'no metadata'}): no record; quarantined"
-                 for p in self.quarantined]
-        lines += [f"committed package {p.dossier_id} ({p.archival_code}) has no record in the database"
-                  for p in self.unrecorded_committed]
+        lines = [
+            f"orphan package {p.dossier_id} ({p.archival_code or 'no metadata'}): no record; quarantined"
+            for p in self.quarantined
+        ]
+        lines += [
+            f"committed package {p.dossier_id} ({p.archival_code}) has no record in the database"
+            for p in self.unrecorded_committed
+        ]
         lines += [f"dossier {d}: its package is missing from the store" for d in self.missing_packages]
         return lines
 
 
-def reconcile(session: Session, runtime: Runtime, *, now: datetime | None = None, grace: timedelta = GRACE,
-              quarantine: bool = True, sweep_uploads: bool = True) -> Reconciliation:
+def reconcile(
+    session: Session,
+    runtime: Runtime,
+    *,
+    now: datetime | None = None,
+    grace: timedelta = GRACE,
+    quarantine: bool = True,
+    sweep_uploads: bool = True,
+) -> Reconciliation:
     """Confirms what the database recorded; with ``quarantine``, marks orphans older than ``grace``;
     with ``sweep_uploads``, deletes upload objects no record refers to (older than ``grace``)."""
     now = now or utcnow()
@@ -124,10 +135,19 @@ def reconcile(session: Session, runtime: Runtime, *, now: datetime | None = None
 
 def write_commit_marker(store: ObjectStore, dossier: Dossier) -> None:
     """Says in the store that the database recorded this package (sealed like the package)."""
-    body = {"dossier_id": dossier.id, "archival_code": dossier.archival_code, "version": dossier.version,
-            "sealed_at": local(dossier.sealed_at).isoformat(), "confirmed_at": local(utcnow()).isoformat()}
-    store.put(commit_marker_key(dossier.id), [json.dumps(body, ensure_ascii=False).encode()],
-              content_type=MARKER_TYPE, seal_until=seal_until(dossier.retention, dossier.closed_at))
+    body = {
+        "dossier_id": dossier.id,
+        "archival_code": dossier.archival_code,
+        "version": dossier.version,
+        "sealed_at": local(dossier.sealed_at).isoformat(),
+        "confirmed_at": local(utcnow()).isoformat(),
+    }
+    store.put(
+        commit_marker_key(dossier.id),
+        [json.dumps(body, ensure_ascii=False).encode()],
+        content_type=MARKER_TYPE,
+        seal_until=seal_until(dossier.retention, dossier.closed_at),
+    )
 
 
 def committed_ids(store: ObjectStore) -> set[str]:
@@ -162,11 +182,16 @@ def _archival_code(store: ObjectStore, dossier_id: str) -> str:
 
 def _quarantine(store: ObjectStore, package: StoredPackage, now: datetime) -> None:
     """Not sealed: a person who finds the package was wrongly judged can remove the marker."""
-    body = {"dossier_id": package.dossier_id, "archival_code": package.archival_code,
-            "reason": "no database record: the sealing that wrote this package never committed",
-            "quarantined_at": local(now).isoformat(), "objects": package.objects}
-    store.put(quarantine_key(package.dossier_id), [json.dumps(body, ensure_ascii=False).encode()],
-              content_type=MARKER_TYPE)
+    body = {
+        "dossier_id": package.dossier_id,
+        "archival_code": package.archival_code,
+        "reason": "no database record: the sealing that wrote this package never committed",
+        "quarantined_at": local(now).isoformat(),
+        "objects": package.objects,
+    }
+    store.put(
+        quarantine_key(package.dossier_id), [json.dumps(body, ensure_ascii=False).encode()], content_type=MARKER_TYPE
+    )
 
 
 def _sweep_uploads(session: Session, store: ObjectStore, older_than: datetime) -> list[str]:

@@ -109,8 +109,9 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
         raise InvalidInput("案卷至少需要一个文件 (a dossier needs at least one file)")
     replaces = _replaced(session, request)
     dossier_id = new_id()
-    writer = BagWriter(runtime.store, package_prefix(dossier_id), seal_until(request.service.retention,
-                                                                             request.closed_at))
+    writer = BagWriter(
+        runtime.store, package_prefix(dossier_id), seal_until(request.service.retention, request.closed_at)
+    )
     files = _write_payload(writer, request, backend=runtime.store.describe())
     dossier = _record(session, dossier_id, _identity(session, runtime, request, replaces), request, writer.prefix)
     dossier.files.extend(files)
@@ -119,8 +120,11 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
     writer.finish(bag_info(dossier))
     session.add(dossier)
     _supersede(session, replaces, dossier, request)
-    dossier.events.append(DossierEvent(action="sealed", actor=request.sealed_by,
-                                       detail={"files": len(dossier.files), "version": dossier.version}))
+    dossier.events.append(
+        DossierEvent(
+            action="sealed", actor=request.sealed_by, detail={"files": len(dossier.files), "version": dossier.version}
+        )
+    )
     session.flush()
     _enqueue_follow_ups(session, dossier)
     crash_point(runtime, "seal.before_commit")
@@ -146,32 +150,56 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
     for seq, spec in enumerate(request.files, start=1):
         path = payload_name(seq, spec.name)
         with spec.open() as stream:
-            written = writer.add_payload(path, stream, content_type=spec.media_type,
-                                         expected_sha256=spec.expected_sha256)
-        stored = StoredObject(backend=backend, key=written.info.key, size=written.info.size,
-                              sha256=written.info.sha256, sm3=written.info.sm3 or "",
-                              media_type=spec.media_type, sealed_until=writer.seal_until)
-        rows.append(DossierFile(
-            id=new_id(), seq=seq, name=spec.name, path=f"data/{path}", material_type=spec.material_type,
-            material_type_name=spec.material_type_name, material_class=spec.material_class,
-            media_type=spec.media_type, size=written.info.size, pages=spec.pages,
-            sha256=written.info.sha256, sha512=written.sha512, sm3=written.info.sm3 or "",
-            stored=stored, shared=spec.shared, valid_until=spec.valid_until,
-            verified_by=spec.verified_by, verified_at=spec.verified_at))
+            written = writer.add_payload(
+                path, stream, content_type=spec.media_type, expected_sha256=spec.expected_sha256
+            )
+        stored = StoredObject(
+            backend=backend,
+            key=written.info.key,
+            size=written.info.size,
+            sha256=written.info.sha256,
+            sm3=written.info.sm3 or "",
+            media_type=spec.media_type,
+            sealed_until=writer.seal_until,
+        )
+        rows.append(
+            DossierFile(
+                id=new_id(),
+                seq=seq,
+                name=spec.name,
+                path=f"data/{path}",
+                material_type=spec.material_type,
+                material_type_name=spec.material_type_name,
+                material_class=spec.material_class,
+                media_type=spec.media_type,
+                size=written.info.size,
+                pages=spec.pages,
+                sha256=written.info.sha256,
+                sha512=written.sha512,
+                sm3=written.info.sm3 or "",
+                stored=stored,
+                shared=spec.shared,
+                valid_until=spec.valid_until,
+                verified_by=spec.verified_by,
+                verified_at=spec.verified_at,
+            )
+        )
     return rows
 
 
 def _identity(session: Session, runtime: Runtime, request: SealRequest, replaces: Dossier | None) -> Identity:
     """A correction keeps the code of the version it replaces; a new dossier takes the next number."""
     if replaces is not None:
-        return Identity(replaces.fonds, replaces.year, replaces.item_number, replaces.archival_code,
-                        replaces.version + 1)
+        return Identity(
+            replaces.fonds, replaces.year, replaces.item_number, replaces.archival_code, replaces.version + 1
+        )
     service, settings = request.service, runtime.settings
     org = service.department.org_code or service.department.code
     fonds, year = settings.fonds, local_year(request.closed_at)
     number = next_number(session, fonds, year, service.retention, org)
-    code = format_code(settings.archival_code_scheme, fonds=fonds, year=year, retention=service.retention,
-                       org_code=org, number=number)
+    code = format_code(
+        settings.archival_code_scheme, fonds=fonds, year=year, retention=service.retention, org_code=org, number=number
+    )
     return Identity(fonds, year, number, code, 1)
 
 
@@ -179,18 +207,34 @@ def _record(session: Session, dossier_id: str, identity: Identity, request: Seal
     service = request.service
     department = service.department
     return Dossier(
-        id=dossier_id, archival_code=identity.code, fonds=identity.fonds, year=identity.year,
-        retention=service.retention, org_code=department.org_code or department.code,
-        item_number=identity.number, title=request.title, service_code=service.code, service_name=service.name,
-        department_code=department.code, department_name=department.name,
+        id=dossier_id,
+        archival_code=identity.code,
+        fonds=identity.fonds,
+        year=identity.year,
+        retention=service.retention,
+        org_code=department.org_code or department.code,
+        item_number=identity.number,
+        title=request.title,
+        service_code=service.code,
+        service_name=service.name,
+        department_code=department.code,
+        department_name=department.name,
         departments=sorted({department.code, *request.departments}),
-        applicant_name=request.applicant_name, applicant_id_number=request.applicant_id_number,
-        application_id=request.application_id, tracking_number=request.tracking_number,
-        outcome=request.outcome, opened_at=request.opened_at, closed_at=request.closed_at,
-        sealed_at=utcnow(), sealed_by=request.sealed_by, source=request.source,
-        source_paths=list(request.source_paths), version=identity.version,
+        applicant_name=request.applicant_name,
+        applicant_id_number=request.applicant_id_number,
+        application_id=request.application_id,
+        tracking_number=request.tracking_number,
+        outcome=request.outcome,
+        opened_at=request.opened_at,
+        closed_at=request.closed_at,
+        sealed_at=utcnow(),
+        sealed_by=request.sealed_by,
+        source=request.source,
+        source_paths=list(request.source_paths),
+        version=identity.version,
         replaces_id=request.replaces.id if request.replaces is not None else None,
-        correction_reason=request.correction_reason, package_prefix=prefix,
+        correction_reason=request.correction_reason,
+        package_prefix=prefix,
     )
 
 
@@ -198,21 +242,34 @@ def _supersede(session: Session, replaces: Dossier | None, dossier: Dossier, req
     if replaces is None:
         return
     replaces.superseded = True
-    replaces.events.append(DossierEvent(action="superseded", actor=request.sealed_by,
-                                        detail={"by": dossier.id, "reason": request.correction_reason}))
-    enqueue(session, "index.dossier", {"dossier_id": replaces.id}, subject=f"index:{replaces.id}",
-            max_attempts=INDEX_ATTEMPTS)
+    replaces.events.append(
+        DossierEvent(
+            action="superseded", actor=request.sealed_by, detail={"by": dossier.id, "reason": request.correction_reason}
+        )
+    )
+    enqueue(
+        session,
+        "index.dossier",
+        {"dossier_id": replaces.id},
+        subject=f"index:{replaces.id}",
+        max_attempts=INDEX_ATTEMPTS,
+    )
 
 
 def _enqueue_follow_ups(session: Session, dossier: Dossier) -> None:
     """The outbox: they exist exactly when the sealing commits."""
-    enqueue(session, "archive.confirm", {"dossier_id": dossier.id}, subject=f"dossier:{dossier.id}",
-            max_attempts=INDEX_ATTEMPTS)
-    enqueue(session, "archive.check", {"dossier_id": dossier.id, "trigger": "seal"},
-            subject=f"dossier:{dossier.id}")
+    enqueue(
+        session,
+        "archive.confirm",
+        {"dossier_id": dossier.id},
+        subject=f"dossier:{dossier.id}",
+        max_attempts=INDEX_ATTEMPTS,
+    )
+    enqueue(session, "archive.check", {"dossier_id": dossier.id, "trigger": "seal"}, subject=f"dossier:{dossier.id}")
     # Searchable by its metadata at once, by its text once each file is extracted.
-    enqueue(session, "index.dossier", {"dossier_id": dossier.id}, subject=f"index:{dossier.id}",
-            max_attempts=INDEX_ATTEMPTS)
+    enqueue(
+        session, "index.dossier", {"dossier_id": dossier.id}, subject=f"index:{dossier.id}", max_attempts=INDEX_ATTEMPTS
+    )
     for file in dossier.files:
         enqueue(session, "archive.extract_file", {"file_id": file.id}, subject=f"file:{file.id}")
 
@@ -235,6 +292,7 @@ def bag_info(dossier: Dossier) -> dict[str, str]:
 
 def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> dict[str, Any]:
     """The self-describing metadata file: enough to read the package without OneWindow."""
+
     def iso(value: datetime | None) -> str | None:
         return local(value).isoformat() if value else None
 
@@ -242,8 +300,13 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "package_format": PACKAGE_FORMAT,
         "dossier_id": dossier.id,
         "archival_code": dossier.archival_code,
-        "archival_code_parts": {"fonds": dossier.fonds, "year": dossier.year, "retention": dossier.retention,
-                                "org_code": dossier.org_code, "item_number": dossier.item_number},
+        "archival_code_parts": {
+            "fonds": dossier.fonds,
+            "year": dossier.year,
+            "retention": dossier.retention,
+            "org_code": dossier.org_code,
+            "item_number": dossier.item_number,
+        },
         "title": dossier.title,
         "version": dossier.version,
         "replaces": dossier.replaces_id,
@@ -255,20 +318,33 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "application_id": dossier.application_id,
         "tracking_number": dossier.tracking_number,
         "outcome": dossier.outcome,
-        "dates": {"opened": iso(dossier.opened_at), "closed": iso(dossier.closed_at),
-                  "sealed": iso(dossier.sealed_at)},
+        "dates": {"opened": iso(dossier.opened_at), "closed": iso(dossier.closed_at), "sealed": iso(dossier.sealed_at)},
         "retention": {"code": dossier.retention, "label": RETENTION_LABELS.get(dossier.retention, dossier.retention)},
         "source": dossier.source,
         "source_paths": list(dossier.source_paths),
         "sealed_by": dossier.sealed_by,
-        "files": [{
-            "seq": f.seq, "file_id": f.id, "name": f.name, "path": f.path, "shared": f.shared,
-            "material_type": f.material_type, "material_type_name": f.material_type_name,
-            "class": f.material_class, "class_label": MATERIAL_CLASSES.get(f.material_class, f.material_class),
-            "media_type": f.media_type, "size": f.size, "pages": f.pages,
-            "sha256": f.sha256, "sha512": f.sha512, "sm3": f.sm3 or None,
-            "verified_by": f.verified_by or None, "verified_at": iso(f.verified_at),
-        } for f in dossier.files],
+        "files": [
+            {
+                "seq": f.seq,
+                "file_id": f.id,
+                "name": f.name,
+                "path": f.path,
+                "shared": f.shared,
+                "material_type": f.material_type,
+                "material_type_name": f.material_type_name,
+                "class": f.material_class,
+                "class_label": MATERIAL_CLASSES.get(f.material_class, f.material_class),
+                "media_type": f.media_type,
+                "size": f.size,
+                "pages": f.pages,
+                "sha256": f.sha256,
+                "sha512": f.sha512,
+                "sm3": f.sm3 or None,
+                "verified_by": f.verified_by or None,
+                "verified_at": iso(f.verified_at),
+            }
+            for f in dossier.files
+        ],
         "event_count": len(request.events) if request else None,
     }
 

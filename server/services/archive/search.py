@@ -21,8 +21,10 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def date_message(name: str) -> str:
-    return (f"{name} 须为 {EARLIEST} 至 {LATEST} 之间的日期 YYYY-MM-DD "
-            f"({name} must be a date like 2026-11-27, from {EARLIEST} to {LATEST})")
+    return (
+        f"{name} 须为 {EARLIEST} 至 {LATEST} 之间的日期 YYYY-MM-DD "
+        f"({name} must be a date like 2026-11-27, from {EARLIEST} to {LATEST})"
+    )
 
 
 def _date(params: Mapping[str, str], name: str) -> date | None:
@@ -38,17 +40,25 @@ def _date(params: Mapping[str, str], name: str) -> date | None:
     return parsed
 
 
-def search(session: Session, index: SearchIndex, user: User, params: Mapping[str, str], *,
-           page: int, per_page: int) -> SearchResult:
+def search(
+    session: Session, index: SearchIndex, user: User, params: Mapping[str, str], *, page: int, per_page: int
+) -> SearchResult:
     """The user's scope is applied inside the index query; an index that fails degrades search only."""
     if page * per_page > MAX_RESULT_WINDOW:
-        raise InvalidInput(f"只能翻阅前 {MAX_RESULT_WINDOW} 条结果，请缩小检索范围 "
-                           f"(only the first {MAX_RESULT_WINDOW} results can be paged through: narrow the search)",
-                           {"page": page, "per_page": per_page})
+        raise InvalidInput(
+            f"只能翻阅前 {MAX_RESULT_WINDOW} 条结果，请缩小检索范围 "
+            f"(only the first {MAX_RESULT_WINDOW} results can be paged through: narrow the search)",
+            {"page": page, "per_page": per_page},
+        )
     query = SearchQuery(
-        q=params.get("q", ""), date_from=_date(params, "from"), date_to=_date(params, "to"),
-        page=page, per_page=per_page, scope=access.search_scope(session, user),
-        **{name: params.get(name) or None for name in FILTERS})
+        q=params.get("q", ""),
+        date_from=_date(params, "from"),
+        date_to=_date(params, "to"),
+        page=page,
+        per_page=per_page,
+        scope=access.search_scope(session, user),
+        **{name: params.get(name) or None for name in FILTERS},
+    )
     try:
         return index.search(query)
     except SearchIndexError as exc:  # the index is a derived, optional service

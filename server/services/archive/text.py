@@ -49,9 +49,11 @@ def extract_file(store: ObjectStore, dossier: Dossier, file: DossierFile, *, pre
         except ExtractError as exc:
             pages, status, detail = [], "failed", str(exc)
         body = [{"page_no": p.page_no, "text": p.text, "source": p.source} for p in pages]
-        store.put(text_key(dossier.id, file.seq),
-                  [json.dumps({"file_id": file.id, "pages": body}, ensure_ascii=False).encode()],
-                  content_type="application/json")
+        store.put(
+            text_key(dossier.id, file.seq),
+            [json.dumps({"file_id": file.id, "pages": body}, ensure_ascii=False).encode()],
+            content_type="application/json",
+        )
         file.text_pages = len(pages)
         if previews and status != "failed":
             try:
@@ -81,14 +83,28 @@ def read_pages(store: ObjectStore, dossier_id: str, seq: int) -> list[PageText]:
 def dossier_doc(store: ObjectStore, dossier: Dossier) -> DossierDoc:
     """The index document of a dossier, from its record and the stored text."""
     return DossierDoc(
-        dossier_id=dossier.id, archival_code=dossier.archival_code, title=dossier.title,
-        service_code=dossier.service_code, service_name=dossier.service_name,
-        department_code=dossier.department_code, departments=list(dossier.departments),
-        applicant_name=dossier.applicant_name, applicant_id_number=dossier.applicant_id_number,
-        completed_at=dossier.closed_at, retention=dossier.retention,
-        files=[FileDoc(file_id=f.id, name=f.name, material_type=f.material_type,
-                       material_type_name=f.material_type_name, shared=f.shared,
-                       pages=read_pages(store, dossier.id, f.seq)) for f in dossier.files],
+        dossier_id=dossier.id,
+        archival_code=dossier.archival_code,
+        title=dossier.title,
+        service_code=dossier.service_code,
+        service_name=dossier.service_name,
+        department_code=dossier.department_code,
+        departments=list(dossier.departments),
+        applicant_name=dossier.applicant_name,
+        applicant_id_number=dossier.applicant_id_number,
+        completed_at=dossier.closed_at,
+        retention=dossier.retention,
+        files=[
+            FileDoc(
+                file_id=f.id,
+                name=f.name,
+                material_type=f.material_type,
+                material_type_name=f.material_type_name,
+                shared=f.shared,
+                pages=read_pages(store, dossier.id, f.seq),
+            )
+            for f in dossier.files
+        ],
     )
 
 
@@ -124,12 +140,26 @@ def docs_from_storage(store: ObjectStore) -> Iterator[DossierDoc]:
 def _doc_from_metadata(store: ObjectStore, meta: dict) -> DossierDoc:
     dossier_id = meta["dossier_id"]
     return DossierDoc(
-        dossier_id=dossier_id, archival_code=meta["archival_code"], title=meta["title"],
-        service_code=meta["service_item"]["code"], service_name=meta["service_item"].get("name", ""),
-        department_code=meta["department"]["code"], departments=meta.get("departments", []),
-        applicant_name=meta["applicant"].get("name", ""), applicant_id_number=meta["applicant"].get("id_number", ""),
-        completed_at=datetime.fromisoformat(meta["dates"]["closed"]), retention=meta["retention"]["code"],
-        files=[FileDoc(file_id=f["file_id"], name=f["name"], material_type=f.get("material_type", ""),
-                       material_type_name=f.get("material_type_name", ""), shared=bool(f.get("shared")),
-                       pages=read_pages(store, dossier_id, f["seq"])) for f in meta["files"]],
+        dossier_id=dossier_id,
+        archival_code=meta["archival_code"],
+        title=meta["title"],
+        service_code=meta["service_item"]["code"],
+        service_name=meta["service_item"].get("name", ""),
+        department_code=meta["department"]["code"],
+        departments=meta.get("departments", []),
+        applicant_name=meta["applicant"].get("name", ""),
+        applicant_id_number=meta["applicant"].get("id_number", ""),
+        completed_at=datetime.fromisoformat(meta["dates"]["closed"]),
+        retention=meta["retention"]["code"],
+        files=[
+            FileDoc(
+                file_id=f["file_id"],
+                name=f["name"],
+                material_type=f.get("material_type", ""),
+                material_type_name=f.get("material_type_name", ""),
+                shared=bool(f.get("shared")),
+                pages=read_pages(store, dossier_id, f["seq"]),
+            )
+            for f in meta["files"]
+        ],
     )

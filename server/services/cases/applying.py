@@ -53,8 +53,9 @@ def _applicant_fields(user: User, given: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
-def create_draft(session: Session, user: User, service_code: str, applicant: dict[str, Any] | None,
-                 form: dict[str, Any] | None) -> Application:
+def create_draft(
+    session: Session, user: User, service_code: str, applicant: dict[str, Any] | None, form: dict[str, Any] | None
+) -> Application:
     policy.require_create(user)
     service = get_service(session, service_code)
     if not service.active:
@@ -62,11 +63,18 @@ def create_draft(session: Session, user: User, service_code: str, applicant: dic
     if form is not None and not isinstance(form, dict):
         raise InvalidInput("form 须为 JSON 对象 (form must be a JSON object)")
     person = _applicant_fields(user, applicant or {})
-    app = Application(id=new_id(), service=service, status=Status.DRAFT, applicant_name=person["name"],
-                      applicant_id_number=person["id_number"], applicant_phone=person["phone"],
-                      applicant_user_id=user.id if user.role == "applicant" else None,
-                      form=form or {}, created_by_id=user.id,
-                      channel=Channel.ONLINE if user.role == "applicant" else Channel.WINDOW)
+    app = Application(
+        id=new_id(),
+        service=service,
+        status=Status.DRAFT,
+        applicant_name=person["name"],
+        applicant_id_number=person["id_number"],
+        applicant_phone=person["phone"],
+        applicant_user_id=user.id if user.role == "applicant" else None,
+        form=form or {},
+        created_by_id=user.id,
+        channel=Channel.ONLINE if user.role == "applicant" else Channel.WINDOW,
+    )
     session.add(app)
     events.record(session, app, user, EventAction.CREATE, before="", note="walk-in" if user.role == "clerk" else "")
     return app
@@ -84,16 +92,19 @@ def _slot(app: Application, slot_code: str) -> MaterialSlot:
     for slot in app.service.materials:
         if slot.slot == slot_code:
             return slot
-    raise NotFound(f"事项 {app.service.code} 没有材料项 {slot_code!r} (no slot {slot_code!r})",
-                   {"slots": [s.slot for s in app.service.materials]})
+    raise NotFound(
+        f"事项 {app.service.code} 没有材料项 {slot_code!r} (no slot {slot_code!r})",
+        {"slots": [s.slot for s in app.service.materials]},
+    )
 
 
 def current_materials(app: Application) -> dict[str, Material]:
     return {m.slot: m for m in app.materials if m.current}
 
 
-def _replace(session: Session, app: Application, material: Material, user: User, action: EventAction,
-             data: dict) -> Material:
+def _replace(
+    session: Session, app: Application, material: Material, user: User, action: EventAction, data: dict
+) -> Material:
     old = current_materials(app).get(material.slot)
     if old is not None:
         old.current = False
@@ -107,20 +118,36 @@ def _replace(session: Session, app: Application, material: Material, user: User,
     return material
 
 
-def upload_material(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str,
-                    stream: IO[bytes], filename: str) -> Material:
+def upload_material(
+    session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, stream: IO[bytes], filename: str
+) -> Material:
     slot = _slot(app, slot_code)
     policy.require_add_material(user, app, slot_code)
     material_id = new_id()
-    upload = store_upload(runtime, material_key(app.id, material_id), stream,
-                          formats=list(slot.formats), max_bytes=slot.max_bytes)
+    upload = store_upload(
+        runtime, material_key(app.id, material_id), stream, formats=list(slot.formats), max_bytes=slot.max_bytes
+    )
     session.add(upload.stored)
     session.flush()
-    material = Material(id=material_id, slot=slot_code, filename=display_name(filename, slot.name),
-                        object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
-                        sha256=upload.stored.sha256, pages=upload.pages, uploaded_by_id=user.id)
-    return _replace(session, app, material, user, EventAction.UPLOAD,
-                    {"slot": slot_code, "file": material.filename, "sha256": material.sha256, "size": material.size})
+    material = Material(
+        id=material_id,
+        slot=slot_code,
+        filename=display_name(filename, slot.name),
+        object_id=upload.stored.id,
+        media_type=upload.media_type,
+        size=upload.stored.size,
+        sha256=upload.stored.sha256,
+        pages=upload.pages,
+        uploaded_by_id=user.id,
+    )
+    return _replace(
+        session,
+        app,
+        material,
+        user,
+        EventAction.UPLOAD,
+        {"slot": slot_code, "file": material.filename, "sha256": material.sha256, "size": material.size},
+    )
 
 
 def reusable(session: Session, user: User, app: Application) -> dict[str, list[dict[str, Any]]]:
@@ -130,10 +157,16 @@ def reusable(session: Session, user: User, app: Application) -> dict[str, list[d
     out: dict[str, list[dict[str, Any]]] = {}
     for slot in app.service.materials:
         rows = session.execute(
-            select(DossierFile, Dossier).join(Dossier, DossierFile.dossier_id == Dossier.id).where(
-                Dossier.applicant_id_number == app.applicant_id_number, Dossier.superseded.is_(False),
-                DossierFile.material_type == slot.material_type.code, DossierFile.shared.is_(True))
-            .order_by(Dossier.closed_at.desc())).all()
+            select(DossierFile, Dossier)
+            .join(Dossier, DossierFile.dossier_id == Dossier.id)
+            .where(
+                Dossier.applicant_id_number == app.applicant_id_number,
+                Dossier.superseded.is_(False),
+                DossierFile.material_type == slot.material_type.code,
+                DossierFile.shared.is_(True),
+            )
+            .order_by(Dossier.closed_at.desc())
+        ).all()
         offers = [_offer(f, d) for f, d in rows if _still_valid(f, d, slot, now)]
         if offers:
             out[slot.slot] = offers
@@ -148,12 +181,19 @@ def _still_valid(file: DossierFile, dossier: Dossier, slot: MaterialSlot, now: d
 
 
 def _offer(file: DossierFile, dossier: Dossier) -> dict[str, Any]:
-    return {"file_id": file.id, "dossier_id": dossier.id, "name": file.name, "material_type": file.material_type,
-            "level": "verified_original" if file.verified_by else "archived_copy",
-            "verified_by": file.verified_by or None,
-            "verified_at": file.verified_at.isoformat() if file.verified_at else None,
-            "valid_until": file.valid_until.isoformat() if file.valid_until else None,
-            "archival_code": dossier.archival_code, "media_type": file.media_type, "size": file.size}
+    return {
+        "file_id": file.id,
+        "dossier_id": dossier.id,
+        "name": file.name,
+        "material_type": file.material_type,
+        "level": "verified_original" if file.verified_by else "archived_copy",
+        "verified_by": file.verified_by or None,
+        "verified_at": file.verified_at.isoformat() if file.verified_at else None,
+        "valid_until": file.valid_until.isoformat() if file.valid_until else None,
+        "archival_code": dossier.archival_code,
+        "media_type": file.media_type,
+        "size": file.size,
+    }
 
 
 def reuse_material(session: Session, user: User, app: Application, slot_code: str, file_id: str) -> Material:
@@ -162,20 +202,47 @@ def reuse_material(session: Session, user: User, app: Application, slot_code: st
     policy.require_add_material(user, app, slot_code)
     offers = reusable(session, user, app).get(slot_code, [])
     if not any(o["file_id"] == file_id for o in offers):
-        raise InvalidInput("该档案文件不能用于此项材料（不属于申请人、类型不符或已过期） "
-                           "(that archived file cannot fill this slot: not the applicant's, wrong type or expired)",
-                           {"file_id": file_id, "slot": slot_code})
+        raise InvalidInput(
+            "该档案文件不能用于此项材料（不属于申请人、类型不符或已过期） "
+            "(that archived file cannot fill this slot: not the applicant's, wrong type or expired)",
+            {"file_id": file_id, "slot": slot_code},
+        )
     file = session.get(DossierFile, file_id)
     assert file is not None  # it is among the offers, which are read from the archive
-    material = Material(slot=slot_code, filename=file.name, object_id=file.object_id, media_type=file.media_type,
-                        size=file.size, sha256=file.sha256, pages=file.pages, uploaded_by_id=user.id,
-                        reused_from_file_id=file.id, reused_from_dossier_id=file.dossier_id)
-    session.add(AccessLog(user_id=user.id, username=user.username, role=user.role, action="reuse",
-                          department_code=user.department.code if user.department else "",
-                          dossier_id=file.dossier_id, file_id=file.id, applicant_id_number=app.applicant_id_number,
-                          purpose=f"复用于办件 {app.id}（{app.service.name}），申请人已同意", application_id=app.id))
-    return _replace(session, app, material, user, EventAction.REUSE,
-                    {"slot": slot_code, "file": file.name, "from_dossier": file.dossier_id, "consent": True})
+    material = Material(
+        slot=slot_code,
+        filename=file.name,
+        object_id=file.object_id,
+        media_type=file.media_type,
+        size=file.size,
+        sha256=file.sha256,
+        pages=file.pages,
+        uploaded_by_id=user.id,
+        reused_from_file_id=file.id,
+        reused_from_dossier_id=file.dossier_id,
+    )
+    session.add(
+        AccessLog(
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            action="reuse",
+            department_code=user.department.code if user.department else "",
+            dossier_id=file.dossier_id,
+            file_id=file.id,
+            applicant_id_number=app.applicant_id_number,
+            purpose=f"复用于办件 {app.id}（{app.service.name}），申请人已同意",
+            application_id=app.id,
+        )
+    )
+    return _replace(
+        session,
+        app,
+        material,
+        user,
+        EventAction.REUSE,
+        {"slot": slot_code, "file": file.name, "from_dossier": file.dossier_id, "consent": True},
+    )
 
 
 def missing_slots(app: Application) -> list[MaterialSlot]:
@@ -183,8 +250,9 @@ def missing_slots(app: Application) -> list[MaterialSlot]:
     return [s for s in app.service.materials if s.required and s.slot not in have]
 
 
-def submit(session: Session, user: User, app: Application, *, defer: list[str] | None = None,
-           undertaking: str = "") -> Application:
+def submit(
+    session: Session, user: User, app: Application, *, defer: list[str] | None = None, undertaking: str = ""
+) -> Application:
     """Everything required must be there, except non-key items the applicant undertakes to bring (容缺)."""
     policy.require(user, app, policy.Action.SUBMIT)
     defer = list(defer or [])
@@ -195,19 +263,32 @@ def submit(session: Session, user: User, app: Application, *, defer: list[str] |
         raise InvalidInput("必要材料不能容缺 (key materials cannot be deferred)", {"slots": not_deferrable})
     still_missing = [s for s in missing if s.slot not in defer]
     if still_missing:
-        raise Conflict("材料不齐全，请补充以下材料后再提交 (required materials are missing)", {"missing": [
-            {"slot": s.slot, "name": s.name, "key": s.key, "may_defer": not s.key} for s in still_missing]})
+        raise Conflict(
+            "材料不齐全，请补充以下材料后再提交 (required materials are missing)",
+            {
+                "missing": [
+                    {"slot": s.slot, "name": s.name, "key": s.key, "may_defer": not s.key} for s in still_missing
+                ]
+            },
+        )
     if defer and not undertaking.strip():
-        raise InvalidInput("容缺提交须填写承诺 (deferring materials needs a written undertaking)",
-                           {"field": "undertaking"})
+        raise InvalidInput(
+            "容缺提交须填写承诺 (deferring materials needs a written undertaking)", {"field": "undertaking"}
+        )
     app.gap_slots = [s.slot for s in missing if s.slot in defer]
     app.gap_undertaking = undertaking.strip() if app.gap_slots else ""
     first = app.tracking_number is None
     if first:
         app.tracking_number = events.tracking_number(session)
     app.submitted_at = utcnow()
-    events.transition(session, app, user, EventAction.SUBMIT if first else EventAction.RESUBMIT, Status.SUBMITTED,
-                      data={"deferred": list(app.gap_slots)} if app.gap_slots else None)
+    events.transition(
+        session,
+        app,
+        user,
+        EventAction.SUBMIT if first else EventAction.RESUBMIT,
+        Status.SUBMITTED,
+        data={"deferred": list(app.gap_slots)} if app.gap_slots else None,
+    )
     return app
 
 

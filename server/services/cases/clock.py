@@ -61,8 +61,12 @@ class ClockState:
     level: str  # "none" | "green" | "yellow" | "red" | "paused" | "stopped"
 
     def as_dict(self) -> dict:
-        return {"used_working_days": self.used_days, "limit_working_days": self.limit_days,
-                "due_date": self.due_date.isoformat() if self.due_date else None, "level": self.level}
+        return {
+            "used_working_days": self.used_days,
+            "limit_working_days": self.limit_days,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "level": self.level,
+        }
 
 
 def paused_workdays(app: Application, calendar: Calendar, until: date) -> int:

@@ -25,23 +25,40 @@ def tracking_number(session: Session) -> str:
             return number
 
 
-def record(session: Session, app: Application, actor: User | None, action: EventAction, *, note: str = "",
-           before: str | None = None, data: dict[str, Any] | None = None) -> CaseEvent:
+def record(
+    session: Session,
+    app: Application,
+    actor: User | None,
+    action: EventAction,
+    *,
+    note: str = "",
+    before: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
     """Appends an event; ``before`` defaults to the status the case had before the caller changed it."""
     action = EventAction(action)  # an action outside the vocabulary is a bug, not a new kind of event
     seq = (session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.application_id == app.id)) or 0) + 1
-    event = CaseEvent(seq=seq, at=utcnow(), action=action, note=note,
-                      actor_id=actor.id if actor else None, actor_name=actor.display_name if actor else "system",
-                      actor_role=actor.role if actor else "system", before=before if before is not None else app.status,
-                      after=app.status, data=data or {})
+    event = CaseEvent(
+        seq=seq,
+        at=utcnow(),
+        action=action,
+        note=note,
+        actor_id=actor.id if actor else None,
+        actor_name=actor.display_name if actor else "system",
+        actor_role=actor.role if actor else "system",
+        before=before if before is not None else app.status,
+        after=app.status,
+        data=data or {},
+    )
     # Only through the collection: adding the event to the session as well made the collection's
     # lazy load (which autoflushes) find it in the database and then append it a second time.
     app.events.append(event)
     return event
 
 
-def transition(session: Session, app: Application, actor: User | None, action: EventAction, new_status: Status,
-               **kwargs: Any) -> CaseEvent:
+def transition(
+    session: Session, app: Application, actor: User | None, action: EventAction, new_status: Status, **kwargs: Any
+) -> CaseEvent:
     """Changes the status along the transition table (vocabulary.TRANSITIONS) and records it."""
     before, action, new_status = app.status, EventAction(action), Status(new_status)
     check_transition(before, action, new_status)
@@ -60,12 +77,26 @@ def _clock(app: Application, before: str, after: str) -> None:
         open_pause.ended_at = utcnow()
 
 
-def notice(session: Session, app: Application, kind: NoticeKind, issued_by: User, *, items: list | None = None,
-           note: str = "", deadline: date | None = None) -> Notice:
+def notice(
+    session: Session,
+    app: Application,
+    kind: NoticeKind,
+    issued_by: User,
+    *,
+    items: list | None = None,
+    note: str = "",
+    deadline: date | None = None,
+) -> Notice:
     kind = NoticeKind(kind)
     count = sum(1 for n in app.notices if n.kind == kind) + 1
-    row = Notice(kind=kind, number=f"{kind.prefix}-{app.tracking_number}-{count:02d}", items=items or [], note=note,
-                 deadline=deadline, issued_by=issued_by.display_name)
+    row = Notice(
+        kind=kind,
+        number=f"{kind.prefix}-{app.tracking_number}-{count:02d}",
+        items=items or [],
+        note=note,
+        deadline=deadline,
+        issued_by=issued_by.display_name,
+    )
     app.notices.append(row)
     session.add(row)
     return row

@@ -51,8 +51,15 @@ def route(session: Session, user: User, app: Application, department_codes: list
         raise InvalidInput(f"没有这些部门：{', '.join(unknown)} (unknown departments)", {"unknown": unknown})
     for department in departments:
         app.parts.append(CasePart(department=department))
-    events.transition(session, app, user, EventAction.ROUTE, Status.IN_PROGRESS, note=note,
-                      data={"departments": sorted(d.code for d in departments)})
+    events.transition(
+        session,
+        app,
+        user,
+        EventAction.ROUTE,
+        Status.IN_PROGRESS,
+        note=note,
+        data={"departments": sorted(d.code for d in departments)},
+    )
     return app
 
 
@@ -66,8 +73,10 @@ def decide(session: Session, user: User, app: Application, outcome: str, note: s
     if outcome not in (PartStatus.APPROVED, PartStatus.DENIED):
         raise InvalidInput("outcome 须为 approved 或 denied (outcome must be approved or denied)")
     if app.gap_slots:
-        raise Conflict("容缺材料尚未补齐，不能作出决定 (materials accepted with a gap have not arrived yet)",
-                       {"gap_slots": list(app.gap_slots)})
+        raise Conflict(
+            "容缺材料尚未补齐，不能作出决定 (materials accepted with a gap have not arrived yet)",
+            {"gap_slots": list(app.gap_slots)},
+        )
     if outcome == PartStatus.DENIED and not note.strip():
         raise InvalidInput("不予许可须说明理由 (a denial needs a reason in note)", {"field": "note"})
     policy.require_not_done(user, app, policy.Action.DECIDE)
@@ -76,19 +85,36 @@ def decide(session: Session, user: User, app: Application, outcome: str, note: s
     part.status, part.note, part.decided_by, part.decided_at = PartStatus(outcome), note, user.display_name, utcnow()
     statuses = [p.status for p in app.parts]
     if PartStatus.PENDING in statuses:
-        events.record(session, app, user, EventAction.DECIDE_PART, note=note,
-                      data={"department": user.department.code, "outcome": outcome})
+        events.record(
+            session,
+            app,
+            user,
+            EventAction.DECIDE_PART,
+            note=note,
+            data={"department": user.department.code, "outcome": outcome},
+        )
         return app
     final = Status.DENIED if PartStatus.DENIED in statuses else Status.APPROVED
     app.outcome, app.decided_at = final, utcnow()
-    events.transition(session, app, user, EventAction.DECIDE, final, note=note,
-                      data={"department": user.department.code, "outcome": outcome,
-                            "parts": {p.department.code: p.status for p in app.parts}})
+    events.transition(
+        session,
+        app,
+        user,
+        EventAction.DECIDE,
+        final,
+        note=note,
+        data={
+            "department": user.department.code,
+            "outcome": outcome,
+            "parts": {p.department.code: p.status for p in app.parts},
+        },
+    )
     return app
 
 
-def upload_result(session: Session, runtime: Runtime, user: User, app: Application, name: str,
-                  stream: IO[bytes], filename: str) -> ResultFile:
+def upload_result(
+    session: Session, runtime: Runtime, user: User, app: Application, name: str, stream: IO[bytes], filename: str
+) -> ResultFile:
     policy.require(user, app, policy.Action.UPLOAD_RESULT)
     assert user.department is not None  # the rule lets only an officer of a routed department upload results
     name = clean(name)
@@ -96,19 +122,33 @@ def upload_result(session: Session, runtime: Runtime, user: User, app: Applicati
         raise InvalidInput("结果文件名称须为1至200个字符 (the result name must be 1 to 200 characters)")
     existing = next((r for r in app.results if r.name == name), None)
     result_id = new_id()
-    upload = store_upload(runtime, result_key(app.id, result_id), stream,
-                          formats=RESULT_FORMATS, max_bytes=RESULT_MAX_BYTES)
+    upload = store_upload(
+        runtime, result_key(app.id, result_id), stream, formats=RESULT_FORMATS, max_bytes=RESULT_MAX_BYTES
+    )
     session.add(upload.stored)
     session.flush()
     if existing is not None:
         app.results.remove(existing)
         session.flush()
-    result = ResultFile(id=result_id, name=name, filename=display_name(filename, name), department_code=user.department.code,
-                        object_id=upload.stored.id, media_type=upload.media_type, size=upload.stored.size,
-                        sha256=upload.stored.sha256, uploaded_by=user.display_name)
+    result = ResultFile(
+        id=result_id,
+        name=name,
+        filename=display_name(filename, name),
+        department_code=user.department.code,
+        object_id=upload.stored.id,
+        media_type=upload.media_type,
+        size=upload.stored.size,
+        sha256=upload.stored.sha256,
+        uploaded_by=user.display_name,
+    )
     app.results.append(result)
-    events.record(session, app, user, EventAction.UPLOAD_RESULT, data={"name": name, "sha256": result.sha256,
-                                                              "replaced": existing is not None})
+    events.record(
+        session,
+        app,
+        user,
+        EventAction.UPLOAD_RESULT,
+        data={"name": name, "sha256": result.sha256, "replaced": existing is not None},
+    )
     return result
 
 
@@ -127,15 +167,39 @@ def complete(session: Session, runtime: Runtime, user: User, app: Application, n
 def archive_case(session: Session, runtime: Runtime, user: User, app: Application) -> None:
     """Seals the case's materials, notices, results and full history as a dossier."""
     files = _seal_files(session, runtime, app)
-    history = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor_name, "role": e.actor_role,
-                "action": e.action, "note": e.note, "before": e.before, "after": e.after, "data": e.data}
-               for e in app.events]
-    dossier = seal_dossier(session, runtime, SealRequest(
-        title=f"{app.applicant_name}{app.service.name}", service=app.service, files=files,
-        opened_at=app.created_at, closed_at=app.completed_at or utcnow(), sealed_by=user.display_name,
-        departments=[p.department.code for p in app.parts], applicant_name=app.applicant_name,
-        applicant_id_number=app.applicant_id_number, application_id=app.id,
-        tracking_number=app.tracking_number or "", outcome=app.outcome, events=history))
+    history = [
+        {
+            "seq": e.seq,
+            "at": e.at.isoformat(),
+            "actor": e.actor_name,
+            "role": e.actor_role,
+            "action": e.action,
+            "note": e.note,
+            "before": e.before,
+            "after": e.after,
+            "data": e.data,
+        }
+        for e in app.events
+    ]
+    dossier = seal_dossier(
+        session,
+        runtime,
+        SealRequest(
+            title=f"{app.applicant_name}{app.service.name}",
+            service=app.service,
+            files=files,
+            opened_at=app.created_at,
+            closed_at=app.completed_at or utcnow(),
+            sealed_by=user.display_name,
+            departments=[p.department.code for p in app.parts],
+            applicant_name=app.applicant_name,
+            applicant_id_number=app.applicant_id_number,
+            application_id=app.id,
+            tracking_number=app.tracking_number or "",
+            outcome=app.outcome,
+            events=history,
+        ),
+    )
     app.dossier_id = dossier.id
 
 
@@ -147,22 +211,48 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
         slot = slots.get(material.slot)
         stored = session.get(StoredObject, material.object_id)
         assert stored is not None  # every material's object is recorded with it
-        files.append(SealFile(
-            name=material.filename, open=partial(runtime.store.open, stored.key),
-            media_type=material.media_type, material_type=slot.material_type.code if slot else "",
-            material_type_name=slot.material_type.name if slot else "", material_class=slot.material_class if slot else MaterialClass.BASIS,
-            pages=material.pages, expected_sha256=material.sha256, shared=bool(slot and slot.material_type.shared),
-            verified_by=material.verified_by, verified_at=material.verified_at))
+        files.append(
+            SealFile(
+                name=material.filename,
+                open=partial(runtime.store.open, stored.key),
+                media_type=material.media_type,
+                material_type=slot.material_type.code if slot else "",
+                material_type_name=slot.material_type.name if slot else "",
+                material_class=slot.material_class if slot else MaterialClass.BASIS,
+                pages=material.pages,
+                expected_sha256=material.sha256,
+                shared=bool(slot and slot.material_type.shared),
+                verified_by=material.verified_by,
+                verified_at=material.verified_at,
+            )
+        )
     for notice in app.notices:
         data = notice_pdf(app, notice)
         filed = NoticeKind(notice.kind).filed_type
-        files.append(SealFile(name=f"{notice.number}.pdf", open=partial(io.BytesIO, data),
-                              media_type="application/pdf", material_type=filed, material_type_name=filed.label,
-                              material_class=MaterialClass.PROCEDURE, pages=1))
+        files.append(
+            SealFile(
+                name=f"{notice.number}.pdf",
+                open=partial(io.BytesIO, data),
+                media_type="application/pdf",
+                material_type=filed,
+                material_type_name=filed.label,
+                material_class=MaterialClass.PROCEDURE,
+                pages=1,
+            )
+        )
     for result in app.results:
         stored = session.get(StoredObject, result.object_id)
         assert stored is not None  # every result's object is recorded with it
-        files.append(SealFile(name=result.filename, open=partial(runtime.store.open, stored.key),
-                              media_type=result.media_type, material_type=FiledType.RESULT,
-                              material_type_name=result.name, material_class=MaterialClass.RESULT, expected_sha256=result.sha256, shared=True))
+        files.append(
+            SealFile(
+                name=result.filename,
+                open=partial(runtime.store.open, stored.key),
+                media_type=result.media_type,
+                material_type=FiledType.RESULT,
+                material_type_name=result.name,
+                material_class=MaterialClass.RESULT,
+                expected_sha256=result.sha256,
+                shared=True,
+            )
+        )
     return files

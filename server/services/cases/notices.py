@@ -37,30 +37,41 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def notice_lines(app: Application, notice: Notice) -> list[str]:
-    lines = [f"编号：{notice.number}", f"受理编号：{app.tracking_number}", "",
-             f"{app.applicant_name}：", ""]
+    lines = [f"编号：{notice.number}", f"受理编号：{app.tracking_number}", "", f"{app.applicant_name}：", ""]
     service = app.service.name
     kind = NoticeKind(notice.kind)
     if kind == NoticeKind.ACCEPTANCE:
-        lines += [f"你（单位）申请的“{service}”事项，经审查，申请材料齐全、符合法定形式，决定予以受理。",
-                  f"承诺办结时限为{app.service.time_limit_days}个工作日"
-                  + (f"，预计于{notice.deadline.isoformat()}前办结。" if notice.deadline else "。")]
+        lines += [
+            f"你（单位）申请的“{service}”事项，经审查，申请材料齐全、符合法定形式，决定予以受理。",
+            f"承诺办结时限为{app.service.time_limit_days}个工作日"
+            + (f"，预计于{notice.deadline.isoformat()}前办结。" if notice.deadline else "。"),
+        ]
     elif kind == NoticeKind.CORRECTION:
         lines += [f"你（单位）申请的“{service}”事项，申请材料存在以下问题，请一次性补正后重新提交：", ""]
         lines += [f"{n}. {item['name']}：{item['reason']}" for n, item in enumerate(notice.items, start=1)]
     elif kind == NoticeKind.GAP:
-        lines += [f"你（单位）申请的“{service}”事项予以容缺受理。以下材料请于"
-                  f"{notice.deadline.isoformat() if notice.deadline else '规定期限'}前补齐，补齐前不作出决定：", ""]
+        lines += [
+            f"你（单位）申请的“{service}”事项予以容缺受理。以下材料请于"
+            f"{notice.deadline.isoformat() if notice.deadline else '规定期限'}前补齐，补齐前不作出决定：",
+            "",
+        ]
         lines += [f"{n}. {item['name']}" for n, item in enumerate(notice.items, start=1)]
         if notice.note:
             lines += ["", f"申请人承诺：{notice.note}"]
     elif kind == NoticeKind.REJECTION:
-        lines += [f"你（单位）申请的“{service}”事项，决定不予受理。", f"理由：{notice.note}",
-                  "如不服本决定，可依法申请行政复议或者提起行政诉讼。"]
+        lines += [
+            f"你（单位）申请的“{service}”事项，决定不予受理。",
+            f"理由：{notice.note}",
+            "如不服本决定，可依法申请行政复议或者提起行政诉讼。",
+        ]
     if notice.note and kind in (NoticeKind.ACCEPTANCE, NoticeKind.CORRECTION):
         lines += ["", f"备注：{notice.note}"]
-    lines += ["", f"经办人：{notice.issued_by}", f"日期：{local(notice.created_at).date().isoformat()}",
-              app.service.department.name]
+    lines += [
+        "",
+        f"经办人：{notice.issued_by}",
+        f"日期：{local(notice.created_at).date().isoformat()}",
+        app.service.department.name,
+    ]
     return lines
 
 

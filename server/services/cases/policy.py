@@ -43,8 +43,9 @@ class Action(StrEnum):
 # Where a status change is the action, its statuses come from the transition table.
 EDITABLE = sources(EventAction.SUBMIT, EventAction.RESUBMIT)
 BEFORE_ACCEPTANCE = sources(EventAction.WITHDRAW)
-REVIEWABLE = sources(EventAction.ACCEPT, EventAction.ACCEPT_WITH_GAP, EventAction.REQUEST_CORRECTION,
-                     EventAction.REJECT)
+REVIEWABLE = sources(
+    EventAction.ACCEPT, EventAction.ACCEPT_WITH_GAP, EventAction.REQUEST_CORRECTION, EventAction.REJECT
+)
 ROUTABLE = sources(EventAction.ROUTE)
 DECIDABLE = sources(EventAction.DECIDE)
 COMPLETABLE = sources(EventAction.COMPLETE)
@@ -67,8 +68,11 @@ def _owns(user: User, app: Application) -> bool:
 
 
 def _routed_to(user: User, app: Application) -> bool:
-    return (user.role == "officer" and user.department_id is not None
-            and any(part.department_id == user.department_id for part in app.parts))
+    return (
+        user.role == "officer"
+        and user.department_id is not None
+        and any(part.department_id == user.department_id for part in app.parts)
+    )
 
 
 def can_view(user: User, app: Application) -> bool:
@@ -96,15 +100,19 @@ def _view(user: User, app: Application) -> AppError | None:
 def _role(user: User, roles: tuple[str, ...], action: str) -> AppError | None:
     if user.role in roles:
         return None
-    return Forbidden(f"{action}：仅限 {'/'.join(roles)} (role {user.role!r} may not {action})",
-                     {"action": action, "allowed_roles": list(roles)})
+    return Forbidden(
+        f"{action}：仅限 {'/'.join(roles)} (role {user.role!r} may not {action})",
+        {"action": action, "allowed_roles": list(roles)},
+    )
 
 
 def _status(app: Application, statuses: tuple[str, ...], action: str) -> AppError | None:
     if app.status in statuses:
         return None
-    return WrongState(f"办件当前状态为 {app.status}，不能{action} (cannot {action} in state {app.status})",
-                      {"status": app.status, "allowed": list(statuses), "action": action})
+    return WrongState(
+        f"办件当前状态为 {app.status}，不能{action} (cannot {action} in state {app.status})",
+        {"status": app.status, "allowed": list(statuses), "action": action},
+    )
 
 
 def _applicant_side(user: User, app: Application, action: str) -> Refusals:

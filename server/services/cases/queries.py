@@ -22,9 +22,17 @@ def get_case(session: Session, user: User, app_id: str) -> Application:
     return app
 
 
-def list_cases(session: Session, user: User, *, status: str | Sequence[Status] | None, service: str | None,
-               overdue: bool | None, page: int, per_page: int,
-               channel: Channel | None = None) -> tuple[int, list[Application]]:
+def list_cases(
+    session: Session,
+    user: User,
+    *,
+    status: str | Sequence[Status] | None,
+    service: str | None,
+    overdue: bool | None,
+    page: int,
+    per_page: int,
+    channel: Channel | None = None,
+) -> tuple[int, list[Application]]:
     """Work queues, each user's cases as ``policy.visible_cases`` scopes them; ``status`` may be comma-separated."""
     query = select(Application).where(policy.visible_cases(user))
     if status:
@@ -41,9 +49,12 @@ def list_cases(session: Session, user: User, *, status: str | Sequence[Status] |
     if overdue is not None:
         # Overdue depends on the working-day calendar, so it is decided in Python over the open cases.
         calendar = Calendar.load(session)
-        rows = [a for a in session.scalars(query.where(Application.accepted_at.is_not(None)))
-                if (clock_state(a, calendar).level == "red") == overdue]
-        return len(rows), rows[(page - 1) * per_page: page * per_page]
+        rows = [
+            a
+            for a in session.scalars(query.where(Application.accepted_at.is_not(None)))
+            if (clock_state(a, calendar).level == "red") == overdue
+        ]
+        return len(rows), rows[(page - 1) * per_page : page * per_page]
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return total, list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
 
@@ -52,7 +63,9 @@ def track(session: Session, tracking_number: str, phone_last4: str) -> Applicati
     """The public lookup: the tracking number and the last four digits of the phone, or nothing."""
     app = session.scalar(select(Application).where(Application.tracking_number == tracking_number))
     if app is None or not phone_last4 or not app.applicant_phone.endswith(phone_last4) or len(phone_last4) != 4:
-        raise NotFound("未找到该受理编号，或手机号后四位不符 (no such tracking number, or the phone digits do not match)")
+        raise NotFound(
+            "未找到该受理编号，或手机号后四位不符 (no such tracking number, or the phone digits do not match)"
+        )
     return app
 
 

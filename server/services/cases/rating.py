@@ -17,8 +17,9 @@ def rate(session: Session, user: User, app: Application, score: object, comment:
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput("score 须为1至5的整数 (score must be a whole number from 1 to 5)", {"field": "score"})
     policy.require_not_done(user, app, policy.Action.RATE)
-    rating = Rating(score=score, comment=(comment or "").strip()[:2000],
-                    follow_up_status="open" if score <= LOW_SCORE else "")
+    rating = Rating(
+        score=score, comment=(comment or "").strip()[:2000], follow_up_status="open" if score <= LOW_SCORE else ""
+    )
     app.rating = rating
     session.add(rating)
     events.record(session, app, user, EventAction.RATE, note=rating.comment, data={"score": score})

@@ -33,17 +33,22 @@ def _spool(runtime: Runtime, upload_id: str) -> Path:
     return folder / f"{upload_id}.part"
 
 
-def start(session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, filename: str,
-          size: object) -> UploadSession:
+def start(
+    session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, filename: str, size: object
+) -> UploadSession:
     slot = _slot(app, slot_code)
     policy.require_add_material(user, app, slot_code)
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise InvalidInput("size 须为文件字节数 (size must be the file's length in bytes)", {"field": "size"})
     if size > slot.max_bytes:
-        raise PayloadTooLarge(f"文件超过此项材料的大小上限 {slot.max_bytes // (1024 * 1024)} MB "
-                              f"(larger than this slot's limit of {slot.max_bytes} bytes)", {"max_bytes": slot.max_bytes})
-    upload = UploadSession(application_id=app.id, slot=slot_code, filename=display_name(filename, slot.name),
-                           size=size, user_id=user.id)
+        raise PayloadTooLarge(
+            f"文件超过此项材料的大小上限 {slot.max_bytes // (1024 * 1024)} MB "
+            f"(larger than this slot's limit of {slot.max_bytes} bytes)",
+            {"max_bytes": slot.max_bytes},
+        )
+    upload = UploadSession(
+        application_id=app.id, slot=slot_code, filename=display_name(filename, slot.name), size=size, user_id=user.id
+    )
     session.add(upload)
     session.flush()
     _spool(runtime, upload.id).touch()
@@ -57,15 +62,18 @@ def get(session: Session, user: User, upload_id: str) -> UploadSession:
     return upload
 
 
-def append(session: Session, runtime: Runtime, user: User, upload_id: str, offset: int,
-           stream: IO[bytes]) -> tuple[UploadSession, Material | None]:
+def append(
+    session: Session, runtime: Runtime, user: User, upload_id: str, offset: int, stream: IO[bytes]
+) -> tuple[UploadSession, Material | None]:
     """Appends bytes at ``offset``; when the declared size is reached, files the material."""
     upload = get(session, user, upload_id)
     if upload.material_id:
         raise Conflict("该上传已完成 (this upload is already complete)", {"offset": upload.offset})
     if offset != upload.offset:
-        raise Conflict("偏移量不符，请从服务器记录的位置继续 (offset mismatch: resume from the server's offset)",
-                       {"offset": upload.offset})
+        raise Conflict(
+            "偏移量不符，请从服务器记录的位置继续 (offset mismatch: resume from the server's offset)",
+            {"offset": upload.offset},
+        )
     path = _spool(runtime, upload.id)
     written = upload.offset
     with open(path, "r+b") as fh:
@@ -74,8 +82,10 @@ def append(session: Session, runtime: Runtime, user: User, upload_id: str, offse
         while chunk := stream.read(CHUNK):
             written += len(chunk)
             if written > upload.size:
-                raise InvalidInput("数据超过声明的文件大小 (more bytes than the declared size)",
-                                   {"size": upload.size, "offset": upload.offset})
+                raise InvalidInput(
+                    "数据超过声明的文件大小 (more bytes than the declared size)",
+                    {"size": upload.size, "offset": upload.offset},
+                )
             fh.write(chunk)
         fh.flush()
         os.fsync(fh.fileno())
@@ -109,8 +119,9 @@ def sweep_abandoned(session: Session, runtime: Runtime, older_than: timedelta = 
     sessions were removed; a client resuming one of them gets 404 and starts again.
     """
     cutoff = utcnow() - older_than
-    stale = session.scalars(select(UploadSession).where(
-        UploadSession.material_id.is_(None), UploadSession.updated_at < cutoff)).all()
+    stale = session.scalars(
+        select(UploadSession).where(UploadSession.material_id.is_(None), UploadSession.updated_at < cutoff)
+    ).all()
     for upload in stale:
         _spool(runtime, upload.id).unlink(missing_ok=True)
         session.delete(upload)
@@ -130,13 +141,28 @@ def parse_offset(header: str | None) -> int:
     try:
         return int(header or "")
     except ValueError:
-        raise InvalidInput("缺少 Upload-Offset 头 (send the Upload-Offset header)", {"header": "Upload-Offset"}) from None
+        raise InvalidInput(
+            "缺少 Upload-Offset 头 (send the Upload-Offset header)", {"header": "Upload-Offset"}
+        ) from None
 
 
 def status_json(upload: UploadSession, material: Material | None = None) -> dict:
-    body = {"upload_id": upload.id, "slot": upload.slot, "filename": upload.filename, "size": upload.size,
-            "offset": upload.offset, "complete": upload.material_id is not None, "file_id": upload.material_id}
+    body = {
+        "upload_id": upload.id,
+        "slot": upload.slot,
+        "filename": upload.filename,
+        "size": upload.size,
+        "offset": upload.offset,
+        "complete": upload.material_id is not None,
+        "file_id": upload.material_id,
+    }
     if material is not None:
-        body.update({"name": material.filename, "sha256": material.sha256, "media_type": material.media_type,
-                     "pages": material.pages})
+        body.update(
+            {
+                "name": material.filename,
+                "sha256": material.sha256,
+                "media_type": material.media_type,
+                "pages": material.pages,
+            }
+        )
     return body

@@ -35,18 +35,30 @@ def _verdicts(app: Application, raw: Any) -> dict[str, tuple[bool, str]]:
             raise InvalidInput(f"没有材料项 {item['slot']!r} (no slot {item['slot']!r})", {"slots": sorted(slots)})
         reason = str(item.get("reason") or "").strip()
         if not item["ok"] and not reason:
-            raise InvalidInput(f"材料 {item['slot']} 不通过须说明原因 (a failed verdict needs a reason)",
-                               {"slot": item["slot"]})
+            raise InvalidInput(
+                f"材料 {item['slot']} 不通过须说明原因 (a failed verdict needs a reason)", {"slot": item["slot"]}
+            )
         out[item["slot"]] = (item["ok"], reason)
     return out
 
 
-def review(session: Session, runtime: Runtime, user: User, app: Application, *, decision: str, verdicts: Any = None,
-           note: str = "", gap_deadline: date | None = None, calendar: Calendar | None = None) -> Application:
+def review(
+    session: Session,
+    runtime: Runtime,
+    user: User,
+    app: Application,
+    *,
+    decision: str,
+    verdicts: Any = None,
+    note: str = "",
+    gap_deadline: date | None = None,
+    calendar: Calendar | None = None,
+) -> Application:
     policy.require(user, app, policy.Action.REVIEW)
     if decision not in DECISIONS:
-        raise InvalidInput(f"decision 须为 {' / '.join(DECISIONS)} (unknown decision {decision!r})",
-                           {"allowed": list(DECISIONS)})
+        raise InvalidInput(
+            f"decision 须为 {' / '.join(DECISIONS)} (unknown decision {decision!r})", {"allowed": list(DECISIONS)}
+        )
     given = _verdicts(app, verdicts)
     now = utcnow()
     failed = _record_verdicts(app, user, given, now)
@@ -55,8 +67,18 @@ def review(session: Session, runtime: Runtime, user: User, app: Application, *, 
     elif decision == "reject":
         _reject(session, runtime, user, app, note, now)
     else:
-        _accept(session, user, app, EventAction(decision), given=given, failed=failed, note=note, now=now,
-                gap_deadline=gap_deadline, calendar=calendar)
+        _accept(
+            session,
+            user,
+            app,
+            EventAction(decision),
+            given=given,
+            failed=failed,
+            note=note,
+            now=now,
+            gap_deadline=gap_deadline,
+            calendar=calendar,
+        )
     return app
 
 
@@ -75,13 +97,17 @@ def _request_correction(session: Session, user: User, app: Application, failed: 
     """ONE notice naming every failed and every missing material (一次性告知)."""
     names = {s.slot: s for s in app.service.materials}
     items = [{"slot": s, "name": names[s].name, "reason": r} for s, r in failed.items()]
-    items += [{"slot": s.slot, "name": s.name, "reason": "未提交 (missing)"} for s in missing_slots(app)
-              if s.slot not in failed and s.slot not in app.gap_slots]
+    items += [
+        {"slot": s.slot, "name": s.name, "reason": "未提交 (missing)"}
+        for s in missing_slots(app)
+        if s.slot not in failed and s.slot not in app.gap_slots
+    ]
     if not items:
         raise InvalidInput("一次性告知须列出至少一项需补正的材料 (a correction notice needs at least one failed slot)")
     events.notice(session, app, NoticeKind.CORRECTION, user, items=items, note=note)
-    events.transition(session, app, user, EventAction.REQUEST_CORRECTION, Status.NEEDS_CORRECTION, note=note,
-                      data={"items": items})
+    events.transition(
+        session, app, user, EventAction.REQUEST_CORRECTION, Status.NEEDS_CORRECTION, note=note, data={"items": items}
+    )
 
 
 def _reject(session: Session, runtime: Runtime, user: User, app: Application, note: str, now: datetime) -> None:
@@ -98,23 +124,40 @@ def _reject(session: Session, runtime: Runtime, user: User, app: Application, no
 def _gap(app: Application, decision: EventAction, failed: dict[str, str]) -> list[str]:
     """The slots accepted with a gap (容缺); refuses an acceptance the materials do not allow."""
     names = {s.slot: s for s in app.service.materials}
-    gap = sorted(set(app.gap_slots) | {s for s in failed if not names[s].key}
-                 | {s.slot for s in missing_slots(app) if not s.key})
+    gap = sorted(
+        set(app.gap_slots) | {s for s in failed if not names[s].key} | {s.slot for s in missing_slots(app) if not s.key}
+    )
     key_problems = [s for s in failed if names[s].key] + [s.slot for s in missing_slots(app) if s.key]
     if key_problems:
-        raise Conflict("必要材料不齐全或不合格，不能受理；请发一次性告知 (key materials are missing or failed: "
-                       "send a correction notice instead)", {"slots": key_problems})
+        raise Conflict(
+            "必要材料不齐全或不合格，不能受理；请发一次性告知 (key materials are missing or failed: "
+            "send a correction notice instead)",
+            {"slots": key_problems},
+        )
     if decision == EventAction.ACCEPT and gap:
-        raise Conflict("仍有材料缺失或不合格，请选择容缺受理或一次性告知 (materials are still missing or failed: "
-                       "accept with gap or request correction)", {"slots": gap})
+        raise Conflict(
+            "仍有材料缺失或不合格，请选择容缺受理或一次性告知 (materials are still missing or failed: "
+            "accept with gap or request correction)",
+            {"slots": gap},
+        )
     if decision == EventAction.ACCEPT_WITH_GAP and not gap:
         raise InvalidInput("没有缺失材料，请直接受理 (nothing is missing: use accept)")
     return gap
 
 
-def _accept(session: Session, user: User, app: Application, decision: EventAction, *,
-            given: dict[str, tuple[bool, str]], failed: dict[str, str], note: str, now: datetime,
-            gap_deadline: date | None, calendar: Calendar | None) -> None:
+def _accept(
+    session: Session,
+    user: User,
+    app: Application,
+    decision: EventAction,
+    *,
+    given: dict[str, tuple[bool, str]],
+    failed: dict[str, str],
+    note: str,
+    now: datetime,
+    gap_deadline: date | None,
+    calendar: Calendar | None,
+) -> None:
     """Accepts (with a gap if one is allowed): every uploaded material is checked against the original now."""
     for slot, material in current_materials(app).items():
         if slot not in given:
@@ -128,11 +171,28 @@ def _accept(session: Session, user: User, app: Application, decision: EventActio
         names = {s.slot: s.name for s in app.service.materials}
         app.gap_slots = gap
         app.gap_deadline = gap_deadline or calendar.add_workdays(start, GAP_DAYS_DEFAULT)
-        events.notice(session, app, NoticeKind.GAP, user, note=app.gap_undertaking or note, deadline=app.gap_deadline,
-                      items=[{"slot": s, "name": names[s], "reason": failed.get(s) or "容缺后补"} for s in gap])
+        events.notice(
+            session,
+            app,
+            NoticeKind.GAP,
+            user,
+            note=app.gap_undertaking or note,
+            deadline=app.gap_deadline,
+            items=[{"slot": s, "name": names[s], "reason": failed.get(s) or "容缺后补"} for s in gap],
+        )
     else:
         app.gap_slots = []
     events.notice(session, app, NoticeKind.ACCEPTANCE, user, note=note, deadline=app.due_date)
-    events.transition(session, app, user, decision, Status.ACCEPTED_WITH_GAP if gap else Status.ACCEPTED, note=note,
-                      data={"due_date": app.due_date.isoformat(), "gap_slots": gap,
-                            "gap_deadline": app.gap_deadline.isoformat() if gap and app.gap_deadline else None})
+    events.transition(
+        session,
+        app,
+        user,
+        decision,
+        Status.ACCEPTED_WITH_GAP if gap else Status.ACCEPTED,
+        note=note,
+        data={
+            "due_date": app.due_date.isoformat(),
+            "gap_slots": gap,
+            "gap_deadline": app.gap_deadline.isoformat() if gap and app.gap_deadline else None,
+        },
+    )

@@ -46,18 +46,27 @@ def cases_by_state(session: Session) -> dict[str, int]:
 
 def _case_row(app: Application, calendar: Calendar, now: datetime) -> dict[str, Any]:
     clock = clock_state(app, calendar, now)
-    return {"id": app.id, "tracking_number": app.tracking_number, "service_code": app.service.code,
-            "service_name": app.service.name, "applicant_name": app.applicant_name, "status": app.status,
-            "departments": [p.department.code for p in app.parts],
-            "department_names": [p.department.name for p in app.parts], **clock.as_dict()}
+    return {
+        "id": app.id,
+        "tracking_number": app.tracking_number,
+        "service_code": app.service.code,
+        "service_name": app.service.name,
+        "applicant_name": app.applicant_name,
+        "status": app.status,
+        "departments": [p.department.code for p in app.parts],
+        "department_names": [p.department.name for p in app.parts],
+        **clock.as_dict(),
+    }
 
 
 def clock_lists(session: Session, calendar: Calendar, now: datetime) -> dict[str, Any]:
     """Open accepted cases by clock level, and the overdue (red) and warning (yellow) lists."""
-    rows = session.scalars(select(Application).where(
-        Application.status.in_(OPEN_STATUSES), Application.accepted_at.is_not(None))
+    rows = session.scalars(
+        select(Application)
+        .where(Application.status.in_(OPEN_STATUSES), Application.accepted_at.is_not(None))
         .options(selectinload(Application.pauses), selectinload(Application.parts).selectinload(CasePart.department))
-        .order_by(Application.due_date, Application.accepted_at))
+        .order_by(Application.due_date, Application.accepted_at)
+    )
     levels: dict[str, int] = {"green": 0, "yellow": 0, "red": 0, "paused": 0}
     overdue, warning = [], []
     for app in rows:
@@ -88,9 +97,11 @@ def handling_times(session: Session, calendar: Calendar) -> dict[str, list[dict[
     A department's time runs to its own part's decision, so a slow department
     shows up even when the case as a whole was decided by the last one.
     """
-    decided = session.scalars(select(Application).where(
-        Application.accepted_at.is_not(None), Application.decided_at.is_not(None))
-        .options(selectinload(Application.pauses), selectinload(Application.parts).selectinload(CasePart.department)))
+    decided = session.scalars(
+        select(Application)
+        .where(Application.accepted_at.is_not(None), Application.decided_at.is_not(None))
+        .options(selectinload(Application.pauses), selectinload(Application.parts).selectinload(CasePart.department))
+    )
     per_service: dict[str, list[int]] = defaultdict(list)
     per_department: dict[str, list[int]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
@@ -104,9 +115,19 @@ def handling_times(session: Session, calendar: Calendar) -> dict[str, list[dict[
                 names["department", part.department.code] = part.department.name
 
     def table(kind: str, values: dict[str, list[int]]) -> list[dict[str, Any]]:
-        return sorted(({"code": code, "name": names[kind, code], "cases": len(days),
-                        "average_working_days": _average(days), "max_working_days": max(days)}
-                       for code, days in values.items()), key=lambda r: (-r["average_working_days"], r["code"]))
+        return sorted(
+            (
+                {
+                    "code": code,
+                    "name": names[kind, code],
+                    "cases": len(days),
+                    "average_working_days": _average(days),
+                    "max_working_days": max(days),
+                }
+                for code, days in values.items()
+            ),
+            key=lambda r: (-r["average_working_days"], r["code"]),
+        )
 
     return {"by_service": table("service", per_service), "by_department": table("department", per_department)}
 
@@ -116,11 +137,27 @@ def ratings(session: Session) -> dict[str, Any]:
     counts = dict(session.execute(select(Rating.score, func.count()).group_by(Rating.score)).all())
     total = sum(counts.values())
     average = round(sum(score * n for score, n in counts.items()) / total, 2) if total else None
-    open_items = session.scalars(select(Rating).where(Rating.follow_up_status == "open")
-                                 .options(selectinload(Rating.application)).order_by(Rating.created_at))
-    follow_ups = [{"application_id": r.application_id, "tracking_number": r.application.tracking_number,
-                   "service_name": r.application.service.name, "score": r.score, "comment": r.comment,
-                   "rated_at": r.created_at.isoformat(), "status": r.follow_up_status} for r in open_items]
-    return {"count": total, "average": average,
-            "distribution": {str(score): int(counts.get(score, 0)) for score in RATING_SCORES},
-            "follow_ups": follow_ups}
+    open_items = session.scalars(
+        select(Rating)
+        .where(Rating.follow_up_status == "open")
+        .options(selectinload(Rating.application))
+        .order_by(Rating.created_at)
+    )
+    follow_ups = [
+        {
+            "application_id": r.application_id,
+            "tracking_number": r.application.tracking_number,
+            "service_name": r.application.service.name,
+            "score": r.score,
+            "comment": r.comment,
+            "rated_at": r.created_at.isoformat(),
+            "status": r.follow_up_status,
+        }
+        for r in open_items
+    ]
+    return {
+        "count": total,
+        "average": average,
+        "distribution": {str(score): int(counts.get(score, 0)) for score in RATING_SCORES},
+        "follow_ups": follow_ups,
+    }

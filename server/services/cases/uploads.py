@@ -27,21 +27,31 @@ from ...scanning import ScannerUnavailable
 
 CHUNK = 1024 * 1024
 FORMAT_TYPES = {
-    "pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
-    "tif": "image/tiff", "tiff": "image/tiff", "ofd": "application/ofd", "webp": "image/webp",
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+    "ofd": "application/ofd",
+    "webp": "image/webp",
 }
-_DAMAGED = ("文件已损坏或不完整，无法打开，请重新保存、导出或扫描后上传新文件 "
-            "(the file is damaged or incomplete and cannot be opened: save, export or scan it again and upload the new file)")
-_TOO_BIG_TO_OPEN = ("文件内容过大（例如图片像素过多），无法打开，请降低分辨率后重新上传 "
-                    "(the content is too large to open, e.g. an image with too many pixels: reduce its resolution)")
+_DAMAGED = (
+    "文件已损坏或不完整，无法打开，请重新保存、导出或扫描后上传新文件 "
+    "(the file is damaged or incomplete and cannot be opened: save, export or scan it again and upload the new file)"
+)
+_TOO_BIG_TO_OPEN = (
+    "文件内容过大（例如图片像素过多），无法打开，请降低分辨率后重新上传 "
+    "(the content is too large to open, e.g. an image with too many pixels: reduce its resolution)"
+)
 UNUSABLE_MESSAGES = {
     "encrypted": "PDF 设有密码，请去除密码后重新上传"
-                 " (the PDF is password-protected: remove the password and upload it again)",
+    " (the PDF is password-protected: remove the password and upload it again)",
     "too_many_pages": "页数过多，请拆分为多个文件后上传 (too many pages: split the file and upload the parts)",
     "too_large": _TOO_BIG_TO_OPEN,
     "memory": _TOO_BIG_TO_OPEN,
     "timeout": "文件过于复杂，无法在限定时间内打开，请重新生成后上传"
-               " (the file is too complex to open in time: export it again)",
+    " (the file is too complex to open in time: export it again)",
 }
 
 log = logging.getLogger(__name__)
@@ -79,22 +89,31 @@ def store_upload(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list
         raise UnsupportedType(
             f"文件内容为 {media_type}，此项材料只接受 {'/'.join(f.upper() for f in formats)} "
             f"(the content is {media_type}; this slot accepts {', '.join(formats)})",
-            {"detected": media_type, "accepted_formats": formats})
+            {"detected": media_type, "accepted_formats": formats},
+        )
     with tempfile.NamedTemporaryFile(prefix="ow-upload-") as spool:
         try:
             info = runtime.store.put(key, _chunks(head, stream, spool), content_type=media_type, max_bytes=max_bytes)
         except TooLarge:
-            raise PayloadTooLarge(f"文件超过此项材料的大小上限 {max_bytes // (1024 * 1024)} MB "
-                                  f"(the file is larger than this slot's limit of {max_bytes} bytes)",
-                                  {"max_bytes": max_bytes}) from None
+            raise PayloadTooLarge(
+                f"文件超过此项材料的大小上限 {max_bytes // (1024 * 1024)} MB "
+                f"(the file is larger than this slot's limit of {max_bytes} bytes)",
+                {"max_bytes": max_bytes},
+            ) from None
         spool.flush()
         try:
             pages = _accept(runtime, spool.name, media_type)
         except BaseException:
             _discard(runtime, key)
             raise
-    stored = StoredObject(backend=runtime.store.describe(), key=info.key, size=info.size, sha256=info.sha256,
-                          sm3=info.sm3 or "", media_type=media_type)
+    stored = StoredObject(
+        backend=runtime.store.describe(),
+        key=info.key,
+        size=info.size,
+        sha256=info.sha256,
+        sm3=info.sm3 or "",
+        media_type=media_type,
+    )
     return StoredUpload(stored, media_type, pages)
 
 
@@ -103,20 +122,25 @@ def _accept(runtime: Runtime, path: str, media_type: str) -> int:
     try:
         pages, _ = open_fully(path, media_type)
     except ExtractionFailed as exc:
-        raise UnusableFile(UNUSABLE_MESSAGES.get(exc.reason, _DAMAGED),
-                           {"reason": exc.reason, "detail": exc.detail[:300]}) from None
+        raise UnusableFile(
+            UNUSABLE_MESSAGES.get(exc.reason, _DAMAGED), {"reason": exc.reason, "detail": exc.detail[:300]}
+        ) from None
     if runtime.scanner is not None:
         try:
             verdict = runtime.scanner.scan_path(path)
         except ScannerUnavailable as exc:
             log.warning("upload refused: virus scanner unavailable: %s", exc)
-            raise Unavailable("病毒扫描服务暂不可用，请稍后重新上传 (the virus scanner is unavailable: upload again later)",
-                              {"reason": str(exc)[:300]}) from None
+            raise Unavailable(
+                "病毒扫描服务暂不可用，请稍后重新上传 (the virus scanner is unavailable: upload again later)",
+                {"reason": str(exc)[:300]},
+            ) from None
         if not verdict.clean:
             log.warning("upload refused: malware %s", verdict.signature)
-            raise Infected(f"文件含有恶意代码（{verdict.signature}），未予保存 "
-                           f"(the file contains malware, {verdict.signature}, and was not stored)",
-                           {"signature": verdict.signature})
+            raise Infected(
+                f"文件含有恶意代码（{verdict.signature}），未予保存 "
+                f"(the file contains malware, {verdict.signature}, and was not stored)",
+                {"signature": verdict.signature},
+            )
     return pages
 
 

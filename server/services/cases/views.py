@@ -18,68 +18,159 @@ def _iso(value) -> str | None:
 
 
 def case_summary(app: Application, calendar: Calendar) -> dict[str, Any]:
-    return {"id": app.id, "tracking_number": app.tracking_number, "status": app.status,
-            "status_label": Status(app.status).label, "service_code": app.service.code,
-            "service_name": app.service.name, "applicant_name": app.applicant_name,
-            "created_at": _iso(app.created_at), "submitted_at": _iso(app.submitted_at),
-            "accepted_at": _iso(app.accepted_at), "clock": clock_state(app, calendar).as_dict()}
+    return {
+        "id": app.id,
+        "tracking_number": app.tracking_number,
+        "status": app.status,
+        "status_label": Status(app.status).label,
+        "service_code": app.service.code,
+        "service_name": app.service.name,
+        "applicant_name": app.applicant_name,
+        "created_at": _iso(app.created_at),
+        "submitted_at": _iso(app.submitted_at),
+        "accepted_at": _iso(app.accepted_at),
+        "clock": clock_state(app, calendar).as_dict(),
+    }
 
 
 def case_detail(app: Application, viewer: User, calendar: Calendar) -> dict[str, Any]:
     """The case as ``viewer`` may see it, with what they may do to it now (``allowed_actions``)."""
     allowed = policy.allowed_actions(viewer, app)
     body = case_summary(app, calendar)
-    body.update({
-        "applicant": {"name": app.applicant_name, "id_number": app.applicant_id_number, "phone": app.applicant_phone},
-        "form": app.form, "channel": app.channel, "outcome": app.outcome or None,
-        "decided_at": _iso(app.decided_at), "completed_at": _iso(app.completed_at),
-        "dossier_id": app.dossier_id,
-        "gap": {"slots": list(app.gap_slots), "undertaking": app.gap_undertaking,
-                "deadline": _iso(app.gap_deadline)} if app.gap_slots else None,
-        "slots": [{"slot": s.slot, "name": s.name, "required": s.required, "key": s.key,
-                   "formats": list(s.formats), "max_bytes": s.max_bytes} for s in app.service.materials],
-        "materials": [_material_json(m) for m in app.materials if m.current],
-        "parts": [{"department": p.department.code, "department_name": p.department.name, "status": p.status,
-                   "note": p.note, "decided_at": _iso(p.decided_at)} for p in app.parts],
-        **_records_json(app),
-        "rating": {"score": app.rating.score, "comment": app.rating.comment} if app.rating else None,
-        "allowed_actions": [action.value for action in policy.Action if action in allowed],
-    })
+    body.update(
+        {
+            "applicant": {
+                "name": app.applicant_name,
+                "id_number": app.applicant_id_number,
+                "phone": app.applicant_phone,
+            },
+            "form": app.form,
+            "channel": app.channel,
+            "outcome": app.outcome or None,
+            "decided_at": _iso(app.decided_at),
+            "completed_at": _iso(app.completed_at),
+            "dossier_id": app.dossier_id,
+            "gap": {
+                "slots": list(app.gap_slots),
+                "undertaking": app.gap_undertaking,
+                "deadline": _iso(app.gap_deadline),
+            }
+            if app.gap_slots
+            else None,
+            "slots": [
+                {
+                    "slot": s.slot,
+                    "name": s.name,
+                    "required": s.required,
+                    "key": s.key,
+                    "formats": list(s.formats),
+                    "max_bytes": s.max_bytes,
+                }
+                for s in app.service.materials
+            ],
+            "materials": [_material_json(m) for m in app.materials if m.current],
+            "parts": [
+                {
+                    "department": p.department.code,
+                    "department_name": p.department.name,
+                    "status": p.status,
+                    "note": p.note,
+                    "decided_at": _iso(p.decided_at),
+                }
+                for p in app.parts
+            ],
+            **_records_json(app),
+            "rating": {"score": app.rating.score, "comment": app.rating.comment} if app.rating else None,
+            "allowed_actions": [action.value for action in policy.Action if action in allowed],
+        }
+    )
     return body
 
 
 def _material_json(m: Material) -> dict[str, Any]:
     return {
-        "file_id": m.id, "slot": m.slot, "name": m.filename, "media_type": m.media_type, "size": m.size,
-        "sha256": m.sha256, "pages": m.pages, "uploaded_at": _iso(m.uploaded_at),
+        "file_id": m.id,
+        "slot": m.slot,
+        "name": m.filename,
+        "media_type": m.media_type,
+        "size": m.size,
+        "sha256": m.sha256,
+        "pages": m.pages,
+        "uploaded_at": _iso(m.uploaded_at),
         "reused_from": {"file_id": m.reused_from_file_id, "dossier_id": m.reused_from_dossier_id}
-        if m.reused_from_file_id else None,
-        "verdict": None if m.verdict_ok is None else {"ok": m.verdict_ok, "reason": m.verdict_reason,
-                                                      "verified_by": m.verified_by,
-                                                      "verified_at": _iso(m.verified_at)},
+        if m.reused_from_file_id
+        else None,
+        "verdict": None
+        if m.verdict_ok is None
+        else {
+            "ok": m.verdict_ok,
+            "reason": m.verdict_reason,
+            "verified_by": m.verified_by,
+            "verified_at": _iso(m.verified_at),
+        },
     }
 
 
 def _records_json(app: Application) -> dict[str, list[dict[str, Any]]]:
     """The case's results, its history and its notices."""
     return {
-        "results": [{"id": r.id, "name": r.name, "filename": r.filename, "media_type": r.media_type,
-                     "size": r.size, "sha256": r.sha256, "department": r.department_code} for r in app.results],
-        "events": [{"seq": e.seq, "at": _iso(e.at), "actor": e.actor_name, "role": e.actor_role,
-                    "action": e.action, "note": e.note, "before": e.before, "after": e.after, "data": e.data}
-                   for e in app.events],
-        "notices": [{"id": n.id, "kind": n.kind, "number": n.number, "items": n.items, "note": n.note,
-                     "deadline": _iso(n.deadline), "created_at": _iso(n.created_at)} for n in app.notices],
+        "results": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "filename": r.filename,
+                "media_type": r.media_type,
+                "size": r.size,
+                "sha256": r.sha256,
+                "department": r.department_code,
+            }
+            for r in app.results
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "at": _iso(e.at),
+                "actor": e.actor_name,
+                "role": e.actor_role,
+                "action": e.action,
+                "note": e.note,
+                "before": e.before,
+                "after": e.after,
+                "data": e.data,
+            }
+            for e in app.events
+        ],
+        "notices": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "number": n.number,
+                "items": n.items,
+                "note": n.note,
+                "deadline": _iso(n.deadline),
+                "created_at": _iso(n.created_at),
+            }
+            for n in app.notices
+        ],
     }
 
 
 def public_status(app: Application, calendar: Calendar) -> dict[str, Any]:
     """What anyone with the tracking number may see: no names, numbers or documents."""
     clock = clock_state(app, calendar).as_dict()
-    return {"tracking_number": app.tracking_number, "service_name": app.service.name,
-            "department": app.service.department.name, "status": app.status,
-            "status_label": Status(app.status).label, "submitted_at": _iso(app.submitted_at),
-            "accepted_at": _iso(app.accepted_at), "due_date": clock["due_date"],
-            "completed_at": _iso(app.completed_at),
-            "steps": [{"at": _iso(e.at), "action": e.action, "status": e.after} for e in app.events
-                      if e.action not in PRIVATE_STEPS]}
+    return {
+        "tracking_number": app.tracking_number,
+        "service_name": app.service.name,
+        "department": app.service.department.name,
+        "status": app.status,
+        "status_label": Status(app.status).label,
+        "submitted_at": _iso(app.submitted_at),
+        "accepted_at": _iso(app.accepted_at),
+        "due_date": clock["due_date"],
+        "completed_at": _iso(app.completed_at),
+        "steps": [
+            {"at": _iso(e.at), "action": e.action, "status": e.after}
+            for e in app.events
+            if e.action not in PRIVATE_STEPS
+        ],
+    }

@@ -16,6 +16,7 @@ def token(client, demo):
     def _token(username: str) -> dict[str, str]:
         response = client.post("/api/v1/auth/token", json={"username": username, "password": "demo-pass"})
         return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
     return _token
 
 
@@ -43,12 +44,15 @@ def test_search_scope_by_role(client, token, archive):
 
 def test_a_material_type_no_longer_shared_stops_other_departments_finding_it(client, token, runtime, archive):
     from server.models import MaterialType
+
     assert client.get("/api/v1/archives?q=青山村", headers=token("officer-wjj")).get_json()["total"] == 1
     with runtime.db.session() as session:
         session.scalars(select(MaterialType).where(MaterialType.code == "business_licence")).one().shared = False
         session.commit()
     assert client.get("/api/v1/archives?q=青山村", headers=token("officer-wjj")).get_json()["total"] == 0
-    assert client.get("/api/v1/archives?q=青山村", headers=token("officer-gaj")).get_json()["total"] == 1  # routed: whole
+    assert (
+        client.get("/api/v1/archives?q=青山村", headers=token("officer-gaj")).get_json()["total"] == 1
+    )  # routed: whole
 
 
 def test_reading_a_file_needs_a_purpose_is_logged_and_supports_ranges(client, token, runtime, archive):
@@ -67,16 +71,23 @@ def test_reading_a_file_needs_a_purpose_is_logged_and_supports_ranges(client, to
     assert part.headers["Content-Range"] == f"bytes 5-14/{licence['size']}"
     assert client.get(url + "?purpose=x", headers={**headers, "Range": f"bytes={licence['size']}-"}).status_code == 416
 
-    private = next(f for f in client.get(f"/api/v1/archives/{archive.id}", headers=token("archivist"))
-                   .get_json()["files"] if f["name"] == "平面图.pdf")
-    assert client.get(f"/api/v1/archives/{archive.id}/files/{private['file_id']}?purpose=x",
-                      headers=headers).status_code == 404
+    private = next(
+        f
+        for f in client.get(f"/api/v1/archives/{archive.id}", headers=token("archivist")).get_json()["files"]
+        if f["name"] == "平面图.pdf"
+    )
+    assert (
+        client.get(f"/api/v1/archives/{archive.id}/files/{private['file_id']}?purpose=x", headers=headers).status_code
+        == 404
+    )
 
     with runtime.db.session() as session:
         rows = session.scalars(select(AccessLog).order_by(AccessLog.at)).all()
         assert [(r.username, r.department_code, r.purpose) for r in rows] == [
-            ("officer-wjj", "wjj", "公共场所卫生许可核验营业执照"), ("officer-wjj", "wjj", "续传"),
-            ("officer-wjj", "wjj", "x")]
+            ("officer-wjj", "wjj", "公共场所卫生许可核验营业执照"),
+            ("officer-wjj", "wjj", "续传"),
+            ("officer-wjj", "wjj", "x"),
+        ]
 
     ledger = client.get("/api/v1/me/access-ledger", headers=token("applicant")).get_json()
     assert ledger["total"] == 3
@@ -89,6 +100,7 @@ def test_reading_a_file_needs_a_purpose_is_logged_and_supports_ranges(client, to
 def test_out_of_scope_dossier_is_not_disclosed(client, token, archive, runtime):
     with runtime.db.session() as session:
         from server.models import DossierFile
+
         for file in session.scalars(select(DossierFile)):
             file.shared = False
     response = client.get(f"/api/v1/archives/{archive.id}", headers=token("officer-wjj"))

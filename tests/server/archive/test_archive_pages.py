@@ -21,9 +21,12 @@ def sign_in(app, settings, demo):
     def _sign_in(username: str):
         client = app.test_client()
         token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
-        response = client.post("/login", data={"username": username, "password": settings.demo_password, "csrf_token": token})
+        response = client.post(
+            "/login", data={"username": username, "password": settings.demo_password, "csrf_token": token}
+        )
         assert response.status_code == 302
         return client
+
     return _sign_in
 
 
@@ -32,7 +35,7 @@ def test_officer_finds_the_dossier_with_highlights_and_facets(sign_in, archive):
     assert "共 1 件案卷" in page
     assert "<mark>青山村</mark>" in page
     assert "王丽华开办民宿" in page and "营业执照.pdf" in page and "平面图.pdf" in page
-    assert f'/archive/dossiers/{archive.id}' in page
+    assert f"/archive/dossiers/{archive.id}" in page
     assert 'class="facet-list"' in page and "开办民宿" in page
 
 
@@ -50,7 +53,9 @@ def test_other_departments_see_only_the_shared_file(sign_in, archive):
 def test_reading_a_file_asks_why_and_is_logged(sign_in, runtime, archive):
     client = sign_in("officer-wlj")
     with runtime.db.session() as session:
-        licence = session.scalar(select(DossierFile).where(DossierFile.dossier_id == archive.id, DossierFile.name == "营业执照.pdf"))
+        licence = session.scalar(
+            select(DossierFile).where(DossierFile.dossier_id == archive.id, DossierFile.name == "营业执照.pdf")
+        )
         file_id = licence.id
     url = f"/archive/dossiers/{archive.id}/files/{file_id}"
     refused = client.get(url)
@@ -77,6 +82,7 @@ def test_bad_dates_and_a_failing_index_explain_themselves(sign_in, runtime, arch
 
     def down(query):
         raise IndexUnavailable("index unreachable")
+
     monkeypatch.setattr(runtime.index, "search", down)
     unavailable = client.get("/archive?q=青山村")
     assert unavailable.status_code == 503 and "全文检索暂不可用" in unavailable.get_data(as_text=True)

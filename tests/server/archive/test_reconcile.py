@@ -20,10 +20,15 @@ from server.services.object_keys import commit_marker_key, material_key, quarant
 
 def _request(session, title: str) -> SealRequest:
     service = session.scalar(select(ServiceItem).where(ServiceItem.code == "minsu"))
-    return SealRequest(title=title, service=service, opened_at=utcnow(), closed_at=utcnow(), sealed_by="clerk",
-                       events=[{"seq": 1, "action": "complete"}],
-                       files=[SealFile(name="登记证.pdf", open=lambda: io.BytesIO(make_pdf("登记证")),
-                                       media_type="application/pdf")])
+    return SealRequest(
+        title=title,
+        service=service,
+        opened_at=utcnow(),
+        closed_at=utcnow(),
+        sealed_by="clerk",
+        events=[{"seq": 1, "action": "complete"}],
+        files=[SealFile(name="登记证.pdf", open=lambda: io.BytesIO(make_pdf("登记证")), media_type="application/pdf")],
+    )
 
 
 def _crashed_then_retried(runtime) -> tuple[str, Dossier]:

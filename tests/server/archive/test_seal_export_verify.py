@@ -41,9 +41,18 @@ def test_a_failed_sealing_gives_its_number_back(seal, runtime):
 
     with pytest.raises(OSError), runtime.db.session() as session:
         service = session.scalar(select(ServiceItem).where(ServiceItem.code == "minsu"))
-        seal_dossier(session, runtime, SealRequest(
-            title="t", service=service, opened_at=utcnow(), closed_at=utcnow(), sealed_by="clerk",
-            files=[SealFile(name="x.pdf", open=scanner_unplugged, media_type="application/pdf")]))
+        seal_dossier(
+            session,
+            runtime,
+            SealRequest(
+                title="t",
+                service=service,
+                opened_at=utcnow(),
+                closed_at=utcnow(),
+                sealed_by="clerk",
+                files=[SealFile(name="x.pdf", open=scanner_unplugged, media_type="application/pdf")],
+            ),
+        )
     assert seal().archival_code.endswith("-00002")
 
 
@@ -98,10 +107,19 @@ def test_without_a_virus_scanner_the_check_is_incomplete_never_passed(embedded_s
     with runtime.db.session() as session:
         load_demo(session, embedded_settings.demo_password)
         service = session.scalar(select(ServiceItem).where(ServiceItem.code == "minsu"))
-        dossier = seal_dossier(session, runtime, SealRequest(
-            title="t", service=service, opened_at=utcnow(), closed_at=utcnow(), sealed_by="clerk",
-            events=[{"seq": 1, "action": "submit"}],
-            files=[SealFile(name="x.pdf", open=lambda: io.BytesIO(make_pdf("x")), media_type="application/pdf")]))
+        dossier = seal_dossier(
+            session,
+            runtime,
+            SealRequest(
+                title="t",
+                service=service,
+                opened_at=utcnow(),
+                closed_at=utcnow(),
+                sealed_by="clerk",
+                events=[{"seq": 1, "action": "submit"}],
+                files=[SealFile(name="x.pdf", open=lambda: io.BytesIO(make_pdf("x")), media_type="application/pdf")],
+            ),
+        )
         row = check_dossier(session, runtime, dossier, "manual")
         assert row.status == "incomplete" and not row.ok
         security = row.report["properties"]["security"]
@@ -113,12 +131,17 @@ def test_without_a_virus_scanner_the_check_is_incomplete_never_passed(embedded_s
     runtime.close()
 
 
-@pytest.mark.parametrize("history, problem", [
-    ([{"seq": 1, "action": "submit"}, {"seq": 2, "action": "complete"}, {"seq": 2, "action": "complete"}],
-     "events recorded more than once: seq [2]"),
-    ([{"seq": 1, "action": "submit"}, {"seq": 3, "action": "complete"}], "not 1..2 in order"),
-    ([{"action": "submit"}], "not 1..1 in order"),
-])
+@pytest.mark.parametrize(
+    "history, problem",
+    [
+        (
+            [{"seq": 1, "action": "submit"}, {"seq": 2, "action": "complete"}, {"seq": 2, "action": "complete"}],
+            "events recorded more than once: seq [2]",
+        ),
+        ([{"seq": 1, "action": "submit"}, {"seq": 3, "action": "complete"}], "not 1..2 in order"),
+        ([{"action": "submit"}], "not 1..1 in order"),
+    ],
+)
 def test_a_history_with_repeated_or_missing_events_fails_the_check(seal, runtime, history, problem):
     dossier = seal(events=history)
     result = _cli(runtime.settings, "archive", "verify", dossier.id)
@@ -150,8 +173,9 @@ def test_flipping_one_byte_fails_verify_naming_dossier_and_file(seal, runtime, o
     # verification reports; it does not repair
     assert bytes(data) == path.read_bytes()
     with runtime.db.session() as session:
-        events = session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == bad.id,
-                                                             DossierEvent.action == "four_property_check")).all()
+        events = session.scalars(
+            select(DossierEvent).where(DossierEvent.dossier_id == bad.id, DossierEvent.action == "four_property_check")
+        ).all()
         assert events and events[-1].ok is False
 
 
@@ -186,8 +210,18 @@ def test_import_files_and_folders_as_dossiers(runtime, demo, tmp_path, documents
     folder.mkdir()
     for name, data in documents.items():
         (folder / name).write_bytes(data)
-    result = _cli(runtime.settings, "archive", "import", str(single), str(folder), "--service", "minsu",
-                  "--applicant-id", "330127198805123426", "--json")
+    result = _cli(
+        runtime.settings,
+        "archive",
+        "import",
+        str(single),
+        str(folder),
+        "--service",
+        "minsu",
+        "--applicant-id",
+        "330127198805123426",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert len(lines) == 2

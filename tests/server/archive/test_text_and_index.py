@@ -16,8 +16,12 @@ from server.jobs import Worker
 from server.models import DossierFile, Job, utcnow
 from server.services.object_keys import preview_key, text_key
 
-LICENCE = ["营业执照", "名称：青山村民宿有限公司", "统一社会信用代码：91330127MA2H3K4L5P",
-           "经营范围：住宿服务；餐饮服务"]
+LICENCE = [
+    "营业执照",
+    "名称：青山村民宿有限公司",
+    "统一社会信用代码：91330127MA2H3K4L5P",
+    "经营范围：住宿服务；餐饮服务",
+]
 
 
 def _search(runtime, q: str):
@@ -57,6 +61,7 @@ class _DownIndex:
     def __getattr__(self, name):
         def fail(*args, **kwargs):
             raise IndexUnavailable("index server unreachable")
+
         return fail
 
 
@@ -82,17 +87,26 @@ def test_intake_goes_on_while_the_index_is_down_and_it_catches_up(seal, runtime)
 
 def test_rebuild_from_object_storage_alone(seal, runtime, settings):
     kept = seal(files={"营业执照.pdf": make_chinese_pdf(LICENCE)}, title="青山村民宿开办")
-    old = seal(files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "一层客房八间，二层公共卫生间与消防通道"])}, title="旧版本")
-    new = seal(files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "一层客房九间，二层公共卫生间与消防通道"])}, replaces=old,
-               correction_reason="平面图更正", title="更正版本")
+    old = seal(
+        files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "一层客房八间，二层公共卫生间与消防通道"])},
+        title="旧版本",
+    )
+    new = seal(
+        files={"平面图.pdf": make_chinese_pdf(["民宿平面布局图", "一层客房九间，二层公共卫生间与消防通道"])},
+        replaces=old,
+        correction_reason="平面图更正",
+        title="更正版本",
+    )
     _run_jobs(runtime)
     assert {h.dossier_id for h in _search(runtime, "民宿").hits} == {kept.id, new.id}
 
     runtime.index.clear()
     assert _search(runtime, "民宿").total == 0
     # The database is not consulted: point the command at an empty one.
-    env = {"ONEWINDOW_DATA_DIR": str(settings.data_dir),
-           "ONEWINDOW_DATABASE_URL": f"sqlite:///{settings.data_dir / 'empty.db'}"}
+    env = {
+        "ONEWINDOW_DATA_DIR": str(settings.data_dir),
+        "ONEWINDOW_DATABASE_URL": f"sqlite:///{settings.data_dir / 'empty.db'}",
+    }
     result = CliRunner().invoke(main, ["index", "rebuild"], env=env)
     assert result.exit_code == 0, result.output
     assert "indexed 2 dossier(s)" in result.output

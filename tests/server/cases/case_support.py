@@ -48,11 +48,17 @@ class Api:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
 
     def call(self, method: str, path: str, user: str | None, expect: int | None = None, **kwargs):
-        response = self.client.open(f"/api/v1{path}", method=method, headers={
-            **self.headers(user), **kwargs.pop("headers", {})}, **kwargs)
+        response = self.client.open(
+            f"/api/v1{path}", method=method, headers={**self.headers(user), **kwargs.pop("headers", {})}, **kwargs
+        )
         if expect is not None:
-            assert response.status_code == expect, (method, path, user, response.status_code,
-                                                    response.get_data(as_text=True)[:500])
+            assert response.status_code == expect, (
+                method,
+                path,
+                user,
+                response.status_code,
+                response.get_data(as_text=True)[:500],
+            )
         return response
 
     def json(self, method: str, path: str, user: str | None, expect: int = 200, **kwargs):
@@ -60,14 +66,25 @@ class Api:
 
     def upload(self, app_id: str, slot: str, user: str, data: bytes, name: str, expect: int = 201, raw: bool = False):
         if raw:
-            return self.json("PUT", f"/applications/{app_id}/materials/{slot}", user, expect, data=data,
-                             headers={"Content-Type": "application/octet-stream", "X-Filename": name})
-        return self.json("PUT", f"/applications/{app_id}/materials/{slot}", user, expect,
-                         data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+            return self.json(
+                "PUT",
+                f"/applications/{app_id}/materials/{slot}",
+                user,
+                expect,
+                data=data,
+                headers={"Content-Type": "application/octet-stream", "X-Filename": name},
+            )
+        return self.json(
+            "PUT",
+            f"/applications/{app_id}/materials/{slot}",
+            user,
+            expect,
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
 
 
-def routed_case(api: Api, files: dict[str, tuple[bytes, str]], departments: list[str],
-                service: str = "minsu") -> str:
+def routed_case(api: Api, files: dict[str, tuple[bytes, str]], departments: list[str], service: str = "minsu") -> str:
     """A case of demo user applicant with every file uploaded, accepted at the window and routed."""
     app_id = api.json("POST", "/applications", "applicant", 201, json={"service_code": service})["id"]
     for slot, (data, name) in files.items():

@@ -21,11 +21,18 @@ def api(client, demo, settings) -> Api:
 def minsu_files() -> dict[str, tuple[bytes, str]]:
     return {
         "applicant_id": (jpeg_bytes(), "身份证.jpg"),
-        "business_licence": (pdf_bytes("营业执照 名称：青山村民宿有限公司 统一社会信用代码：91330127MA2H3K4L5P"), "营业执照.pdf"),
-        "property_proof": (pdf_bytes("不动产权证书 浙（2021）临安区不动产权第0012345号 坐落：临安区青山村十八号"), "房产证.pdf"),
-        "fire_safety": (pdf_bytes("公众聚集场所投入使用营业前消防安全检查合格证 临消安检字〔2026〕第018号"), "消防.pdf"),
+        "business_licence": (
+            pdf_bytes("营业执照 名称：青山村民宿有限公司 统一社会信用代码：91330127MA2H3K4L5P"),
+            "营业执照.pdf",
+        ),
+        "property_proof": (
+            pdf_bytes("不动产权证书 浙（2021）临安区不动产权第0012345号 坐落：临安区青山村十八号"),
+            "房产证.pdf",
+        ),
+        "fire_safety": (
+            pdf_bytes("公众聚集场所投入使用营业前消防安全检查合格证 临消安检字〔2026〕第018号"),
+            "消防.pdf",
+        ),
         "health_certs": (jpeg_bytes(), "健康证.jpg"),
         "floor_plan": (pdf_bytes("民宿平面布局图 一层客房四间 二层客房四间 安全出口两处"), "平面图.pdf"),
     }
-
-

@@ -55,8 +55,9 @@ ALLOWED_NAME = {"result": "upload_result"}
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    settings = load_settings({"ONEWINDOW_DATA_DIR": str(tmp_path_factory.mktemp("matrix") / "var"),
-                              "ONEWINDOW_DEMO_PASSWORD": "pw"})
+    settings = load_settings(
+        {"ONEWINDOW_DATA_DIR": str(tmp_path_factory.mktemp("matrix") / "var"), "ONEWINDOW_DEMO_PASSWORD": "pw"}
+    )
     app = create_app(settings, migrate=True, start_jobs=False)
     runtime = app.extensions["onewindow"]
     with runtime.db.session() as session:
@@ -72,29 +73,60 @@ def _case(runtime, state: str) -> str:
         service = session.scalar(select(ServiceItem).where(ServiceItem.code == "food-grocery"))
         owner = session.scalar(select(User).where(User.username == "applicant"))
         clerk = session.scalar(select(User).where(User.username == "clerk"))
-        app = Application(service=service, status=state, applicant_user_id=owner.id, applicant_name=owner.display_name,
-                          applicant_id_number=owner.id_number, applicant_phone=owner.phone, created_by_id=owner.id)
+        app = Application(
+            service=service,
+            status=state,
+            applicant_user_id=owner.id,
+            applicant_name=owner.display_name,
+            applicant_id_number=owner.id_number,
+            applicant_phone=owner.phone,
+            created_by_id=owner.id,
+        )
         session.add(app)
         info = runtime.store.put(f"matrix/{utcnow().timestamp()}", io.BytesIO(pdf_bytes("材料")))
-        stored = StoredObject(backend="test", key=info.key, size=info.size, sha256=info.sha256, media_type="application/pdf")
+        stored = StoredObject(
+            backend="test", key=info.key, size=info.size, sha256=info.sha256, media_type="application/pdf"
+        )
         session.add(stored)
         session.flush()
         for slot in service.materials:
-            app.materials.append(Material(slot=slot.slot, filename=f"{slot.slot}.pdf", object_id=stored.id,
-                                          media_type="application/pdf", size=info.size, sha256=info.sha256,
-                                          uploaded_by_id=owner.id, verified_by=clerk.display_name))
+            app.materials.append(
+                Material(
+                    slot=slot.slot,
+                    filename=f"{slot.slot}.pdf",
+                    object_id=stored.id,
+                    media_type="application/pdf",
+                    size=info.size,
+                    sha256=info.sha256,
+                    uploaded_by_id=owner.id,
+                    verified_by=clerk.display_name,
+                )
+            )
         if state != "draft":
             app.tracking_number = f"T{utcnow().timestamp()}".replace(".", "")
         if state not in ("draft", "submitted"):
             app.accepted_at = utcnow()
         if state in ("in_progress", "approved", "archived"):
-            app.parts.append(CasePart(department=session.scalar(select(Department).where(Department.code == "wlj")),
-                                      status="approved" if state != "in_progress" else "pending"))
+            app.parts.append(
+                CasePart(
+                    department=session.scalar(select(Department).where(Department.code == "wlj")),
+                    status="approved" if state != "in_progress" else "pending",
+                )
+            )
         if state in ("approved", "archived"):
             app.outcome = "approved"
-            app.results.append(ResultFile(name="许可证", filename="许可证.pdf", department_code="wlj",
-                                          object_id=stored.id, media_type="application/pdf", size=info.size,
-                                          sha256=info.sha256, uploaded_by="x"))
+            app.results.append(
+                ResultFile(
+                    name="许可证",
+                    filename="许可证.pdf",
+                    department_code="wlj",
+                    object_id=stored.id,
+                    media_type="application/pdf",
+                    size=info.size,
+                    sha256=info.sha256,
+                    uploaded_by="x",
+                )
+            )
         if state == "archived":
             app.completed_at = utcnow()
         session.flush()
@@ -106,13 +138,22 @@ def _act(api: Api, action: str, app_id: str, user: str):
     if action == "view":
         return api.call("GET", base, user)
     if action == "upload":
-        return api.call("PUT", f"{base}/materials/health_certs", user, data=jpeg_bytes(),
-                        headers={"Content-Type": "image/jpeg"})
+        return api.call(
+            "PUT", f"{base}/materials/health_certs", user, data=jpeg_bytes(), headers={"Content-Type": "image/jpeg"}
+        )
     if action == "result":
-        return api.call("PUT", f"{base}/results/许可证", user, data=pdf_bytes("许可证"),
-                        headers={"Content-Type": "application/pdf"})
-    body = {"submit": {}, "withdraw": {}, "review": {"decision": "accept"}, "route": {"departments": ["gaj"]},
-            "decide": {"outcome": "approved"}, "complete": {}, "rate": {"score": 5}}[action]
+        return api.call(
+            "PUT", f"{base}/results/许可证", user, data=pdf_bytes("许可证"), headers={"Content-Type": "application/pdf"}
+        )
+    body = {
+        "submit": {},
+        "withdraw": {},
+        "review": {"decision": "accept"},
+        "route": {"departments": ["gaj"]},
+        "decide": {"outcome": "approved"},
+        "complete": {},
+        "rate": {"score": 5},
+    }[action]
     path = {"decide": "decision", "rate": "rating"}.get(action, action)
     return api.call("POST", f"{base}/{path}", user, json=body)
 
@@ -166,10 +207,22 @@ def test_a_deferred_slot_is_offered_and_accepted_only_while_it_is_awaited(world)
         app.gap_slots = ["health_certs"]
     assert "fill_gap" in api.json("GET", f"/applications/{app_id}", "applicant")["allowed_actions"]
     assert "upload" not in api.json("GET", f"/applications/{app_id}", "applicant")["allowed_actions"]
-    api.call("PUT", f"/applications/{app_id}/materials/floor_plan", "applicant", 409, data=pdf_bytes("图"),
-             headers={"Content-Type": "application/pdf"})
-    api.call("PUT", f"/applications/{app_id}/materials/health_certs", "applicant", 201, data=jpeg_bytes(),
-             headers={"Content-Type": "image/jpeg"})
+    api.call(
+        "PUT",
+        f"/applications/{app_id}/materials/floor_plan",
+        "applicant",
+        409,
+        data=pdf_bytes("图"),
+        headers={"Content-Type": "application/pdf"},
+    )
+    api.call(
+        "PUT",
+        f"/applications/{app_id}/materials/health_certs",
+        "applicant",
+        201,
+        data=jpeg_bytes(),
+        headers={"Content-Type": "image/jpeg"},
+    )
     assert "fill_gap" not in api.json("GET", f"/applications/{app_id}", "applicant")["allowed_actions"]
 
 

@@ -18,8 +18,14 @@ WORKDAYS = {date(2026, 9, 27), date(2026, 10, 10)}
 
 
 def _case(accepted: datetime, limit: int = 5, **kwargs):
-    return SimpleNamespace(service=SimpleNamespace(time_limit_days=limit), accepted_at=accepted, decided_at=None,
-                           completed_at=None, status="in_progress", pauses=kwargs.get("pauses", []))
+    return SimpleNamespace(
+        service=SimpleNamespace(time_limit_days=limit),
+        accepted_at=accepted,
+        decided_at=None,
+        completed_at=None,
+        status="in_progress",
+        pauses=kwargs.get("pauses", []),
+    )
 
 
 def test_working_days_skip_weekends_and_holidays_and_count_makeup_days():
@@ -54,7 +60,10 @@ def test_the_clock_pauses_while_waiting_for_the_applicant():
 def test_calendar_commands(tmp_path):
     env = {"ONEWINDOW_DATA_DIR": str(tmp_path / "var")}
     runner = CliRunner()
-    assert runner.invoke(main, ["calendar", "holiday", "2026-10-01", "2026-10-02", "--name", "国庆节"], env=env).exit_code == 0
+    assert (
+        runner.invoke(main, ["calendar", "holiday", "2026-10-01", "2026-10-02", "--name", "国庆节"], env=env).exit_code
+        == 0
+    )
     assert runner.invoke(main, ["calendar", "workday", "2026-10-10", "--name", "国庆节调休"], env=env).exit_code == 0
     bad = runner.invoke(main, ["calendar", "holiday", "2026-10-03"], env=env)
     assert bad.exit_code != 0 and "weekend" in bad.output

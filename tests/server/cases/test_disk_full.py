@@ -34,8 +34,13 @@ def full_disk_api(small_disk, embedded_settings):
     from server.app import create_app
     from server.services.demo import load_demo
 
-    settings = replace(embedded_settings, data_dir=small_disk, database_url=f"sqlite:///{small_disk / 'onewindow.db'}",
-                       storage_url=f"file://{small_disk / 'objects'}", index_url=f"sqlite:///{small_disk / 'index.db'}")
+    settings = replace(
+        embedded_settings,
+        data_dir=small_disk,
+        database_url=f"sqlite:///{small_disk / 'onewindow.db'}",
+        storage_url=f"file://{small_disk / 'objects'}",
+        index_url=f"sqlite:///{small_disk / 'index.db'}",
+    )
     app = create_app(settings, migrate=True, start_jobs=False)
     runtime = app.extensions["onewindow"]
     with runtime.db.session() as session:
@@ -52,8 +57,7 @@ def test_a_full_disk_refuses_writes_and_keeps_serving_reads(full_disk_api):
     stored = api.upload(app_id, "floor_plan", "applicant", plan, "平面图.pdf")
     api.headers("clerk")
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', api.client.get("/login").get_data(as_text=True))[1]
-    page_login = api.client.post("/login", data={"username": "applicant", "password": api.password,
-                                                 "csrf_token": csrf})
+    page_login = api.client.post("/login", data={"username": "applicant", "password": api.password, "csrf_token": csrf})
     assert page_login.status_code == 302
 
     filler = _fill(disk)
@@ -72,8 +76,10 @@ def test_a_full_disk_refuses_writes_and_keeps_serving_reads(full_disk_api):
     # writes: a clear 507, nothing half-written
     refused = api.upload(app_id, "applicant_id", "applicant", jpeg_bytes(), "身份证.jpg", expect=507)["error"]
     assert refused["code"] == "storage_full" and "存储空间已满" in refused["message"]
-    for response in (api.call("POST", "/applications", "applicant", json={"service_code": "minsu"}),
-                     api.call("PATCH", f"/applications/{app_id}", "applicant", json={"form": {"address": "青山村"}})):
+    for response in (
+        api.call("POST", "/applications", "applicant", json={"service_code": "minsu"}),
+        api.call("PATCH", f"/applications/{app_id}", "applicant", json={"form": {"address": "青山村"}}),
+    ):
         assert response.status_code in (200, 201, 507), response.get_data(as_text=True)
         if response.status_code == 507:
             assert response.get_json()["error"]["code"] == "storage_full"
@@ -86,5 +92,6 @@ def test_a_full_disk_refuses_writes_and_keeps_serving_reads(full_disk_api):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert [i.key for i in runtime.store.list(f"applications/{app_id}/")] == sorted(
         f"applications/{app_id}/materials/{m['file_id']}"
-        for m in api.json("GET", f"/applications/{app_id}", "applicant")["materials"])
+        for m in api.json("GET", f"/applications/{app_id}", "applicant")["materials"]
+    )
     assert runtime.store.sweep_incomplete() == 0 and not any((disk / "objects" / ".onewindow" / "tmp").iterdir())

@@ -29,8 +29,14 @@ RAW = {"applicant_id", "property_proof", "floor_plan", "health_certs"}  # the ot
 def _upload(api, app_id, slot, data, name, raw):
     if raw:  # X-Filename carries percent-encoded UTF-8; a lone surrogate arrives as its escaped bytes
         header = quote(name.encode("utf-8", "surrogatepass"))
-        return api.json("PUT", f"/applications/{app_id}/materials/{slot}", "applicant", 201, data=data,
-                        headers={"Content-Type": "application/octet-stream", "X-Filename": header})
+        return api.json(
+            "PUT",
+            f"/applications/{app_id}/materials/{slot}",
+            "applicant",
+            201,
+            data=data,
+            headers={"Content-Type": "application/octet-stream", "X-Filename": header},
+        )
     return api.upload(app_id, slot, "applicant", data, name)
 
 
@@ -51,9 +57,14 @@ def test_hostile_file_names_complete_seal_verify_and_export(api, runtime, minsu_
     api.json("POST", f"/applications/{app_id}/submit", "applicant")
     api.json("POST", f"/applications/{app_id}/review", "clerk", json={"decision": "accept"})
     api.json("POST", f"/applications/{app_id}/route", "clerk", json={"departments": ["wlj"]})
-    api.json("PUT", f"/applications/{app_id}/results/{quote(LONG[:60])}", "officer-wlj", 201,
-             data=pdf_bytes("登记证"), headers={"Content-Type": "application/pdf",
-                                               "X-Filename": quote(LONG + "\u202e.pdf")})
+    api.json(
+        "PUT",
+        f"/applications/{app_id}/results/{quote(LONG[:60])}",
+        "officer-wlj",
+        201,
+        data=pdf_bytes("登记证"),
+        headers={"Content-Type": "application/pdf", "X-Filename": quote(LONG + "\u202e.pdf")},
+    )
     api.json("POST", f"/applications/{app_id}/decision", "officer-wlj", json={"outcome": "approved"})
     done = api.json("POST", f"/applications/{app_id}/complete", "officer-wlj")
     assert done["status"] == "archived"
@@ -79,5 +90,9 @@ def test_hostile_file_names_complete_seal_verify_and_export(api, runtime, minsu_
 
 
 def _backend_env(settings) -> dict[str, str]:
-    return {"ONEWINDOW_DATABASE_URL": settings.database_url, "ONEWINDOW_STORAGE_URL": settings.storage_url,
-            "ONEWINDOW_INDEX_URL": settings.index_url, "ONEWINDOW_CLAMD_URL": settings.clamd_url}
+    return {
+        "ONEWINDOW_DATABASE_URL": settings.database_url,
+        "ONEWINDOW_STORAGE_URL": settings.storage_url,
+        "ONEWINDOW_INDEX_URL": settings.index_url,
+        "ONEWINDOW_CLAMD_URL": settings.clamd_url,
+    }

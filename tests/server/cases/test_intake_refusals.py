@@ -44,8 +44,11 @@ def _png() -> bytes:
 HOSTILE = {
     "truncated_pdf": (GOOD[: len(GOOD) * 2 // 3], "floor_plan", "损坏"),
     "garbage_pdf": (b"%PDF-1.4\n" + bytes(range(256)) * 200, "floor_plan", "损坏"),
-    "looping_page_tree": (_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"),
-                          "floor_plan", "损坏"),
+    "looping_page_tree": (
+        _pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"),
+        "floor_plan",
+        "损坏",
+    ),
     "encrypted_pdf": (_encrypted(), "floor_plan", "PDF 设有密码"),
     "header_only_png": (_png()[:64], "applicant_id", "损坏"),
     "truncated_jpeg": (None, "applicant_id", "损坏"),
@@ -75,8 +78,9 @@ def test_a_file_that_does_not_open_is_refused_and_the_slot_keeps_its_file(api, r
         data = photo[: len(photo) // 2]
     before = _objects(runtime, app_id)
     for raw in (False, True):
-        refused = api.upload(app_id, slot, "applicant", data, "x.pdf" if slot == "floor_plan" else "x.jpg",
-                             expect=422, raw=raw)["error"]
+        refused = api.upload(
+            app_id, slot, "applicant", data, "x.pdf" if slot == "floor_plan" else "x.jpg", expect=422, raw=raw
+        )["error"]
         assert refused["code"] == "unusable_file" and says in refused["message"], refused
         assert refused["message"].count("(") == 1, "Chinese, then English in parentheses"
     detail = api.json("GET", f"/applications/{app_id}", "applicant")
@@ -87,8 +91,13 @@ def test_a_file_that_does_not_open_is_refused_and_the_slot_keeps_its_file(api, r
 def test_a_refused_resumable_upload_ends_and_keeps_the_slot(api, runtime, draft):
     app_id, kept = draft
     data = HOSTILE["truncated_pdf"][0]
-    started = api.json("POST", f"/applications/{app_id}/uploads", "applicant", 201,
-                       json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)})
+    started = api.json(
+        "POST",
+        f"/applications/{app_id}/uploads",
+        "applicant",
+        201,
+        json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)},
+    )
     upload = f"/uploads/{started['upload_id']}"
     api.json("PATCH", upload, "applicant", 200, data=data[:100], headers={"Upload-Offset": "0"})
     refused = api.json("PATCH", upload, "applicant", 422, data=data[100:], headers={"Upload-Offset": "100"})
@@ -101,13 +110,20 @@ def test_a_refused_resumable_upload_ends_and_keeps_the_slot(api, runtime, draft)
 
 def test_a_password_protected_result_is_refused_too(api, minsu_files):
     app_id = routed_case(api, minsu_files, ["wlj"])
-    refused = api.json("PUT", f"/applications/{app_id}/results/licence", "officer-wlj", 422, data=_encrypted(),
-                       headers={"Content-Type": "application/pdf"})
+    refused = api.json(
+        "PUT",
+        f"/applications/{app_id}/results/licence",
+        "officer-wlj",
+        422,
+        data=_encrypted(),
+        headers={"Content-Type": "application/pdf"},
+    )
     assert "PDF 设有密码" in refused["error"]["message"]
     assert api.json("GET", f"/applications/{app_id}", "clerk")["results"] == []
 
 
 # --- malware, with the real ClamAV daemon --------------------------------------
+
 
 @pytest.fixture
 def scanned_settings(embedded_settings, clamd_url):
@@ -142,10 +158,13 @@ def demo_for(tmp_path):
         runtime.close()
 
 
-@pytest.mark.parametrize("infected, signature", [
-    (make_pdf("合格证 " + MALWARE_MARKER.decode()), "OneWindow.Test.Marker"),
-    (b"%PDF-1.4\n" + EICAR, "Eicar-Test-Signature"),
-])
+@pytest.mark.parametrize(
+    "infected, signature",
+    [
+        (make_pdf("合格证 " + MALWARE_MARKER.decode()), "OneWindow.Test.Marker"),
+        (b"%PDF-1.4\n" + EICAR, "Eicar-Test-Signature"),
+    ],
+)
 def test_an_infected_upload_gets_422_and_is_not_stored(scanned_api, infected, signature):
     api = scanned_api
     app_id = api.json("POST", "/applications", "applicant", 201, json={"service_code": "minsu"})["id"]
@@ -158,7 +177,8 @@ def test_an_infected_upload_gets_422_and_is_not_stored(scanned_api, infected, si
     detail = api.json("GET", f"/applications/{app_id}", "applicant")
     assert [m["file_id"] for m in detail["materials"]] == [good["file_id"]]
     assert [i.key for i in api.runtime.store.list(f"applications/{app_id}/")] == [
-        f"applications/{app_id}/materials/{good['file_id']}"]
+        f"applications/{app_id}/materials/{good['file_id']}"
+    ]
 
 
 def test_uploads_wait_for_a_scanner_that_is_down(embedded_settings, demo_for):

@@ -30,8 +30,14 @@ def _run_jobs_now(runtime) -> None:
 
 def _complete(api, minsu_files) -> str:
     app_id = routed_case(api, minsu_files, ["wlj"])
-    api.json("PUT", f"/applications/{app_id}/results/licence", "officer-wlj", 201, data=pdf_bytes("民宿登记证 青山村"),
-             headers={"Content-Type": "application/pdf"})
+    api.json(
+        "PUT",
+        f"/applications/{app_id}/results/licence",
+        "officer-wlj",
+        201,
+        data=pdf_bytes("民宿登记证 青山村"),
+        headers={"Content-Type": "application/pdf"},
+    )
     api.json("POST", f"/applications/{app_id}/decision", "officer-wlj", json={"outcome": "approved"})
     return api.json("POST", f"/applications/{app_id}/complete", "officer-wlj")["dossier_id"]
 
@@ -44,8 +50,9 @@ def test_elasticsearch_down_during_intake_then_the_index_catches_up(api, runtime
     dossier_id = _complete(api, minsu_files)
     Worker(runtime.db, runtime).run_until_idle()
     with runtime.db.session() as session:
-        waiting = session.scalar(select(func.count()).select_from(Job).where(
-            Job.kind == "index.dossier", Job.status == "pending"))
+        waiting = session.scalar(
+            select(func.count()).select_from(Job).where(Job.kind == "index.dossier", Job.status == "pending")
+        )
         assert waiting, "indexing waits for the index, it is not dropped"
     search = api.json("GET", "/archives?q=青山村", "officer-wlj", 503)
     assert "全文检索暂不可用" in search["error"]["message"]

@@ -14,17 +14,32 @@ from server.services.cases.resumable import ABANDONED_AFTER, sweep_abandoned
 
 
 def _start(api, app_id: str, data: bytes, sent: int) -> str:
-    started = api.json("POST", f"/applications/{app_id}/uploads", "applicant", 201,
-                       json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)})
-    api.json("PATCH", f"/uploads/{started['upload_id']}", "applicant", 201 if sent == len(data) else 200,
-             data=data[:sent], headers={"Upload-Offset": "0"})
+    started = api.json(
+        "POST",
+        f"/applications/{app_id}/uploads",
+        "applicant",
+        201,
+        json={"slot": "floor_plan", "filename": "平面图.pdf", "size": len(data)},
+    )
+    api.json(
+        "PATCH",
+        f"/uploads/{started['upload_id']}",
+        "applicant",
+        201 if sent == len(data) else 200,
+        data=data[:sent],
+        headers={"Upload-Offset": "0"},
+    )
     return started["upload_id"]
 
 
 def test_abandoned_uploads_and_orphan_spool_files_are_removed(api, runtime, minsu_files):
     data = minsu_files["floor_plan"][0]
     app_id = api.json("POST", "/applications", "applicant", 201, json={"service_code": "minsu"})["id"]
-    abandoned, fresh, finished = _start(api, app_id, data, 100), _start(api, app_id, data, 100), _start(api, app_id, data, len(data))
+    abandoned, fresh, finished = (
+        _start(api, app_id, data, 100),
+        _start(api, app_id, data, 100),
+        _start(api, app_id, data, len(data)),
+    )
     spool = runtime.settings.data_dir / "uploads"
     orphan_old, orphan_new = spool / "crashed-long-ago.part", spool / "just-started.part"
     orphan_old.write_bytes(b"x"), orphan_new.write_bytes(b"y")

@@ -24,17 +24,30 @@ def test_the_correction_notice_keeps_its_one_title_from_the_pdf_to_the_archive(a
     for slot, (data, name) in minsu_files.items():
         api.upload(app_id, slot, "applicant", data, name)
     api.json("POST", f"/applications/{app_id}/submit", "applicant")
-    api.json("POST", f"/applications/{app_id}/review", "clerk", json={
-        "decision": "correct", "verdicts": [{"slot": "floor_plan", "ok": False, "reason": "未标明安全出口"}]})
+    api.json(
+        "POST",
+        f"/applications/{app_id}/review",
+        "clerk",
+        json={"decision": "correct", "verdicts": [{"slot": "floor_plan", "ok": False, "reason": "未标明安全出口"}]},
+    )
     api.json("POST", f"/applications/{app_id}/submit", "applicant")
-    rejected = api.json("POST", f"/applications/{app_id}/review", "clerk", json={"decision": "reject", "note": "不符合条件"})
+    rejected = api.json(
+        "POST", f"/applications/{app_id}/review", "clerk", json={"decision": "reject", "note": "不符合条件"}
+    )
     assert rejected["status"] == "rejected" and rejected["dossier_id"]
     assert [n["number"][:3] for n in rejected["notices"]] == ["BZ-", "BY-"]
     assert [e["action"] for e in rejected["events"] if e["before"] != e["after"]] == [
-        "create", "submit", "request_correction", "resubmit", "reject"]
+        "create",
+        "submit",
+        "request_correction",
+        "resubmit",
+        "reject",
+    ]
     with runtime.db.session() as session:
-        filed = {f.material_type: (f.material_type_name, f.material_class) for f in session.scalars(
-            select(DossierFile).where(DossierFile.dossier_id == rejected["dossier_id"]))}
+        filed = {
+            f.material_type: (f.material_type_name, f.material_class)
+            for f in session.scalars(select(DossierFile).where(DossierFile.dossier_id == rejected["dossier_id"]))
+        }
     assert filed["notice_correction"] == ("补正材料一次性告知书", "procedure")
     assert filed["notice_rejection"] == ("不予受理通知书", "procedure")
     correction = rejected["notices"][0]
@@ -43,12 +56,26 @@ def test_the_correction_notice_keeps_its_one_title_from_the_pdf_to_the_archive(a
 
 
 def test_names_keep_their_stored_strings():
-    assert [s.value for s in Status] == ["draft", "submitted", "needs_correction", "accepted", "accepted_with_gap",
-                                         "in_progress", "approved", "denied", "completed", "archived", "rejected",
-                                         "withdrawn"]
+    assert [s.value for s in Status] == [
+        "draft",
+        "submitted",
+        "needs_correction",
+        "accepted",
+        "accepted_with_gap",
+        "in_progress",
+        "approved",
+        "denied",
+        "completed",
+        "archived",
+        "rejected",
+        "withdrawn",
+    ]
     assert {k.value: (k.prefix, k.filed_type.value) for k in NoticeKind} == {
-        "correction": ("BZ", "notice_correction"), "acceptance": ("SL", "notice_acceptance"),
-        "gap": ("RQ", "notice_gap"), "rejection": ("BY", "notice_rejection")}
+        "correction": ("BZ", "notice_correction"),
+        "acceptance": ("SL", "notice_acceptance"),
+        "gap": ("RQ", "notice_gap"),
+        "rejection": ("BY", "notice_rejection"),
+    }
     assert {f.value for f in FiledType} >= {"result", "legacy_record"}
 
 
