@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 
@@ -258,7 +258,7 @@ def call_with_deadline(probe: Callable[[], T], seconds: float) -> T:
     Health checks must answer quickly even when a disk or a server hangs in
     a way no socket timeout covers (NFS, DNS); the stuck thread is abandoned.
     """
-    box: dict[str, object] = {}
+    box: dict[str, Any] = {}  # "value": what probe returned (a T), or "error": what it raised
 
     def run() -> None:
         try:
@@ -272,5 +272,5 @@ def call_with_deadline(probe: Callable[[], T], seconds: float) -> T:
     if thread.is_alive():
         raise TimeoutError(f"no answer within {seconds:g} s")
     if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+        raise box["error"]
+    return box["value"]

@@ -72,6 +72,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     """Installs the headers, the early refusals (limits) and, behind proxies, ProxyFix."""
     if settings.proxy_hops > 0:
         hops = settings.proxy_hops
+        # Flask documents wrapping wsgi_app so; its type declares a method, which mypy will not let be assigned
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     limits.init_app(app, settings)
     app.after_request(_secure)
