@@ -53,6 +53,14 @@ class PartStatus(Named):
     DENIED = "denied", "不予"
 
 
+class ServiceStatus(Named):
+    """A version of a service guide: the one taking applications, one replaced by a newer version, or withdrawn."""
+
+    PUBLISHED = "published", "受理中"
+    SUPERSEDED = "superseded", "已更新为新版本"
+    RETIRED = "retired", "已停止受理"
+
+
 class Channel(Named):
     """How a case came in: online by the applicant, or opened at the window for a walk-in."""
 

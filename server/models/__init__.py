@@ -10,6 +10,7 @@ from .archive import (
     DossierFile,
     StoredObject,
 )
+from .audit import AuditEntry
 from .base import Base, new_id, utcnow
 from .cases import (
     STATUSES,
@@ -63,4 +64,5 @@ __all__ = [
     "UserSession",
     "ROLES",
     "STAFF_ROLES",
+    "AuditEntry",
 ]

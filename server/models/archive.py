@@ -67,6 +67,8 @@ class Dossier(Base):
     item_number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500))
     service_code: Mapped[str] = mapped_column(String(64))
+    # The guide's version the case was opened under (1 for imported records).
+    service_version: Mapped[int] = mapped_column(Integer, default=1)
     service_name: Mapped[str] = mapped_column(String(200))
     department_code: Mapped[str] = mapped_column(String(32))
     department_name: Mapped[str] = mapped_column(String(200))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, id_column
+from ..vocabulary import ServiceStatus
+from .base import Base, created_column, id_column
 
 RETENTION_LABELS = {"permanent": "永久", "30y": "30年", "10y": "10年"}
 
@@ -38,10 +41,21 @@ class MaterialType(Base):
 
 
 class ServiceItem(Base):
+    """One version of a service item's guide. Versions are never edited: a change publishes a new row.
+
+    A case points at the version it was opened under, so its materials list, size
+    limits and time limit stay those the applicant was shown.
+    """
+
     __tablename__ = "service_items"
+    __table_args__ = (UniqueConstraint("code", "version"),)
 
     id: Mapped[str] = id_column()
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default=ServiceStatus.PUBLISHED)
+    published_at: Mapped[datetime] = created_column()
+    published_by: Mapped[str] = mapped_column(String(64), default="")
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
@@ -55,12 +69,16 @@ class ServiceItem(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     # Departments that must each decide their part (分流交办); the owner is always included.
     cooperating: Mapped[list] = mapped_column(default=list)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     department: Mapped[Department] = relationship(back_populates="services")
     materials: Mapped[list[MaterialSlot]] = relationship(
         back_populates="service", order_by="MaterialSlot.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def active(self) -> bool:
+        """Takes new applications (the published version of a service that is not retired)."""
+        return self.status == ServiceStatus.PUBLISHED
 
     @property
     def retention_label(self) -> str:

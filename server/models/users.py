@@ -27,6 +27,9 @@ class User(Base):
     id_number: Mapped[str] = mapped_column(String(32), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_column()
+    email: Mapped[str] = mapped_column(String(254), default="")
+    # "<issuer>|<sub>" of an account signed in through OpenID Connect; None for local accounts.
+    oidc_subject: Mapped[str | None] = mapped_column(String(512), unique=True, nullable=True)
 
     department: Mapped[Department | None] = relationship()
 

@@ -1,43 +1,63 @@
-"""Reading the service catalogue (departments, service items and their guides)."""
+"""Reading the service catalogue (departments, service items and their guides).
+
+A service item is a series of versions (``ServiceItem`` rows sharing a code);
+the catalogue shows each code's newest version, and takes applications only
+while that version is published (not retired).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import NotFound
 from ..models import RETENTION_LABELS, Department, MaterialSlot, ServiceItem
+from ..vocabulary import ServiceStatus
 
 
 def list_departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.code)))
 
 
-def list_services(session: Session, *, active_only: bool = True) -> list[ServiceItem]:
-    query = (
+def _newest() -> Any:
+    """Each code's newest version: the published one, or the last before it was retired."""
+    newest = (
+        select(ServiceItem.code, func.max(ServiceItem.version).label("version"))
+        .where(ServiceItem.status != ServiceStatus.SUPERSEDED)
+        .group_by(ServiceItem.code)
+        .subquery()
+    )
+    return (
         select(ServiceItem)
+        .join(newest, (ServiceItem.code == newest.c.code) & (ServiceItem.version == newest.c.version))
         .options(
             selectinload(ServiceItem.department),
             selectinload(ServiceItem.materials).selectinload(MaterialSlot.material_type),
         )
-        .order_by(ServiceItem.code)
     )
+
+
+def list_services(session: Session, *, active_only: bool = True) -> list[ServiceItem]:
+    """The current guides; with ``active_only=False`` retired services too."""
+    query = _newest().order_by(ServiceItem.code)
     if active_only:
-        query = query.where(ServiceItem.active.is_(True))
+        query = query.where(ServiceItem.status == ServiceStatus.PUBLISHED)
     return list(session.scalars(query))
 
 
 def get_service(session: Session, code: str) -> ServiceItem:
-    service = session.scalar(
-        select(ServiceItem)
-        .where(ServiceItem.code == code)
-        .options(selectinload(ServiceItem.materials).selectinload(MaterialSlot.material_type))
-    )
+    """The newest version of ``code`` (a retired one stays readable; applying to it is refused elsewhere)."""
+    service = session.scalar(_newest().where(ServiceItem.code == code))
     if service is None:
         raise NotFound(f"没有编码为 {code!r} 的事项 (no service item with code {code!r})")
     return service
+
+
+def service_versions(session: Session, code: str) -> list[ServiceItem]:
+    """Every version of ``code``, oldest first."""
+    return list(session.scalars(select(ServiceItem).where(ServiceItem.code == code).order_by(ServiceItem.version)))
 
 
 def department_json(dept: Department) -> dict[str, Any]:
@@ -63,6 +83,8 @@ def slot_json(slot: MaterialSlot) -> dict[str, Any]:
 def service_json(service: ServiceItem) -> dict[str, Any]:
     return {
         "code": service.code,
+        "version": service.version,
+        "status": service.status,
         "name": service.name,
         "department": department_json(service.department),
         "summary": service.summary,

@@ -294,8 +294,8 @@ SERVICES = [
 
 # username, display name, role, department code (officers), phone, ID number
 USERS = [
-    ("applicant", "王丽华", "applicant", None, "13857101234", "330127198805123426"),
-    ("applicant2", "陈建国", "applicant", None, "13967154321", "33012719760301161X"),
+    ("applicant", "王丽华", "applicant", None, "13857101234", "330127198805123429"),
+    ("applicant2", "陈建国", "applicant", None, "13967154321", "330127197603011619"),
     ("clerk", "李晓燕（综合窗口）", "clerk", None, "", ""),
     ("supervisor", "赵敏（督办科）", "supervisor", None, "", ""),
     ("archivist", "周文（档案室）", "archivist", None, "", ""),

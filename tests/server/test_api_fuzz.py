@@ -100,7 +100,7 @@ def _cases(api: Api) -> list[dict[str, str]]:
         201,
         json={
             "service_code": "minsu",
-            "applicant": {"name": "李建国", "id_number": "330127196508153215", "phone": "13957105678"},
+            "applicant": {"name": "李建国", "id_number": "330127196508153219", "phone": "13957105678"},
         },
     )["id"]
     submitted, correcting = (_submitted(api) for _ in range(2))

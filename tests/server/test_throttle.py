@@ -160,7 +160,7 @@ def tracking(client, demo, runtime, settings) -> str:
         headers=headers,
         json={
             "service_code": "minsu",
-            "applicant": {"name": "王丽华", "id_number": "330127198805123426", "phone": PHONE},
+            "applicant": {"name": "王丽华", "id_number": "330127198805123429", "phone": PHONE},
         },
     )
     assert created.status_code == 201, created.get_json()

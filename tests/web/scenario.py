@@ -19,7 +19,7 @@ from server.services.cases import applying, handling, rating, review
 from server.services.cases.clock import Calendar
 from server.timeutil import LOCAL_TZ, local
 
-PERSON = {"name": "陈建国", "id_number": "33012719760301161X", "phone": "13967154321"}
+PERSON = {"name": "陈建国", "id_number": "330127197603011619", "phone": "13967154321"}
 
 
 @dataclass

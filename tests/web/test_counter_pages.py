@@ -126,7 +126,7 @@ def test_walk_in_case_with_scans_submitted_by_the_clerk(web, runtime):
         {
             "service_code": "sole-trader",
             "name": "张三",
-            "id_number": "330127199001011234",
+            "id_number": "330127199001011231",
             "phone": "13800001111",
             "business_name": "张三小吃店",
         },

@@ -32,6 +32,7 @@ from indexers import DossierHit
 
 from ...services.archive.search import EARLIEST, LATEST
 from ...services.cases.policy import Action
+from ...vocabulary import ServiceStatus
 from ...web import paging
 
 NO_NUL = r"^[^\u0000]*$"
@@ -304,6 +305,8 @@ class MaterialSlot(BaseModel):
 
 class Service(BaseModel):
     code: str
+    version: int = Field(description="the guide's version; an edit publishes the next one, cases keep theirs")
+    status: ServiceStatus
     name: str
     department: Department
     summary: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import IO, Any
 
@@ -23,14 +22,12 @@ from ...models import (
 )
 from ...runtime import Runtime
 from ...vocabulary import Channel, EventAction, Status
+from ..accounts import require_valid_person
 from ..catalogue import get_service
 from ..filenames import display_name
 from ..object_keys import material_key
 from . import events, policy
 from .uploads import store_upload
-
-ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
-PHONE = re.compile(r"^1\d{10}$")
 
 
 def _applicant_fields(user: User, given: dict[str, Any]) -> dict[str, str]:
@@ -40,17 +37,7 @@ def _applicant_fields(user: User, given: dict[str, Any]) -> dict[str, str]:
         fields.update({k: str(v).strip() for k, v in given.items() if k in ("phone",) and v})
     else:
         fields = {k: str(given.get(k, "")).strip() for k in ("name", "id_number", "phone")}
-    problems = {}
-    if not fields["name"]:
-        problems["applicant.name"] = "必填 (required)"
-    if not ID_NUMBER.match(fields["id_number"]):
-        problems["applicant.id_number"] = "须为18位居民身份证号码 (must be an 18-character ID number)"
-    if fields["phone"] and not PHONE.match(fields["phone"]):
-        problems["applicant.phone"] = "须为11位手机号码 (must be an 11-digit mobile number)"
-    if problems:
-        raise InvalidInput("申请人信息有误 (applicant details need fixing)", {"fields": problems})
-    fields["id_number"] = fields["id_number"].upper()
-    return fields
+    return require_valid_person(**fields, prefix="applicant.")
 
 
 def create_draft(

@@ -59,7 +59,7 @@ def seal(runtime, demo, documents):
                 closed_at=now,
                 sealed_by="clerk",
                 applicant_name="王丽华",
-                applicant_id_number="330127198805123426",
+                applicant_id_number="330127198805123429",
                 events=[
                     {"seq": 1, "action": "submit"},
                     {"seq": 2, "action": "accept"},

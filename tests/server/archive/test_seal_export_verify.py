@@ -219,7 +219,7 @@ def test_import_files_and_folders_as_dossiers(runtime, demo, tmp_path, documents
         "--service",
         "minsu",
         "--applicant-id",
-        "330127198805123426",
+        "330127198805123429",
         "--json",
     )
     assert result.exit_code == 0, result.output
@@ -230,7 +230,7 @@ def test_import_files_and_folders_as_dossiers(runtime, demo, tmp_path, documents
     with runtime.db.session() as session:
         dossier = session.get(Dossier, lines[1]["dossier_id"])
         assert dossier.source == "import" and len(dossier.files) == 3
-        assert dossier.applicant_id_number == "330127198805123426"
+        assert dossier.applicant_id_number == "330127198805123429"
         assert {f.media_type for f in dossier.files} == {"application/pdf", "image/jpeg"}
     bad = _cli(runtime.settings, "archive", "import", str(single), "--service", "no-such-service")
     assert bad.exit_code == 1 and "no-such-service" in bad.output

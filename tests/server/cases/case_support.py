@@ -95,7 +95,7 @@ def routed_case(api: Api, files: dict[str, tuple[bytes, str]], departments: list
     return app_id
 
 
-MINSU_APPLICANT = {"name": "王丽华", "id_number": "330127198805123426", "phone": "13857101234"}
+MINSU_APPLICANT = {"name": "王丽华", "id_number": "330127198805123429", "phone": "13857101234"}
 
 
 def dump(value) -> str:
