@@ -40,7 +40,7 @@ def build_corpus() -> list[DossierDoc]:
             department_code=LY,
             departments=[LY, XF, SJ],
             applicant_name="张三丰",
-            applicant_id_number="330102199001011234",
+            applicant_id_number="33010219900101123X",
             completed_at=datetime(2026, 3, 5, 10, 0, tzinfo=CST),
             retention="30y",
             service_name="开办民宿",
@@ -60,7 +60,7 @@ def build_corpus() -> list[DossierDoc]:
                     "id_card",
                     "居民身份证",
                     "中华人民共和国居民身份证\n姓名 张三丰 性别 男 民族 汉\n出生 1990年1月1日\n"
-                    "住址 浙江省青山县青山村\n公民身份号码 330102199001011234",
+                    "住址 浙江省青山县青山村\n公民身份号码 33010219900101123X",
                     source="ocr",
                 ),
                 _file(
@@ -88,7 +88,7 @@ def build_corpus() -> list[DossierDoc]:
             department_code=SJ,
             departments=[SJ],
             applicant_name="李四",
-            applicant_id_number="33010219800101123X",
+            applicant_id_number="330102198001011234",
             completed_at=datetime(2026, 4, 1, 15, 0, tzinfo=CST),
             retention="30y",
             service_name="食品经营许可",
@@ -133,7 +133,7 @@ def build_corpus() -> list[DossierDoc]:
             department_code=LY,
             departments=[LY],
             applicant_name="王五",
-            applicant_id_number="330102198512120024",
+            applicant_id_number="33010219851212002X",
             completed_at=datetime(2026, 2, 10, 9, 0, tzinfo=CST),
             retention="30y",
             service_name="",
@@ -155,7 +155,7 @@ def build_corpus() -> list[DossierDoc]:
             department_code=LY,
             departments=[LY],
             applicant_name="陳美玲",
-            applicant_id_number="830000199001010012",
+            applicant_id_number="830000199001010018",
             completed_at=datetime(2026, 1, 20, 11, 0, tzinfo=CST),
             retention="30y",
             files=[
@@ -176,7 +176,7 @@ def build_corpus() -> list[DossierDoc]:
             department_code=ZJ,
             departments=[ZJ],
             applicant_name="赵六",
-            applicant_id_number="330102197505050019",
+            applicant_id_number="330102197505050011",
             completed_at=datetime(2026, 3, 31, 23, 30, tzinfo=CST),
             retention="10y",
             files=[
@@ -204,7 +204,7 @@ def build_corpus() -> list[DossierDoc]:
             department_code=XF,
             departments=[XF],
             applicant_name="孙七",
-            applicant_id_number="330102196803030038",
+            applicant_id_number="330102196803030035",
             completed_at=datetime(2026, 4, 15, 16, 0, tzinfo=CST),
             retention="30y",
             files=[
