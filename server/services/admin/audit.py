@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...models import AuditEntry, User
+from ...models import AuditEntry
+
+
+class Actor(Protocol):
+    """Whoever makes a change: a signed-in admin (a ``User``) or a command run on the server."""
+
+    @property
+    def username(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """The actor of a change made with the ``onewindow`` command (the operator's shell)."""
+
+    username: str = "cli"
 
 
 def record(
     session: Session,
-    actor: User,
+    actor: Actor,
     action: str,
     target: str,
     *,

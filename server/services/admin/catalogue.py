@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, InvalidInput, NotFound
-from ...models import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem, User
+from ...models import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
 from ...vocabulary import MaterialClass, ServiceStatus
 from ..cases.uploads import FORMAT_TYPES
 from ..catalogue import service_versions
 from . import audit
+from .audit import Actor
 from .specs import DepartmentSpec, MaterialTypeSpec, ServiceSpec, SlotSpec
 
 MAX_SLOT_BYTES = 2 * 1024**3
@@ -33,7 +34,7 @@ def department_json(dept: Department) -> dict[str, Any]:
     return {"code": dept.code, "name": dept.name, "name_en": dept.name_en, "org_code": dept.org_code}
 
 
-def save_department(session: Session, actor: User, spec: DepartmentSpec, *, create: bool) -> Department:
+def save_department(session: Session, actor: Actor, spec: DepartmentSpec, *, create: bool) -> Department:
     """Creates (``create``) or changes a department; the code never changes (it is in URLs and archival codes)."""
     _require(spec.code and spec.name, {"code": "必填 (required)", "name": "必填 (required)"})
     dept = session.scalar(select(Department).where(Department.code == spec.code))
@@ -71,7 +72,7 @@ def material_type_json(mtype: MaterialType) -> dict[str, Any]:
     }
 
 
-def save_material_type(session: Session, actor: User, spec: MaterialTypeSpec, *, create: bool) -> MaterialType:
+def save_material_type(session: Session, actor: Actor, spec: MaterialTypeSpec, *, create: bool) -> MaterialType:
     """Creates or changes a material type. Making a type unshared withholds its archived copies from other
     departments at once (search scopes read the catalogue)."""
     _require(spec.code and spec.name, {"code": "必填 (required)", "name": "必填 (required)"})
@@ -147,7 +148,7 @@ def service_admin_json(service: ServiceItem) -> dict[str, Any]:
     }
 
 
-def publish_service(session: Session, actor: User, spec: ServiceSpec, *, create: bool | None = None) -> ServiceItem:
+def publish_service(session: Session, actor: Actor, spec: ServiceSpec, *, create: bool | None = None) -> ServiceItem:
     """The guide as ``spec`` says: a new version when anything differs, the current one when nothing does.
 
     ``create`` True refuses an existing code, False a new one, None accepts either (the spreadsheet).
@@ -186,7 +187,7 @@ def _same_guide(a: ServiceSpec, b: ServiceSpec) -> bool:
 
 
 def _new_version(
-    spec: ServiceSpec, department: Department, slots: list[tuple[SlotSpec, MaterialType]], version: int, actor: User
+    spec: ServiceSpec, department: Department, slots: list[tuple[SlotSpec, MaterialType]], version: int, actor: Actor
 ) -> ServiceItem:
     service = ServiceItem(
         code=spec.code,

@@ -17,6 +17,7 @@ from ...models import ROLES, Department, User
 from .. import auth
 from ..accounts import USERNAME, email_problem, password_problem, require_valid_person
 from . import audit
+from .audit import Actor
 
 CHANGEABLE = ("display_name", "role", "department", "active", "password", "phone", "id_number", "email")
 
@@ -54,7 +55,7 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def create_user(session: Session, actor: User, username: str, fields: dict[str, Any]) -> User:
+def create_user(session: Session, actor: Actor, username: str, fields: dict[str, Any]) -> User:
     """A staff or applicant account with a password (the admin hands it over; the user should change it)."""
     username = username.strip().lower()
     if not USERNAME.match(username):
@@ -74,10 +75,10 @@ def create_user(session: Session, actor: User, username: str, fields: dict[str, 
     return user
 
 
-def update_user(session: Session, actor: User, username: str, changes: dict[str, Any]) -> User:
+def update_user(session: Session, actor: Actor, username: str, changes: dict[str, Any]) -> User:
     """Changes some fields; a new password or deactivation signs the user out everywhere."""
     user = get_user(session, username)
-    if user.id == actor.id and (changes.get("active") is False or changes.get("role", "admin") != "admin"):
+    if user.username == actor.username and (changes.get("active") is False or changes.get("role", "admin") != "admin"):
         raise Conflict("不能停用自己或取消自己的管理员角色 (you cannot deactivate yourself or drop your admin role)")
     before = user_json(user)
     _apply(session, user, changes)
