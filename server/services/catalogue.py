@@ -13,12 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import NotFound
-from ..models import RETENTION_LABELS, Department, MaterialSlot, ServiceItem
+from ..models import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
 from ..vocabulary import ServiceStatus
 
 
 def list_departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def list_material_types(session: Session) -> list[MaterialType]:
+    return list(session.scalars(select(MaterialType).order_by(MaterialType.code)))
 
 
 def _newest() -> Any:
@@ -55,9 +59,12 @@ def get_service(session: Session, code: str) -> ServiceItem:
     return service
 
 
-def service_versions(session: Session, code: str) -> list[ServiceItem]:
-    """Every version of ``code``, oldest first."""
-    return list(session.scalars(select(ServiceItem).where(ServiceItem.code == code).order_by(ServiceItem.version)))
+def service_versions(session: Session, code: str, *, required: bool = False) -> list[ServiceItem]:
+    """Every version of ``code``, oldest first (with ``required``, NotFound when there is none)."""
+    versions = list(session.scalars(select(ServiceItem).where(ServiceItem.code == code).order_by(ServiceItem.version)))
+    if required and not versions:
+        raise NotFound(f"没有编码为 {code!r} 的事项 (no service item with code {code!r})")
+    return versions
 
 
 def department_json(dept: Department) -> dict[str, Any]:
