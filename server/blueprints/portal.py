@@ -1,7 +1,8 @@
 """The public portal: service guides (办事指南)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
+from ..errors import NotFound
 from ..services import catalogue
 from ..web.context import db_session
 
@@ -19,5 +20,13 @@ def index():
 
 @bp.get("/services/<code>")
 def service_guide(code: str):
-    service = catalogue.get_service(db_session(), code)
-    return render_template("portal/service.html", service=service)
+    """The current guide, or with ``?version=N`` the one a case was opened under (cases keep theirs)."""
+    session = db_session()
+    current = catalogue.get_service(session, code)
+    version = request.args.get("version", type=int)
+    shown = current
+    if version is not None and version != current.version:
+        shown = next((v for v in catalogue.service_versions(session, code) if v.version == version), None)
+        if shown is None:
+            raise NotFound(f"事项 {code} 没有第 {version} 版 (no version {version} of {code})")
+    return render_template("portal/service.html", service=shown, current=current)
