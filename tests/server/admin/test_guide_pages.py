@@ -16,8 +16,11 @@ def test_old_versions_stay_readable_and_a_retired_service_says_so(client, runtim
     with runtime.db.session() as session:
         admin = session.scalar(select(User).where(User.username == "admin"))
         spec = catalogue.service_spec_of(get_service(session, "minsu"))
-        catalogue.publish_service(session, admin, replace(spec, materials=(*spec.materials, SlotSpec(
-            "rules", "民宿管理制度", "security_rules"))))
+        catalogue.publish_service(
+            session,
+            admin,
+            replace(spec, materials=(*spec.materials, SlotSpec("rules", "民宿管理制度", "security_rules"))),
+        )
     current = client.get("/services/minsu").get_data(as_text=True)
     assert "民宿管理制度" in current and "在线申请" in current
     first = client.get("/services/minsu?version=1").get_data(as_text=True)
@@ -25,8 +28,9 @@ def test_old_versions_stay_readable_and_a_retired_service_says_so(client, runtim
     assert client.get("/services/minsu?version=9").status_code == 404
 
     with runtime.db.session() as session:
-        catalogue.publish_service(session, admin, replace(catalogue.service_spec_of(get_service(session, "minsu")),
-                                                          status="retired"))
+        catalogue.publish_service(
+            session, admin, replace(catalogue.service_spec_of(get_service(session, "minsu")), status="retired")
+        )
     retired = client.get("/services/minsu").get_data(as_text=True)
     assert "本事项已停止受理" in retired and "在线申请" not in retired
     assert "开办民宿" not in client.get("/").get_data(as_text=True)
