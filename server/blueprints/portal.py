@@ -24,9 +24,9 @@ def service_guide(code: str):
     session = db_session()
     current = catalogue.get_service(session, code)
     version = request.args.get("version", type=int)
-    shown = current
-    if version is not None and version != current.version:
-        shown = next((v for v in catalogue.service_versions(session, code) if v.version == version), None)
-        if shown is None:
-            raise NotFound(f"事项 {code} 没有第 {version} 版 (no version {version} of {code})")
+    if version is None or version == current.version:
+        return render_template("portal/service.html", service=current, current=current)
+    shown = next((v for v in catalogue.service_versions(session, code) if v.version == version), None)
+    if shown is None:
+        raise NotFound(f"事项 {code} 没有第 {version} 版 (no version {version} of {code})")
     return render_template("portal/service.html", service=shown, current=current)
