@@ -291,12 +291,34 @@ def bag_info(dossier: Dossier) -> dict[str, str]:
     }
 
 
+def _iso(value: datetime | None) -> str | None:
+    return local(value).isoformat() if value else None
+
+
+def _file_metadata(f: DossierFile) -> dict[str, Any]:
+    return {
+        "seq": f.seq,
+        "file_id": f.id,
+        "name": f.name,
+        "path": f.path,
+        "shared": f.shared,
+        "material_type": f.material_type,
+        "material_type_name": f.material_type_name,
+        "class": f.material_class,
+        "class_label": MATERIAL_CLASSES.get(f.material_class, f.material_class),
+        "media_type": f.media_type,
+        "size": f.size,
+        "pages": f.pages,
+        "sha256": f.sha256,
+        "sha512": f.sha512,
+        "sm3": f.sm3 or None,
+        "verified_by": f.verified_by or None,
+        "verified_at": _iso(f.verified_at),
+    }
+
+
 def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> dict[str, Any]:
     """The self-describing metadata file: enough to read the package without OneWindow."""
-
-    def iso(value: datetime | None) -> str | None:
-        return local(value).isoformat() if value else None
-
     return {
         "package_format": PACKAGE_FORMAT,
         "dossier_id": dossier.id,
@@ -323,33 +345,16 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "application_id": dossier.application_id,
         "tracking_number": dossier.tracking_number,
         "outcome": dossier.outcome,
-        "dates": {"opened": iso(dossier.opened_at), "closed": iso(dossier.closed_at), "sealed": iso(dossier.sealed_at)},
+        "dates": {
+            "opened": _iso(dossier.opened_at),
+            "closed": _iso(dossier.closed_at),
+            "sealed": _iso(dossier.sealed_at),
+        },
         "retention": {"code": dossier.retention, "label": RETENTION_LABELS.get(dossier.retention, dossier.retention)},
         "source": dossier.source,
         "source_paths": list(dossier.source_paths),
         "sealed_by": dossier.sealed_by,
-        "files": [
-            {
-                "seq": f.seq,
-                "file_id": f.id,
-                "name": f.name,
-                "path": f.path,
-                "shared": f.shared,
-                "material_type": f.material_type,
-                "material_type_name": f.material_type_name,
-                "class": f.material_class,
-                "class_label": MATERIAL_CLASSES.get(f.material_class, f.material_class),
-                "media_type": f.media_type,
-                "size": f.size,
-                "pages": f.pages,
-                "sha256": f.sha256,
-                "sha512": f.sha512,
-                "sm3": f.sm3 or None,
-                "verified_by": f.verified_by or None,
-                "verified_at": iso(f.verified_at),
-            }
-            for f in dossier.files
-        ],
+        "files": [_file_metadata(f) for f in dossier.files],
         "event_count": len(request.events) if request else None,
     }
 
