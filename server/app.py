@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         department,
         health,
         intake,
+        notifications,
         portal,
         supervision,
         track,
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(templating.bp)
     for pages in (track, applicant, intake, case_files, counter, department, archive, supervision):
         app.register_blueprint(pages.bp)

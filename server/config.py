@@ -48,6 +48,13 @@ class Settings:
     session_lifetime_hours: float = 12
     # Below this much free space in the data folder (and a local store) /healthz says degraded.
     min_free_mb: int = 1024
+    # Notifications by e-mail (smtp://user:pass@host:port, smtps://…, ?starttls=true) and by SMS through an
+    # HTTP gateway (http://host:port/send); "" = that channel is off (the inbox always works).
+    smtp_url: str = ""
+    mail_from: str = "OneWindow <noreply@onewindow.localhost>"
+    sms_url: str = ""
+    # The signature (签名) an SMS gateway puts in front of every text, e.g. 【某县政务服务中心】.
+    sms_sign: str = "政务服务中心"
     # Crash points the fault-injection tests arm (server/faults.py); never set in production.
     failpoints: frozenset[str] = frozenset()
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -109,6 +116,10 @@ _OPTIONAL: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("TOKEN_LIFETIME_HOURS", "token_lifetime_hours", float),
     ("SESSION_LIFETIME_HOURS", "session_lifetime_hours", float),
     ("MIN_FREE_MB", "min_free_mb", int),
+    ("SMTP_URL", "smtp_url", str),
+    ("MAIL_FROM", "mail_from", str),
+    ("SMS_URL", "sms_url", str),
+    ("SMS_SIGN", "sms_sign", str),
     ("FAILPOINTS", "failpoints", _names),
 )
 

@@ -16,6 +16,7 @@ from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
 from .services.archive.text import docs_from_storage, dossier_doc, extract_file
 from .services.cases.resumable import sweep_abandoned
+from .services.notifications import DELIVERY_JOB, deliver
 
 SWEEP_INTERVAL = timedelta(hours=6)
 
@@ -185,3 +186,14 @@ def schedule_verification(session, interval_hours: float) -> None:
             subject="archive:verify",
             run_after=utcnow() + timedelta(hours=interval_hours),
         )
+
+
+@handler(DELIVERY_JOB)
+def notify_deliver(ctx: JobContext) -> None:
+    """One e-mail or SMS of a notification; retried while the mail server or SMS gateway is down."""
+    runtime = ctx.services
+    status = deliver(
+        runtime.db, ctx.payload["delivery_id"], mailer=runtime.mailer, sms=runtime.sms, attempt=ctx.attempt
+    )
+    ctx.progress(1, 1, status)
+

@@ -29,12 +29,13 @@ REAL_BACKENDS = {
     "elasticsearch": "ONEWINDOW_TEST_INDEX_URL",
     "redis": "ONEWINDOW_TEST_RATELIMIT_URL",
     "clamd": "ONEWINDOW_TEST_CLAMD_URL",
+    "mailpit": "ONEWINDOW_TEST_SMTP_URL",  # Mailpit's SMTP side; its HTTP API is ONEWINDOW_TEST_MAILPIT_API_URL
 }
 
 
 def _reachable(url: str) -> bool:
     parts = urlsplit(url)
-    default_port = {"postgresql": 5432, "s3": 443, "http": 80, "https": 443, "redis": 6379, "tcp": 3310}
+    default_port = {"postgresql": 5432, "s3": 443, "http": 80, "https": 443, "redis": 6379, "tcp": 3310, "smtp": 25}
     port = parts.port or default_port.get(parts.scheme.split("+")[0], 80)
     try:
         with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=3):
@@ -127,6 +128,24 @@ def clamd_url() -> str:
 def redis_url() -> str:
     """The real Redis server (throttling counters at scale)."""
     return real_backend_url("redis")
+
+
+@dataclass(frozen=True)
+class Mailpit:
+    smtp_url: str  # smtp://user:pass@127.0.0.1:11025 (any credentials are accepted)
+    api_url: str  # http://127.0.0.1:18025/api/v1: what arrived, read back by the tests
+
+
+@pytest.fixture
+def mailpit() -> Mailpit:
+    """The real SMTP server (Mailpit from scripts/services); tests find their own messages by recipient."""
+    smtp = real_backend_url("mailpit")
+    api = os.environ.get("ONEWINDOW_TEST_MAILPIT_API_URL", "")
+    if not api:
+        _unavailable("mailpit: ONEWINDOW_TEST_MAILPIT_API_URL is not set (run the tests with scripts/test)")
+    if not _reachable(api):
+        _unavailable(f"mailpit: the HTTP API at {api} is unreachable")
+    return Mailpit(smtp_url=smtp, api_url=api.rstrip("/"))
 
 
 # --- stopping the real servers -------------------------------------------------

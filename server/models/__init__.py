@@ -27,6 +27,7 @@ from .cases import (
 )
 from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
 from .jobs import JOB_STATES, Job
+from .notifications import Notification, NotificationDelivery, NotificationPreference
 from .users import ROLES, STAFF_ROLES, ApiToken, User, UserSession
 
 __all__ = [
@@ -65,4 +66,7 @@ __all__ = [
     "ROLES",
     "STAFF_ROLES",
     "AuditEntry",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
 ]

@@ -30,6 +30,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     # "<issuer>|<sub>" of an account signed in through OpenID Connect; None for local accounts.
     oidc_subject: Mapped[str | None] = mapped_column(String(512), unique=True, nullable=True)
+    # 科室负责人: an officer who heads their department; hears of the department's overdue cases (督办).
+    is_head: Mapped[bool] = mapped_column(Boolean, default=False)
 
     department: Mapped[Department | None] = relationship()
 

@@ -72,12 +72,19 @@ def _virus_scanner(rt: Runtime) -> dict[str, Any]:
     return rt.scanner.check()
 
 
-def _email(_rt: Runtime) -> dict[str, Any]:
-    return {
-        "ok": False,
-        "detail": "not available yet: nobody is notified by e-mail (notifications arrive "
-        "with ONEWINDOW_SMTP_URL in a later release)",
-    }
+def _email(rt: Runtime) -> dict[str, Any]:
+    if rt.mailer is None:
+        return {"ok": False, "detail": "not configured (ONEWINDOW_SMTP_URL): notifications reach the inbox only"}
+    return rt.mailer.check()
+
+
+def _sms(rt: Runtime) -> dict[str, Any]:
+    if rt.sms is None:
+        return {
+            "ok": False,
+            "detail": "not configured (ONEWINDOW_SMS_URL): no text messages, walk-in applicants hear nothing",
+        }
+    return rt.sms.check()
 
 
 CHECKS: dict[str, Callable[[Runtime], dict[str, Any]]] = {
@@ -89,6 +96,7 @@ CHECKS: dict[str, Callable[[Runtime], dict[str, Any]]] = {
     "ocr": _ocr,
     "virus_scanner": _virus_scanner,
     "email": _email,
+    "sms": _sms,
 }
 
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="healthz")

@@ -8,14 +8,15 @@ def test_healthz_on_embedded_defaults_names_what_is_missing(client):
     assert response.status_code == 200, "it can take applications"
     body = response.get_json()
     checks = body["checks"]
-    assert set(checks) == {"database", "storage", "index", "jobs", "disk", "ocr", "virus_scanner", "email"}
+    assert set(checks) == {"database", "storage", "index", "jobs", "disk", "ocr", "virus_scanner", "email", "sms"}
     assert all(checks[name]["ok"] for name in ("database", "storage", "index", "jobs", "disk", "ocr")), checks
     assert checks["jobs"]["pending"] == 0 and checks["jobs"]["failed"] == 0
     assert checks["ocr"]["engine"] == "tesseract chi_sim+eng"
     # no virus scanner and no e-mail configured: a missing engine is never reported as fine
     assert body["status"] == "degraded"
     assert not checks["virus_scanner"]["ok"] and "ONEWINDOW_CLAMD_URL" in checks["virus_scanner"]["detail"]
-    assert not checks["email"]["ok"]
+    assert not checks["email"]["ok"] and "ONEWINDOW_SMTP_URL" in checks["email"]["detail"]
+    assert not checks["sms"]["ok"] and "ONEWINDOW_SMS_URL" in checks["sms"]["detail"]
 
 
 def test_healthz_is_degraded_below_the_free_space_floor(embedded_settings):

@@ -167,6 +167,7 @@ class UserIn(Body):
     id_number: Annotated[str, *_text(32)] = ""
     email: Annotated[str, *_text(254)] = ""
     active: bool = True
+    is_head: bool = Field(default=False, description="科室负责人: an officer heading their department")
 
     def fields(self) -> dict[str, Any]:
         return self.model_dump(exclude={"username"})
@@ -183,6 +184,7 @@ class UserChange(Body):
     phone: Annotated[str, *_text(32)] | None = None
     id_number: Annotated[str, *_text(32)] | None = None
     email: Annotated[str, *_text(254)] | None = None
+    is_head: bool | None = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
@@ -197,6 +199,7 @@ class UserOut(BaseModel):
     phone: str
     id_number: str
     email: str
+    is_head: bool
     signs_in_with: Literal["password", "oidc"]
     created_at: datetime | None
 

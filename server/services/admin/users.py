@@ -19,7 +19,7 @@ from ..accounts import USERNAME, email_problem, password_problem, require_valid_
 from . import audit
 from .audit import Actor
 
-CHANGEABLE = ("display_name", "role", "department", "active", "password", "phone", "id_number", "email")
+CHANGEABLE = ("display_name", "role", "department", "active", "password", "phone", "id_number", "email", "is_head")
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -33,6 +33,7 @@ def user_json(user: User) -> dict[str, Any]:
         "phone": user.phone,
         "id_number": user.id_number,
         "email": user.email,
+        "is_head": user.is_head,
         "signs_in_with": "oidc" if user.oidc_subject else "password",
         "created_at": user.created_at.isoformat() if user.created_at else None,
     }
@@ -109,7 +110,7 @@ def _apply(session: Session, user: User, changes: dict[str, Any]) -> None:
     if problems:
         raise InvalidInput("账户信息有误，请逐项修改 (the account needs fixing)", {"fields": problems})
     user.display_name, user.role, user.active = merged["display_name"], merged["role"], bool(merged["active"])
-    user.phone, user.email = merged["phone"], merged["email"]
+    user.phone, user.email, user.is_head = merged["phone"], merged["email"], bool(merged["is_head"])
     user.id_number = merged["id_number"].strip().upper()
     user.department = (
         session.scalar(select(Department).where(Department.code == merged["department"]))
@@ -129,6 +130,7 @@ def _current(user: User) -> dict[str, Any]:
         "email": user.email,
         "id_number": user.id_number,
         "department": user.department.code if user.department else None,
+        "is_head": user.is_head,
     }
 
 
@@ -140,6 +142,8 @@ def _problems(session: Session, username: str, merged: dict[str, Any], changes: 
         problems["role"] = f"须为 {'/'.join(ROLES)} (one of {', '.join(ROLES)})"
     if merged["role"] == "officer" and not merged["department"]:
         problems["department"] = "审批人员须属于一个部门 (an officer belongs to a department)"
+    if merged["is_head"] and merged["role"] != "officer":
+        problems["is_head"] = "只有审批人员可以是科室负责人 (only an officer heads a department)"
     if (
         merged["department"]
         and session.scalar(select(Department.id).where(Department.code == merged["department"])) is None

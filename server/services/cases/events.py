@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ...models import Application, CaseEvent, ClockPause, Notice, User, utcnow
 from ...timeutil import local
 from ...vocabulary import EventAction, NoticeKind, Status, check_transition
+from .. import notifications
 
 # No 0/O or 1/I: people read these numbers aloud at the window and over the phone.
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -35,7 +36,8 @@ def record(
     before: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Appends an event; ``before`` defaults to the status the case had before the caller changed it."""
+    """Appends an event; ``before`` defaults to the status the case had before the caller changed it.
+    Whoever should hear of it is notified in the same transaction (services/notifications/rules.py)."""
     action = EventAction(action)  # an action outside the vocabulary is a bug, not a new kind of event
     seq = (session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.application_id == app.id)) or 0) + 1
     event = CaseEvent(
@@ -53,6 +55,7 @@ def record(
     # Only through the collection: adding the event to the session as well made the collection's
     # lazy load (which autoflushes) find it in the database and then append it a second time.
     app.events.append(event)
+    notifications.on_event(session, app, event)
     return event
 
 
