@@ -38,6 +38,8 @@ class Status(Named):
     ACCEPTED_WITH_GAP = "accepted_with_gap", "容缺受理"
     IN_PROGRESS = "in_progress", "办理中"
     APPROVED = "approved", "准予许可"
+    # A joint case (联办) in which some departments approved their parts and others denied theirs.
+    PARTLY_APPROVED = "partly_approved", "部分准予"
     DENIED = "denied", "不予许可"
     COMPLETED = "completed", "已办结"
     ARCHIVED = "archived", "已归档"
@@ -158,8 +160,10 @@ TRANSITIONS: Final[frozenset[tuple[Status, EventAction, Status]]] = frozenset(
         (_S.ACCEPTED, _A.ROUTE, _S.IN_PROGRESS),
         (_S.ACCEPTED_WITH_GAP, _A.ROUTE, _S.IN_PROGRESS),
         (_S.IN_PROGRESS, _A.DECIDE, _S.APPROVED),
+        (_S.IN_PROGRESS, _A.DECIDE, _S.PARTLY_APPROVED),
         (_S.IN_PROGRESS, _A.DECIDE, _S.DENIED),
         (_S.APPROVED, _A.COMPLETE, _S.COMPLETED),
+        (_S.PARTLY_APPROVED, _A.COMPLETE, _S.COMPLETED),
         (_S.DENIED, _A.COMPLETE, _S.COMPLETED),
         (_S.COMPLETED, _A.ARCHIVE, _S.ARCHIVED),
     }

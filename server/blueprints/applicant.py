@@ -14,7 +14,7 @@ from ..vocabulary import NoticeKind
 from ..web import formfields
 from ..web.access import require_sign_in, web_user
 from ..web.casepage import missing_rows, slot_rows
-from ..web.context import db_session
+from ..web.context import db_session, runtime
 from ..web.paging import paging
 
 bp = Blueprint("applicant", __name__)
@@ -37,11 +37,26 @@ def apply(code: str):
     session = db_session()
     service = catalogue.get_service(session, code)
     if request.method == "POST":
-        app = applying.create_draft(session, user, code, None, formfields.from_request(request.form))
+        townships = runtime().settings.townships
+        app = applying.create_draft(
+            session,
+            user,
+            code,
+            None,
+            formfields.from_request(request.form),
+            township=request.form.get("township", ""),
+            townships=townships,
+        )
         session.commit()
         flash(_("草稿已创建，请上传材料。"), "ok")
         return redirect(url_for("applicant.edit", app_id=app.id), 303)
-    return render_template("applicant/apply.html", service=service, fields=formfields.FIELDS, user=user)
+    return render_template(
+        "applicant/apply.html",
+        service=service,
+        fields=formfields.FIELDS,
+        townships=runtime().settings.townships,
+        user=user,
+    )
 
 
 @bp.get("/my/cases")

@@ -9,16 +9,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors import AppError, InvalidInput
-from ..models import Application, User
+from ..models import Application, User, utcnow
 from ..services import catalogue
 from ..services.cases import applying, handling, policy, queries, review
 from ..services.cases.clock import Calendar, clock_state
+from ..timeutil import local
 from ..vocabulary import Channel, Status
 from ..web import formfields
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import missing_rows, slot_rows
 from ..web.context import db_session, runtime
+from ..web.delivery_form import deliver_from_form
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 require_sign_in(bp)
@@ -27,7 +29,7 @@ require_sign_in(bp)
 QUEUES = (
     ((Status.SUBMITTED,), _l("待受理"), None),
     ((Status.ACCEPTED, Status.ACCEPTED_WITH_GAP), _l("待分流"), None),
-    ((Status.APPROVED, Status.DENIED), _l("待办结"), None),
+    (policy.COMPLETABLE, _l("待办结"), None),
     ((Status.NEEDS_CORRECTION,), _l("待申请人补正"), None),
     ((Status.DRAFT,), _l("代办草稿"), Channel.WINDOW),
 )
@@ -69,22 +71,31 @@ def walk_in():
         person = {k: request.form.get(k, "") for k in ("name", "id_number", "phone")}
         try:
             app = applying.create_draft(
-                session, user, request.form.get("service_code", ""), person, formfields.from_request(request.form)
+                session,
+                user,
+                request.form.get("service_code", ""),
+                person,
+                formfields.from_request(request.form),
+                township=request.form.get("township", ""),
+                townships=runtime().settings.townships,
             )
         except InvalidInput as error:
             session.rollback()
-            return render_template(
-                "counter/walk_in.html", services=services, fields=formfields.FIELDS, error=error, values=request.form
-            ), error.status
+            return _walk_in_page(services, error, request.form), error.status
         session.commit()
         flash(_("已为来办人创建办件，请扫描上传材料。"), "ok")
         return redirect(url_for("counter.case", app_id=app.id), 303)
+    return _walk_in_page(services, None, {"service_code": request.args.get("service", "")})
+
+
+def _walk_in_page(services, error: AppError | None, values) -> str:
     return render_template(
         "counter/walk_in.html",
         services=services,
         fields=formfields.FIELDS,
-        error=None,
-        values={"service_code": request.args.get("service", "")},
+        townships=runtime().settings.townships,
+        error=error,
+        values=values,
     )
 
 
@@ -108,6 +119,7 @@ def case_page(app: Application, *, error: AppError | None = None):
         form_values=request.form if error else app.form,
         posted=request.form if error else {},
         allowed=policy.allowed_actions(user, app),
+        today=local(utcnow()).date().isoformat(),
     )
     return body, (error.status if error else 200)
 
@@ -187,6 +199,11 @@ def route(app_id: str):
         ),
         _("已分流至承办部门。"),
     )
+
+
+@bp.post("/cases/<app_id>/delivery")
+def deliver(app_id: str):
+    return _act(app_id, deliver_from_form, _("送达已记录。"))
 
 
 @bp.post("/cases/<app_id>/complete")

@@ -12,14 +12,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors import AppError, InvalidInput
-from ..models import Application, User
+from ..models import Application, User, utcnow
 from ..services.cases import handling, policy, queries
 from ..services.cases.clock import Calendar, clock_state
+from ..services.cases.decisions import AppealBodies
+from ..timeutil import local
 from ..vocabulary import Status
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import slot_rows
 from ..web.context import db_session, runtime
+from ..web.delivery_form import deliver_from_form
 
 bp = Blueprint("department", __name__, url_prefix="/dept")
 require_sign_in(bp)
@@ -48,7 +51,7 @@ def queue():
     _total, open_cases = queries.list_cases(
         session,
         user,
-        status=(Status.IN_PROGRESS, Status.APPROVED, Status.DENIED),
+        status=(Status.IN_PROGRESS, *policy.COMPLETABLE),
         service=None,
         overdue=None,
         page=1,
@@ -85,6 +88,7 @@ def case_page(app: Application, *, error: AppError | None = None):
         clock=clock_state(app, Calendar.load(session)),
         rows=slot_rows(session, user, app),
         allowed=policy.allowed_actions(user, app),
+        today=local(utcnow()).date().isoformat(),
     )
     return body, (error.status if error else 200)
 
@@ -133,9 +137,16 @@ def decide(app_id: str):
     outcome = request.form.get("outcome", "")
     return _act(
         app_id,
-        lambda session, user, app: handling.decide(session, user, app, outcome, request.form.get("note", "")),
+        lambda session, user, app: handling.decide(
+            session, user, app, outcome, request.form.get("note", ""), appeal=AppealBodies.of(runtime().settings)
+        ),
         _("本部门决定已记录。"),
     )
+
+
+@bp.post("/cases/<app_id>/delivery")
+def deliver(app_id: str):
+    return _act(app_id, deliver_from_form, _("送达已记录。"))
 
 
 @bp.post("/cases/<app_id>/complete")

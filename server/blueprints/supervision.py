@@ -14,7 +14,8 @@ from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import slot_rows
 from ..web.charts import Bar, bar_chart
-from ..web.context import db_session
+from ..web.context import db_session, runtime
+from ..web.paging import paging
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 require_sign_in(bp)
@@ -63,15 +64,42 @@ def charts(data: dict) -> dict:
     }
 
 
+def _summary() -> dict:
+    return supervision.summary(db_session(), web_user(), townships=runtime().settings.townships)
+
+
 @bp.get("")
 def dashboard():
-    data = supervision.summary(db_session(), web_user())
+    data = _summary()
     return render_template("supervision/dashboard.html", data=data, charts=charts(data))
 
 
 @bp.get("/summary.json")
 def summary_json():
-    return supervision.summary(db_session(), web_user()), 200, {"Cache-Control": "no-store"}
+    return _summary(), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/cases")
+def cases():
+    """A grid tile's cases: every case of one township (?township=), newest first, as the API lists them."""
+    user = web_user()
+    policy.require_supervision(user)
+    session = db_session()
+    township = request.args.get("township", "").strip()
+    page, per_page = paging(50)
+    total, rows = queries.list_cases(
+        session, user, status=None, service=None, overdue=None, page=page, per_page=per_page, township=township or None
+    )
+    return render_template(
+        "supervision/cases.html",
+        township=township,
+        cases=rows,
+        total=total,
+        page=page,
+        per_page=per_page,
+        calendar=Calendar.load(session),
+        clock_state=clock_state,
+    )
 
 
 @bp.get("/cases/<app_id>")

@@ -8,7 +8,6 @@ import click
 
 from .archive import archive
 from .calendar import calendar
-from .catalogue import catalogue
 from .context import CliContext
 from .database import demo, migrate
 from .index import index
@@ -27,5 +26,5 @@ def main(ctx: click.Context, verbose: bool) -> None:
     ctx.call_on_close(cli.close)
 
 
-for _command in (serve, worker, migrate, demo, archive, calendar, catalogue, index):
+for _command in (serve, worker, migrate, demo, archive, calendar, index):
     main.add_command(_command)

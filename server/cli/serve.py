@@ -26,6 +26,7 @@ log = logging.getLogger(__package__)  # "server.cli", as the log lines always sa
 def serve(cli: CliContext, host: str, port: int, demo: bool, threads: int, workers: int) -> None:
     """Run the web server under gunicorn (migrates the database first; runs jobs in-process unless disabled)."""
     from .. import i18n
+    from ..services.demo import demo_settings
 
     settings = cli.settings
     try:
@@ -33,6 +34,7 @@ def serve(cli: CliContext, host: str, port: int, demo: bool, threads: int, worke
         schedule_startup_duties(runtime)
         if demo:
             load_demo(runtime, settings)
+            settings = demo_settings(settings)
     finally:
         # Closed before gunicorn forks: a worker must not inherit the master's database connections.
         cli.close()

@@ -49,6 +49,13 @@ class Application(Base):
     gap_undertaking: Mapped[str] = mapped_column(Text, default="")
     gap_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
     dossier_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # 网格化: the applicant's township or street, one of the configured list (Settings.townships).
+    township: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # 送达: how and when the result reached the applicant, recorded once after the decision.
+    delivery_method: Mapped[str] = mapped_column(String(16), default="")
+    delivery_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    delivery_note: Mapped[str] = mapped_column(Text, default="")
+    delivered_by: Mapped[str] = mapped_column(String(200), default="")
 
     service: Mapped[ServiceItem] = relationship()
     materials: Mapped[list[Material]] = relationship(
@@ -131,6 +138,9 @@ class Notice(Base):
     deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
     issued_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = created_column()
+    # What a decision states as issued (legal basis, the bodies of appeal, each part's outcome), kept so the
+    # PDF made later says what the applicant was told even after the configuration changes.
+    details: Mapped[dict] = mapped_column(default=dict)
 
     application: Mapped[Application] = relationship(back_populates="notices")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..config import Settings
 from ..models import Department, MaterialSlot, MaterialType, ServiceItem, User
 from . import demo_data
 from .auth import hash_password
@@ -26,6 +27,11 @@ def load_demo(session: Session, password: str) -> list[DemoLogin]:
     for spec in demo_data.SERVICES:
         _service(session, spec, departments, types)
     return _users(session, departments, password)
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo runs with the demo county's townships unless ONEWINDOW_TOWNSHIPS names the real ones."""
+    return settings if settings.townships else settings.with_overrides(townships=demo_data.TOWNSHIPS)
 
 
 def _upsert(session: Session, model, key: str, value: str, **fields):

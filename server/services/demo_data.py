@@ -301,3 +301,19 @@ USERS = [
     ("archivist", "周文（档案室）", "archivist", None, "", ""),
     ("admin", "系统管理员", "admin", None, "", ""),
 ]
+
+# The demo county's townships and streets (乡镇/街道), for the supervisor's grid (ONEWINDOW_TOWNSHIPS).
+TOWNSHIPS = (
+    "锦城街道",
+    "锦北街道",
+    "锦南街道",
+    "玲珑街道",
+    "青山湖街道",
+    "太湖源镇",
+    "於潜镇",
+    "天目山镇",
+    "昌化镇",
+    "河桥镇",
+    "清凉峰镇",
+    "龙岗镇",
+)

@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, RootModel
+from pydantic import BaseModel, Field, RootModel
 
 from ...services.admin.specs import DepartmentSpec, MaterialTypeSpec, ServiceSpec, SlotSpec
-from .schemas import Body, Paging, PerPage, WholeNumber, _number, _text
-
-# A bound inside an optional number must come before the validator, or the OpenAPI document loses it
-# (pydantic writes "ge"/"le" instead of minimum/maximum there, and the fuzzer sends what we refuse).
-ValidDays = Annotated[int, Field(strict=False, ge=1, le=36500), BeforeValidator(_number)]
-StatutoryDays = Annotated[int, Field(strict=False, ge=1, le=3650), BeforeValidator(_number)]
+from .schemas import Body, Paging, PerPage, WholeNumber, _text
 
 Name = Annotated[str, *_text(200, 1)]
 LongText = Annotated[str, *_text(20000)]
@@ -53,7 +48,7 @@ class MaterialTypeIn(Body):
     name: Name
     name_en: Annotated[str, *_text(200)] = ""
     shared: bool = False
-    valid_days: ValidDays | None = None
+    valid_days: WholeNumber | None = Field(default=None, ge=1, le=36500)
 
     def spec(self) -> MaterialTypeSpec:
         return MaterialTypeSpec(**self.model_dump())
@@ -63,7 +58,7 @@ class MaterialTypeChange(Body):
     name: Name
     name_en: Annotated[str, *_text(200)] = ""
     shared: bool = False
-    valid_days: ValidDays | None = None
+    valid_days: WholeNumber | None = Field(default=None, ge=1, le=36500)
 
 
 class MaterialTypeOut(BaseModel):
@@ -96,7 +91,7 @@ class ServiceChange(Body):
     conditions: LongText = ""
     legal_basis: LongText = ""
     time_limit_days: WholeNumber = Field(ge=1, le=3650, description="promised working days (承诺时限)")
-    statutory_days: StatutoryDays | None = None
+    statutory_days: WholeNumber | None = Field(default=None, ge=1, le=3650)
     fees: Annotated[str, *_text(2000)] = "不收费"
     retention: Literal["permanent", "30y", "10y"] = "30y"
     location: Annotated[str, *_text(200)] = ""

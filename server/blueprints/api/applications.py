@@ -7,8 +7,9 @@ from urllib.parse import unquote
 from flask import request
 
 from ...errors import InvalidInput
-from ...services.cases import applying, handling, queries, rating, review
+from ...services.cases import applying, delivery, handling, queries, rating, review
 from ...services.cases.clock import Calendar
+from ...services.cases.decisions import AppealBodies
 from ...services.cases.views import case_detail, case_summary, public_status
 from ...web import resumable as uploads
 from ...web.context import db_session, runtime
@@ -70,7 +71,15 @@ def _uploaded(material, slot: str) -> dict:
 )
 def create_application(body: s.CreateApplication):
     applicant = body.applicant.model_dump() if body.applicant is not None else None
-    app = applying.create_draft(db_session(), api_user(), body.service_code, applicant, body.form)
+    app = applying.create_draft(
+        db_session(),
+        api_user(),
+        body.service_code,
+        applicant,
+        body.form,
+        township=body.township,
+        townships=runtime().settings.townships,
+    )
     db_session().commit()
     return {"id": app.id, "status": app.status}, 201
 
@@ -93,6 +102,7 @@ def list_applications(query: s.CaseQuery):
         overdue=query.overdue,
         page=query.page,
         per_page=query.per_page,
+        township=query.township or None,
     )
     calendar = Calendar.load(session)
     return {
@@ -119,11 +129,13 @@ def get_application(app_id: str):
     body=s.UpdateForm,
     responses={200: s.Case},
     errors=(403, 409),
-    summary="Save form fields of a draft (save and resume later)",
+    summary="Save form fields and the township of a draft (save and resume later)",
 )
 def update_application(app_id: str, body: s.UpdateForm):
     app = _case(app_id)
-    applying.update_form(db_session(), api_user(), app, body.form)
+    applying.update_form(
+        db_session(), api_user(), app, body.form, township=body.township, townships=runtime().settings.townships
+    )
     return _detail(app)
 
 
@@ -295,11 +307,28 @@ def download_result(app_id: str, result_id: str):
     body=s.Decision,
     responses={200: s.Case},
     errors=(403, 409),
-    summary="A routed department decides its part; the case is decided when every part is",
+    summary="A routed department decides its part; the case is decided when every part is "
+    "(approved, partly_approved or denied); a denied part needs its reasons and yields a 不予许可决定书",
 )
 def decide_application(app_id: str, body: s.Decision):
     app = _case(app_id)
-    handling.decide(db_session(), api_user(), app, body.outcome, body.note)
+    appeal = AppealBodies.of(runtime().settings)
+    handling.decide(db_session(), api_user(), app, body.outcome, body.note, appeal=appeal)
+    return _detail(app)
+
+
+@endpoint(
+    "POST",
+    "/applications/<app_id>/delivery",
+    body=s.DeliveryRequest,
+    responses={200: s.Case},
+    errors=(403, 409),
+    summary="Record how and when the result reached the applicant (送达: window, post, electronic), "
+    "after the decision and before completion (clerk, officer of a routed department)",
+)
+def deliver_result(app_id: str, body: s.DeliveryRequest):
+    app = _case(app_id)
+    delivery.deliver(db_session(), api_user(), app, body.method, body.date, body.note)
     return _detail(app)
 
 

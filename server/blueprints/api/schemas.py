@@ -24,7 +24,9 @@ from pydantic import (
     RootModel,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     WrapValidator,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -139,14 +141,29 @@ class Applicant(Body):
     phone: Annotated[str, *_text(32)] = ""
 
 
+Township = Annotated[str, *_text(64)]
+
+
 class CreateApplication(Body):
     service_code: Code = Field(min_length=1)
     applicant: Applicant | None = None
     form: dict[str, Any] | None = None
+    township: Township = Field("", description="the applicant's township or street (乡镇/街道): ONEWINDOW_TOWNSHIPS")
 
 
 class UpdateForm(Body):
-    form: dict[str, Any]
+    """Form fields, the township, or both: a body with neither changes nothing and is refused."""
+
+    # Declared first, so that the form's check below sees whether it was given.
+    township: Township | None = Field(None, description='one of ONEWINDOW_TOWNSHIPS; "" clears it')
+    form: dict[str, Any] | None = Field(None, validate_default=True)
+
+    @field_validator("form")
+    @classmethod
+    def _form_or_township(cls, form: dict[str, Any] | None, info: ValidationInfo) -> dict[str, Any] | None:
+        if form is None and info.data.get("township") is None:
+            raise PydanticCustomError("missing", "须给出 form 或 township (give form, township or both)")
+        return form
 
 
 class Reuse(Body):
@@ -188,6 +205,12 @@ class Route(Body):
 
 class Decision(Body):
     outcome: Literal["approved", "denied"]
+    note: Note = Field("", description="the reasons; required for a denial, printed on the 不予许可决定书")
+
+
+class DeliveryRequest(Body):
+    method: Literal["window", "post", "electronic"]
+    date: PlausibleDate = Field(description="YYYY-MM-DD: not in the future, not before the decision")
     note: Note = ""
 
 
@@ -206,6 +229,7 @@ class CaseQuery(Paging):
     status: Annotated[str, *_text(300)] = Field("", description="one status or several, comma-separated")
     service: Code = ""
     overdue: Annotated[bool | None, BeforeValidator(_blank_is_none)] = None
+    township: Township = Field("", description="the cases of one township or street (网格化)")
 
 
 class TrackQuery(Query):
@@ -349,6 +373,7 @@ class CaseSummary(BaseModel):
     created_at: datetime
     submitted_at: datetime | None
     accepted_at: datetime | None
+    township: str | None
     clock: Clock
 
 
@@ -406,11 +431,23 @@ class CaseMaterial(BaseModel):
 
 
 class CasePart(BaseModel):
+    """One routed department's own decision of its part (联办)."""
+
     department: str
     department_name: str
-    status: str
-    note: str
+    status: Literal["pending", "approved", "denied"]
+    status_label: str
+    note: str = Field(description="the department's opinion; for a denial, its reasons")
+    decided_by: str
     decided_at: datetime | None
+
+
+class CaseDelivery(BaseModel):
+    method: Literal["window", "post", "electronic"]
+    method_label: str
+    date: date | None
+    note: str
+    delivered_by: str
 
 
 class CaseResult(BaseModel):
@@ -443,6 +480,9 @@ class CaseNotice(BaseModel):
     note: str
     deadline: date | None
     created_at: datetime | None
+    details: dict[str, Any] | None = Field(
+        description="a 不予许可决定书's legal basis, bodies of appeal (review_body, court) and every part's outcome"
+    )
 
 
 class CaseRating(BaseModel):
@@ -456,7 +496,8 @@ class Case(CaseSummary):
     applicant: CaseApplicant
     form: dict[str, Any]
     channel: str
-    outcome: str | None
+    outcome: str | None = Field(description="approved, partly_approved (部分准予: a joint case's parts differ), denied")
+    outcome_label: str | None
     decided_at: datetime | None
     completed_at: datetime | None
     dossier_id: str | None
@@ -464,6 +505,7 @@ class Case(CaseSummary):
     slots: list[CaseSlot]
     materials: list[CaseMaterial]
     parts: list[CasePart]
+    delivery: CaseDelivery | None = Field(description="how and when the result reached the applicant (送达)")
     results: list[CaseResult]
     events: list[CaseEvent]
     notices: list[CaseNotice]
@@ -693,6 +735,14 @@ class Ratings(BaseModel):
     follow_ups: list[FollowUp]
 
 
+class TownshipTile(BaseModel):
+    township: str = Field(description='a configured township, or "" for cases of none on the list')
+    open: int
+    warning: int
+    overdue: int
+    level: Literal["none", "green", "yellow", "red"]
+
+
 class Supervision(BaseModel):
     generated_at: datetime
     by_state: dict[str, int]
@@ -701,6 +751,7 @@ class Supervision(BaseModel):
     warning: list[CaseRow]
     handling_time: HandlingTimes
     ratings: Ratings
+    by_township: list[TownshipTile] = Field(description="the grid (网格化), in the order of ONEWINDOW_TOWNSHIPS")
 
 
 class OpenApiDocument(BaseModel):
@@ -720,43 +771,3 @@ class Check(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     checks: dict[str, Check] = Field(description="database, storage, index, jobs (pending, failed) and more")
-
-
-# --- applicant accounts and who is signed in (server/blueprints/api/accounts.py) ---
-
-
-class Registration(Body):
-    """An applicant's own account. Lengths only here: the services judge each field and name every bad one
-    (the ID number's GB 11643 check digit and birth date, a mobile number, a password hard to guess)."""
-
-    username: Annotated[str, *_text(64)]
-    password: Annotated[str, *_text(1024)]
-    name: Annotated[str, *_text(200)]
-    id_number: Annotated[str, *_text(32)]
-    phone: Annotated[str, *_text(32)]
-    email: Annotated[str, *_text(254)] = ""
-
-
-class PasswordChange(Body):
-    current_password: Annotated[str, *_text(1024, 1)]
-    new_password: Annotated[str, *_text(1024)]
-
-
-class MeApplicant(BaseModel):
-    name: str
-    id_number: str = Field(description="masked but for its last 4 characters")
-    phone: str = Field(description="masked but for its first 3 and last 4 digits")
-
-
-class Me(BaseModel):
-    username: str
-    display_name: str
-    role: str = Field(description="applicant, clerk, officer, supervisor, archivist or admin")
-    department: str | None = Field(description="the code of the officer's department; null for other roles")
-    applicant: MeApplicant | None = Field(description="an applicant's own details, masked; null for staff")
-
-
-class Registered(Me):
-    linked_cases: int = Field(
-        description="cases a clerk opened at the window for this ID number, which are now the account's"
-    )

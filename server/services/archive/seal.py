@@ -69,6 +69,10 @@ class SealRequest:
     application_id: str | None = None
     tracking_number: str = ""
     outcome: str = ""
+    # Each routed department's decision of its part, the delivery of the result (送达) and the township.
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    delivery: dict[str, Any] | None = None
+    township: str = ""
     events: list[dict[str, Any]] = field(default_factory=list)
     source: str = "intake"
     source_paths: list[str] = field(default_factory=list)
@@ -345,6 +349,7 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "application_id": dossier.application_id,
         "tracking_number": dossier.tracking_number,
         "outcome": dossier.outcome,
+        **_case_record(request),
         "dates": {
             "opened": _iso(dossier.opened_at),
             "closed": _iso(dossier.closed_at),
@@ -357,6 +362,13 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "files": [_file_metadata(f) for f in dossier.files],
         "event_count": len(request.events) if request else None,
     }
+
+
+def _case_record(request: SealRequest | None) -> dict[str, Any]:
+    """What the case decided, part by part, and how its result was delivered (no request: not known)."""
+    if request is None:
+        return {}
+    return {"parts": request.parts, "delivery": request.delivery, "township": request.township or None}
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import IO, Any
 
@@ -27,6 +28,7 @@ from ..catalogue import get_service
 from ..filenames import display_name
 from ..object_keys import material_key
 from . import events, policy
+from .townships import check_township
 from .uploads import store_upload
 
 
@@ -41,8 +43,16 @@ def _applicant_fields(user: User, given: dict[str, Any]) -> dict[str, str]:
 
 
 def create_draft(
-    session: Session, user: User, service_code: str, applicant: dict[str, Any] | None, form: dict[str, Any] | None
+    session: Session,
+    user: User,
+    service_code: str,
+    applicant: dict[str, Any] | None,
+    form: dict[str, Any] | None,
+    *,
+    township: str = "",
+    townships: Sequence[str] = (),
 ) -> Application:
+    """A draft for ``applicant`` (the user themself, or a walk-in a clerk enters) living in ``township``."""
     policy.require_create(user)
     service = get_service(session, service_code)
     if not service.active:
@@ -50,6 +60,7 @@ def create_draft(
     if form is not None and not isinstance(form, dict):
         raise InvalidInput("form 须为 JSON 对象 (form must be a JSON object)")
     person = _applicant_fields(user, applicant or {})
+    township = check_township(township, townships)
     app = Application(
         id=new_id(),
         service=service,
@@ -61,18 +72,31 @@ def create_draft(
         form=form or {},
         created_by_id=user.id,
         channel=Channel.ONLINE if user.role == "applicant" else Channel.WINDOW,
+        township=township,
     )
     session.add(app)
     events.record(session, app, user, EventAction.CREATE, before="", note="walk-in" if user.role == "clerk" else "")
     return app
 
 
-def update_form(session: Session, user: User, app: Application, form: dict[str, Any]) -> None:
+def update_form(
+    session: Session,
+    user: User,
+    app: Application,
+    form: dict[str, Any] | None,
+    *,
+    township: str | None = None,
+    townships: Sequence[str] = (),
+) -> None:
+    """Saves form fields and, when given, the township (``""`` clears it)."""
     policy.require(user, app, policy.Action.EDIT_FORM)
-    if not isinstance(form, dict):
+    if form is not None and not isinstance(form, dict):
         raise InvalidInput("form 须为 JSON 对象 (form must be a JSON object)")
-    app.form = {**app.form, **form}
-    events.record(session, app, user, EventAction.EDIT_FORM)
+    data: dict[str, Any] = {}
+    if township is not None:
+        app.township = data["township"] = check_township(township, townships)
+    app.form = {**app.form, **(form or {})}
+    events.record(session, app, user, EventAction.EDIT_FORM, data=data or None)
 
 
 def _slot(app: Application, slot_code: str) -> MaterialSlot:

@@ -34,6 +34,8 @@ from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
 from ..object_keys import result_key
 from . import events, policy
+from .decisions import DEFAULT_APPEAL, AppealBodies, case_outcome, issue_denial, part_json
+from .delivery import delivery_json
 from .notices import notice_pdf
 from .uploads import store_upload
 
@@ -67,8 +69,16 @@ def _my_part(user: User, app: Application) -> CasePart:
     return next(p for p in app.parts if p.department_id == user.department_id)
 
 
-def decide(session: Session, user: User, app: Application, outcome: str, note: str = "") -> Application:
-    """Each routed department decides its part; the case is decided when every part is."""
+def decide(
+    session: Session,
+    user: User,
+    app: Application,
+    outcome: str,
+    note: str = "",
+    *,
+    appeal: AppealBodies = DEFAULT_APPEAL,
+) -> Application:
+    """Each routed department decides its part; the case is decided when every part is (decisions.py)."""
     policy.require_access(user, app, policy.Action.DECIDE)
     if outcome not in (PartStatus.APPROVED, PartStatus.DENIED):
         raise InvalidInput("outcome 须为 approved 或 denied (outcome must be approved or denied)")
@@ -83,18 +93,11 @@ def decide(session: Session, user: User, app: Application, outcome: str, note: s
     part = _my_part(user, app)
     assert user.department is not None  # the rule lets only an officer of a routed department decide
     part.status, part.note, part.decided_by, part.decided_at = PartStatus(outcome), note, user.display_name, utcnow()
-    statuses = [p.status for p in app.parts]
-    if PartStatus.PENDING in statuses:
-        events.record(
-            session,
-            app,
-            user,
-            EventAction.DECIDE_PART,
-            note=note,
-            data={"department": user.department.code, "outcome": outcome},
-        )
+    data = {"department": user.department.code, "outcome": outcome}
+    if any(p.status == PartStatus.PENDING for p in app.parts):
+        events.record(session, app, user, EventAction.DECIDE_PART, note=note, data=data)
         return app
-    final = Status.DENIED if PartStatus.DENIED in statuses else Status.APPROVED
+    final = case_outcome(app.parts)
     app.outcome, app.decided_at = final, utcnow()
     events.transition(
         session,
@@ -103,12 +106,9 @@ def decide(session: Session, user: User, app: Application, outcome: str, note: s
         EventAction.DECIDE,
         final,
         note=note,
-        data={
-            "department": user.department.code,
-            "outcome": outcome,
-            "parts": {p.department.code: p.status for p in app.parts},
-        },
+        data={**data, "parts": {p.department.code: p.status for p in app.parts}},
     )
+    issue_denial(session, app, user, appeal)
     return app
 
 
@@ -155,7 +155,7 @@ def upload_result(
 def complete(session: Session, runtime: Runtime, user: User, app: Application, note: str = "") -> Application:
     """Completes the case and seals its dossier (一事一档) in the same transaction."""
     policy.require(user, app, policy.Action.COMPLETE)
-    if app.outcome == Status.APPROVED and not app.results:
+    if app.outcome in (Status.APPROVED, Status.PARTLY_APPROVED) and not app.results:
         raise Conflict("准予许可的办件须先上传结果文件 (an approved case needs its result documents first)")
     app.completed_at = utcnow()
     events.transition(session, app, user, EventAction.COMPLETE, Status.COMPLETED, note=note)
@@ -197,6 +197,9 @@ def archive_case(session: Session, runtime: Runtime, user: User, app: Applicatio
             application_id=app.id,
             tracking_number=app.tracking_number or "",
             outcome=app.outcome,
+            parts=[part_json(p) for p in app.parts],
+            delivery=delivery_json(app),
+            township=app.township,
             events=history,
         ),
     )

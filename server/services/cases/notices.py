@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 from ...models import Application, Notice
 from ...timeutil import local
 from ...vocabulary import NoticeKind
+from .decisions import denial_lines
 
 FONT = "STSong-Light"
 
@@ -64,6 +65,8 @@ def notice_lines(app: Application, notice: Notice) -> list[str]:
             f"理由：{notice.note}",
             "如不服本决定，可依法申请行政复议或者提起行政诉讼。",
         ]
+    elif kind == NoticeKind.DENIAL:
+        lines += denial_lines(app, notice)
     if notice.note and kind in (NoticeKind.ACCEPTANCE, NoticeKind.CORRECTION):
         lines += ["", f"备注：{notice.note}"]
     lines += [

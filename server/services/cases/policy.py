@@ -36,6 +36,7 @@ class Action(StrEnum):
     UPLOAD_RESULT = "upload_result"
     DOWNLOAD_RESULTS = "download_results"
     COMPLETE = "complete"
+    DELIVER = "deliver"  # record how and when the result reached the applicant (送达)
     RATE = "rate"
     CLOSE_FOLLOW_UP = "close_follow_up"
 
@@ -50,7 +51,9 @@ ROUTABLE = sources(EventAction.ROUTE)
 DECIDABLE = sources(EventAction.DECIDE)
 COMPLETABLE = sources(EventAction.COMPLETE)
 GAP_OPEN = (Status.ACCEPTED_WITH_GAP, Status.IN_PROGRESS)
-RESULTS_OPEN = (Status.IN_PROGRESS, Status.APPROVED, Status.DENIED)
+RESULTS_OPEN = (Status.IN_PROGRESS, *COMPLETABLE)
+# Delivered after the decision and before completion, so that the sealed dossier records it.
+DELIVERABLE = COMPLETABLE
 RESULTS_RELEASED = (Status.COMPLETED, Status.ARCHIVED)
 RATEABLE = (Status.COMPLETED, Status.ARCHIVED, Status.REJECTED)
 
@@ -209,6 +212,22 @@ def _complete(user: User, app: Application) -> Refusals:
     yield _status(app, COMPLETABLE, "complete")
 
 
+def _deliver(user: User, app: Application) -> Refusals:
+    """The window hands the result over or posts it; a routed department may send it too."""
+    yield _view(user, app)
+    if user.role == "officer":
+        yield from _officer_of(user, app, "record the delivery")
+    else:
+        yield _role(user, ("clerk", "officer"), "record the delivery")
+    yield _status(app, DELIVERABLE, "record the delivery")
+
+
+def _delivered(user: User, app: Application) -> AppError | None:
+    if app.delivery_method:
+        return Conflict(f"已记录送达：{app.delivery_method} {app.delivery_date} (the delivery is already recorded)")
+    return None
+
+
 def _rate(user: User, app: Application) -> Refusals:
     yield _view(user, app)
     if not _owns(user, app):
@@ -241,11 +260,16 @@ RULES: dict[Action, Callable[[User, Application], Refusals]] = {
     Action.UPLOAD_RESULT: _upload_result,
     Action.DOWNLOAD_RESULTS: _download_results,
     Action.COMPLETE: _complete,
+    Action.DELIVER: _deliver,
     Action.RATE: _rate,
     Action.CLOSE_FOLLOW_UP: _close_follow_up,
 }
 # What an action done once checks after the rule: whether it has been done.
-DONE: dict[Action, Callable[[User, Application], AppError | None]] = {Action.DECIDE: _decided, Action.RATE: _rated}
+DONE: dict[Action, Callable[[User, Application], AppError | None]] = {
+    Action.DECIDE: _decided,
+    Action.DELIVER: _delivered,
+    Action.RATE: _rated,
+}
 
 
 def _first(refusals: Refusals) -> AppError | None:

@@ -32,6 +32,7 @@ def list_cases(
     page: int,
     per_page: int,
     channel: Channel | None = None,
+    township: str | None = None,
 ) -> tuple[int, list[Application]]:
     """Work queues, each user's cases as ``policy.visible_cases`` scopes them; ``status`` may be comma-separated."""
     query = select(Application).where(policy.visible_cases(user))
@@ -43,6 +44,8 @@ def list_cases(
         query = query.where(Application.status.in_(wanted))
     if channel:
         query = query.where(Application.channel == channel)
+    if township:
+        query = query.where(Application.township == township)
     if service:
         query = query.where(Application.service_id.in_(select(ServiceItem.id).where(ServiceItem.code == service)))
     query = query.order_by(Application.created_at.desc())

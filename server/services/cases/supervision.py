@@ -8,6 +8,7 @@ hundreds of those, not millions); counts are done in SQL.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,14 +20,15 @@ from ...timeutil import local
 from ...vocabulary import Status
 from . import policy
 from .clock import Calendar, clock_state, paused_workdays
+from .townships import township_grid
 
 # Accepted cases whose clock still runs (or is paused while the applicant corrects).
 OPEN_STATUSES = (Status.ACCEPTED, Status.ACCEPTED_WITH_GAP, Status.IN_PROGRESS, Status.NEEDS_CORRECTION)
 RATING_SCORES = (1, 2, 3, 4, 5)
 
 
-def summary(session: Session, user: User, now: datetime | None = None) -> dict[str, Any]:
-    """Everything on the supervision dashboard, as plain JSON-ready data."""
+def summary(session: Session, user: User, now: datetime | None = None, townships: Sequence[str] = ()) -> dict[str, Any]:
+    """Everything on the supervision dashboard, as plain JSON-ready data; ``townships`` draws the grid."""
     policy.require_supervision(user)
     now = now or utcnow()
     calendar = Calendar.load(session)
@@ -36,6 +38,7 @@ def summary(session: Session, user: User, now: datetime | None = None) -> dict[s
         **clock_lists(session, calendar, now),
         "handling_time": handling_times(session, calendar),
         "ratings": ratings(session),
+        "by_township": township_grid(session, calendar, now, townships, OPEN_STATUSES),
     }
 
 

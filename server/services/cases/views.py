@@ -8,6 +8,8 @@ from ...models import Application, Material, User
 from ...vocabulary import EventAction, Status
 from . import policy
 from .clock import Calendar, clock_state
+from .decisions import part_json
+from .delivery import delivery_json
 
 # Steps the public lookup leaves out: they say nothing about progress and name files.
 PRIVATE_STEPS = frozenset({EventAction.UPLOAD, EventAction.REUSE, EventAction.EDIT_FORM, EventAction.CREATE})
@@ -29,6 +31,7 @@ def case_summary(app: Application, calendar: Calendar) -> dict[str, Any]:
         "created_at": _iso(app.created_at),
         "submitted_at": _iso(app.submitted_at),
         "accepted_at": _iso(app.accepted_at),
+        "township": app.township or None,
         "clock": clock_state(app, calendar).as_dict(),
     }
 
@@ -69,16 +72,9 @@ def case_detail(app: Application, viewer: User, calendar: Calendar) -> dict[str,
                 for s in app.service.materials
             ],
             "materials": [_material_json(m) for m in app.materials if m.current],
-            "parts": [
-                {
-                    "department": p.department.code,
-                    "department_name": p.department.name,
-                    "status": p.status,
-                    "note": p.note,
-                    "decided_at": _iso(p.decided_at),
-                }
-                for p in app.parts
-            ],
+            "outcome_label": Status(app.outcome).label if app.outcome else None,
+            "parts": [part_json(p) for p in app.parts],
+            "delivery": delivery_json(app),
             **_records_json(app),
             "rating": {"score": app.rating.score, "comment": app.rating.comment} if app.rating else None,
             "allowed_actions": [action.value for action in policy.Action if action in allowed],
@@ -149,6 +145,7 @@ def _records_json(app: Application) -> dict[str, list[dict[str, Any]]]:
                 "note": n.note,
                 "deadline": _iso(n.deadline),
                 "created_at": _iso(n.created_at),
+                "details": n.details or None,
             }
             for n in app.notices
         ],

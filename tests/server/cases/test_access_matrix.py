@@ -30,6 +30,7 @@ from server.models import (
 )
 from server.services.cases import events
 from server.services.demo import load_demo
+from server.timeutil import local
 from server.vocabulary import EventAction, Status, UndefinedTransition
 
 USERS = ["applicant", "applicant2", "clerk", "officer-wlj", "officer-gaj", "supervisor", "archivist", "admin"]
@@ -47,6 +48,7 @@ MATRIX = {
     "decide": ("in_progress", {"applicant": 403, "clerk": 403, "officer-wlj": OK, "supervisor": 403, "admin": 403}),
     "result": ("in_progress", {"applicant": 403, "clerk": 403, "officer-wlj": OK, "supervisor": 403, "admin": 403}),
     "complete": ("approved", {"applicant": 403, "clerk": OK, "officer-wlj": OK, "supervisor": 403, "admin": 403}),
+    "deliver": ("approved", {"applicant": 403, "clerk": OK, "officer-wlj": OK, "supervisor": 403, "admin": 403}),
     "rate": ("archived", {"applicant": OK, "clerk": 403, "officer-wlj": 403, "supervisor": 403, "admin": 403}),
 }
 # The matrix's actions by their names in allowed_actions.
@@ -152,9 +154,10 @@ def _act(api: Api, action: str, app_id: str, user: str):
         "route": {"departments": ["gaj"]},
         "decide": {"outcome": "approved"},
         "complete": {},
+        "deliver": {"method": "window", "date": local(utcnow()).date().isoformat()},
         "rate": {"score": 5},
     }[action]
-    path = {"decide": "decision", "rate": "rating"}.get(action, action)
+    path = {"decide": "decision", "rate": "rating", "deliver": "delivery"}.get(action, action)
     return api.call("POST", f"{base}/{path}", user, json=body)
 
 

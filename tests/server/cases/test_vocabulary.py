@@ -64,6 +64,7 @@ def test_names_keep_their_stored_strings():
         "accepted_with_gap",
         "in_progress",
         "approved",
+        "partly_approved",
         "denied",
         "completed",
         "archived",
@@ -84,7 +85,7 @@ def test_the_status_rules_of_transitions_come_from_the_table():
     assert policy.BEFORE_ACCEPTANCE == (Status.DRAFT, Status.SUBMITTED, Status.NEEDS_CORRECTION)
     assert policy.REVIEWABLE == (Status.SUBMITTED,)
     assert policy.ROUTABLE == (Status.ACCEPTED, Status.ACCEPTED_WITH_GAP)
-    assert policy.COMPLETABLE == (Status.APPROVED, Status.DENIED)
+    assert policy.COMPLETABLE == (Status.APPROVED, Status.PARTLY_APPROVED, Status.DENIED)
     assert sources(EventAction.ARCHIVE) == (Status.COMPLETED,)
     reachable = {Status.DRAFT} | {after for _before, _action, after in TRANSITIONS}
     assert reachable == set(Status), "every status is reached by some transition"
