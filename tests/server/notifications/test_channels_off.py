@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import deliveries, inbox_of
+from notification_support import deliveries, inbox_of
 from sqlalchemy import select
 
 from server.jobs import Worker, job_counts

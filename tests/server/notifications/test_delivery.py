@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from conftest import WALK_IN, deliveries
+from notification_support import WALK_IN, deliveries
 from sqlalchemy import select
 
 from server.channels import open_mailer

@@ -3,7 +3,7 @@ and the channel settings."""
 
 from __future__ import annotations
 
-from conftest import deliveries
+from notification_support import deliveries
 
 from server.services.cases import events
 from server.vocabulary import EventAction

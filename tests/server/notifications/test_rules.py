@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import WALK_IN, deliveries, inbox_of
+from notification_support import WALK_IN, deliveries, inbox_of
 from sqlalchemy import select
 
 from server.models import CasePart, Department

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import inbox_of
+from notification_support import inbox_of
 
 from server.services.cases import events
 from server.services.notifications import RULES, set_channels, texts
