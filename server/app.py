@@ -56,6 +56,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False, start
     csrf.init_app(app)
     _init_login(app)
     _register_blueprints(app)
+    from .web import oidc
+
+    oidc.init_app(app, settings)
     from .web import throttle
 
     throttle.init_app(app, settings)
@@ -97,6 +100,8 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .blueprints import (
+        accounts,
+        admin,
         api,
         applicant,
         archive,
@@ -107,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         health,
         intake,
         notifications,
+        oidc,
         portal,
         supervision,
         track,
@@ -116,9 +122,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(oidc.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(templating.bp)
-    for pages in (track, applicant, intake, case_files, counter, department, archive, supervision):
+    for pages in (track, applicant, intake, case_files, counter, department, archive, supervision, admin):
         app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)

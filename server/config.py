@@ -48,6 +48,16 @@ class Settings:
     session_lifetime_hours: float = 12
     # Below this much free space in the data folder (and a local store) /healthz says degraded.
     min_free_mb: int = 1024
+    # Sign-in through the province's unified identity platform (统一身份认证, OpenID Connect): on when the
+    # issuer, client id and secret are all set (server/web/oidc.py).
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid profile phone"
+    # Which of the platform's claims carries each of our fields (platforms name them differently).
+    oidc_claims: str = "name=name,id_number=id_number,phone=phone_number,username=preferred_username"
+    # Staff sign in through the platform too (matched by username); a linked account's password stops working.
+    oidc_staff: bool = False
     # 网格化: the townships and streets (乡镇/街道) of the area served, in the order the grid shows them.
     townships: tuple[str, ...] = ()
     # Where a denied applicant turns (行政许可法 第三十八条): 行政复议 to the government at the same level,
@@ -128,6 +138,12 @@ _OPTIONAL: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("TOKEN_LIFETIME_HOURS", "token_lifetime_hours", float),
     ("SESSION_LIFETIME_HOURS", "session_lifetime_hours", float),
     ("MIN_FREE_MB", "min_free_mb", int),
+    ("OIDC_ISSUER", "oidc_issuer", str),
+    ("OIDC_CLIENT_ID", "oidc_client_id", str),
+    ("OIDC_CLIENT_SECRET", "oidc_client_secret", str),
+    ("OIDC_SCOPES", "oidc_scopes", str),
+    ("OIDC_CLAIMS", "oidc_claims", str),
+    ("OIDC_STAFF", "oidc_staff", _flag),
     ("TOWNSHIPS", "townships", _list),
     ("REVIEW_BODY", "review_body", str),
     ("COURT", "court", str),

@@ -16,7 +16,9 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -30,6 +32,7 @@ REAL_BACKENDS = {
     "redis": "ONEWINDOW_TEST_RATELIMIT_URL",
     "clamd": "ONEWINDOW_TEST_CLAMD_URL",
     "mailpit": "ONEWINDOW_TEST_SMTP_URL",  # Mailpit's SMTP side; its HTTP API is ONEWINDOW_TEST_MAILPIT_API_URL
+    "hydra": "ONEWINDOW_TEST_OIDC_ISSUER",  # an http:// issuer URL: reachable when its port answers
 }
 
 
@@ -54,6 +57,10 @@ def real_backend_url(name: str) -> str:
         reason = f"{name}: server at {urlsplit(url).hostname}:{urlsplit(url).port} is unreachable"
     else:
         return url
+    _unavailable(reason)
+
+
+def _unavailable(reason: str) -> NoReturn:
     if IN_CI:
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
@@ -128,6 +135,28 @@ def clamd_url() -> str:
 def redis_url() -> str:
     """The real Redis server (throttling counters at scale)."""
     return real_backend_url("redis")
+
+
+# --- an OpenID provider ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    issuer: str  # http://127.0.0.1:14444/, as its ID tokens' "iss" says
+    admin_url: str  # Hydra's admin API: clients, and the login and consent the tests accept
+
+
+@pytest.fixture
+def oidc_provider() -> OidcProvider:
+    """The real OpenID provider (Ory Hydra from scripts/services): the tests register their own client
+    through its admin API and play its login and consent app there. No mock provider."""
+    issuer = real_backend_url("hydra")
+    admin = os.environ.get("ONEWINDOW_TEST_HYDRA_ADMIN_URL", "")
+    if not admin:
+        _unavailable("hydra: ONEWINDOW_TEST_HYDRA_ADMIN_URL is not set (run the tests with scripts/test)")
+    if not _reachable(admin):
+        _unavailable(f"hydra: the admin API at {admin} is unreachable")
+    return OidcProvider(issuer=issuer, admin_url=admin.rstrip("/"))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import Unauthorized
+from ..services.accounts import link_walk_in_cases
 from ..services.auth import authenticate, end_session, start_session
 from ..web.context import db_session, runtime
 
@@ -42,6 +43,7 @@ def login():
             remote_addr=request.remote_addr or "",
             user_agent=request.user_agent.string,
         )
+        link_walk_in_cases(db_session(), user)  # cases opened at the window since the account was made
         db_session().commit()
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))

@@ -8,6 +8,7 @@ import click
 
 from .archive import archive
 from .calendar import calendar
+from .catalogue import catalogue
 from .context import CliContext
 from .database import demo, migrate
 from .index import index
@@ -26,5 +27,5 @@ def main(ctx: click.Context, verbose: bool) -> None:
     ctx.call_on_close(cli.close)
 
 
-for _command in (serve, worker, migrate, demo, archive, calendar, index):
+for _command in (serve, worker, migrate, demo, archive, calendar, catalogue, index):
     main.add_command(_command)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
 
-from ..errors import Conflict, InvalidInput
-from ..models import Application, User
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..models import ApiToken, Application, User, UserSession
+from .auth import _digest as token_digest
 from .auth import hash_password
 
 # GB 11643-1999: the 18th character is a check over the first 17, weighted 2^(17-i) mod 11.
@@ -156,15 +158,15 @@ def create_applicant(
 ) -> User:
     """A new applicant account (``password`` None: signs in only through OpenID Connect), with the
     walk-in cases under the same ID number linked to it."""
+    problems = registration_problems(
+        username=username, password=password, name=name, id_number=id_number, phone=phone, email=email
+    )
+    if problems:
+        raise InvalidInput(
+            "注册信息有误，请逐项修改 (registration details need fixing: see each field)", {"fields": problems}
+        )
     person = require_valid_person(name=name, id_number=id_number, phone=phone)
     username = username.strip().lower()
-    if not USERNAME.match(username):
-        raise InvalidInput(
-            "用户名须为3至64位小写字母、数字、点、横线或下划线 (username: 3 to 64 of a-z 0-9 . _ -)",
-            {"fields": {"username": "invalid"}},
-        )
-    if password is not None and (problem := password_problem(password, username=username, **_personal(person))):
-        raise InvalidInput(problem, {"fields": {"password": problem}})
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict("该用户名已被使用 (that username is taken)", {"fields": {"username": "taken"}})
     if session.scalar(select(User.id).where(User.role == "applicant", User.id_number == person["id_number"])):
@@ -188,8 +190,49 @@ def create_applicant(
     return user
 
 
-def _personal(person: dict[str, str]) -> dict[str, str]:
-    return {"id_number": person["id_number"], "phone": person["phone"]}
+def registration_problems(
+    *, username: str, password: str | None, name: str, id_number: str, phone: str, email: str = ""
+) -> dict[str, str]:
+    """Every field of a new account that needs fixing, by name (empty when none does): all at once, so a
+    form is corrected in one go.
+
+    A local account (with a password) must give a phone: it is how the centre reaches the applicant
+    and how they track a case; an identity platform's account may come without one.
+    """
+    problems: dict[str, str] = {}
+    try:
+        require_valid_person(name=name, id_number=id_number, phone=phone)
+    except InvalidInput as error:
+        problems.update(error.details["fields"])
+    if password is not None and not phone.strip():
+        problems["phone"] = "必填 (required)"
+    if not USERNAME.match(username.strip().lower()):
+        problems["username"] = "用户名须为3至64位小写字母、数字、点、横线或下划线 (username: 3 to 64 of a-z 0-9 . _ -)"
+    personal = {"username": username.strip().lower(), "id_number": id_number.strip().upper(), "phone": phone.strip()}
+    if password is not None and (problem := password_problem(password, **personal)):
+        problems["password"] = problem
+    if email.strip() and (problem := email_problem(email)):
+        problems["email"] = problem
+    return problems
+
+
+def change_password(session: Session, user: User, *, current: str, new: str, keep: str) -> None:
+    """Sets a new password and ends every other sign-in of the user: whoever may have learnt the old
+    password is signed out everywhere.
+
+    ``keep`` is the secret of the caller's own token or browser session, which stays valid: the caller
+    has just proved they know the password, and a client mid-way through its work is not cut off. A
+    wrong ``current`` is Forbidden (the caller is signed in, but may not do this), never Unauthorized,
+    which would tell a client its token is dead.
+    """
+    if not check_password_hash(user.password_hash, current):
+        raise Forbidden("当前密码不正确 (the current password is wrong)", {"fields": {"current_password": "wrong"}})
+    if problem := password_problem(new, username=user.username, id_number=user.id_number, phone=user.phone):
+        raise InvalidInput(problem, {"fields": {"new_password": problem}})
+    user.password_hash = hash_password(new)
+    kept = token_digest(keep)
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.token_sha256 != kept))
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.token_sha256 != kept))
 
 
 def link_walk_in_cases(session: Session, user: User) -> int:

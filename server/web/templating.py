@@ -25,6 +25,7 @@ NAV = (
     ("department.queue", _l("部门办理"), {"officer"}),
     ("archive.search", _l("档案检索"), {"officer", "archivist"}),
     ("supervision.dashboard", _l("督办"), {"supervisor", "admin"}),
+    ("admin.overview", _l("系统管理"), {"admin"}),
 )
 
 

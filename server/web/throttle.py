@@ -9,10 +9,10 @@ number) so a botnet of many addresses still runs into it, and more loosely per
 client address so one client cannot walk through many targets.
 
 Rules are applied to the existing view functions by endpoint name (``RULES``);
-the views know nothing of them. Registration (``POST /api/v1/auth/register``)
-does not exist yet: when it does, add ``"api.register": REGISTRATION_LIMITS``
-to ``RULES`` (or call ``throttle(app, limiter, "api.register",
-REGISTRATION_LIMITS)``); a rule naming a missing endpoint fails at start-up.
+the views know nothing of them; a rule naming a missing endpoint fails at
+start-up. Registration (the page and ``POST /api/v1/auth/register`` together)
+counts every attempt per client address; a wrong current password at a
+password change counts as a failed sign-in from that address.
 
 Counters live in ``settings.ratelimit_url``: ``memory://`` keeps them in this
 app instance (one process; a fresh app starts from zero), ``redis://`` shares
@@ -33,7 +33,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -114,7 +114,7 @@ TRACKING_LIMITS: tuple[Rule, ...] = (
     Rule("track-client", "30 per minute; 300 per day", client_address, exempt=_no_tracking_number),
     Rule("track-number", "10 per hour; 50 per day", tracking_number, counts=_answered(404), exempt=_no_tracking_number),
 )
-# For POST /api/v1/auth/register when it exists: every attempt counts, so accounts cannot be mass-created.
+# Registration, page and API: every attempt counts, so accounts cannot be mass-created.
 REGISTRATION_LIMITS: tuple[Rule, ...] = (
     Rule("register-client", "20 per hour; 100 per day", client_address, methods=("POST",)),
 )
@@ -124,6 +124,11 @@ RULES: dict[str, Sequence[Rule]] = {
     "api.create_token": LOGIN_LIMITS,
     "track.lookup": TRACKING_LIMITS,
     "api.track": TRACKING_LIMITS,
+    "api.register": REGISTRATION_LIMITS,
+    "accounts.register": REGISTRATION_LIMITS,
+    # A wrong current password (403) at a password change is a failed sign-in from that address.
+    "api.change_password": (replace(LOGIN_LIMITS[1], counts=_answered(403), methods=("PUT",)),),
+    "accounts.change_password": (replace(LOGIN_LIMITS[1], counts=_answered(403)),),
 }
 
 

@@ -192,9 +192,14 @@ class Pages:
         return self.d.find_elements(By.CSS_SELECTOR, selector)
 
     def wait(self, condition, timeout: float = WAIT, message: str = ""):
+        """A page that reloads while the condition reads it raises "node does not belong to the document" (a
+        WebDriverException, not a StaleElementReferenceException): that is "not yet", so waiting goes on."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.d, timeout, poll_frequency=0.1).until(lambda d: condition(), message)
+        return WebDriverWait(self.d, timeout, poll_frequency=0.1, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: condition(), message
+        )
 
     def click(self, selector: str) -> None:
         element = self.css(selector)

@@ -1,7 +1,7 @@
 """JSON API under /api/v1 (API.md). Authentication is by bearer token only, never the
 session cookie, so cross-site requests cannot act with a browser's login."""
 
-from . import admin, applications, archives, catalogue, notifications, openapi, supervision, tokens  # noqa: F401 - routes register on import
+from . import accounts, admin, applications, archives, catalogue, notifications, openapi, supervision, tokens  # noqa: F401 - routes register on import
 from .blueprint import bp
 
 __all__ = ["bp"]

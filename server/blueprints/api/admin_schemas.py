@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, BeforeValidator, Field, RootModel
 
 from ...services.admin.specs import DepartmentSpec, MaterialTypeSpec, ServiceSpec, SlotSpec
-from .schemas import Body, Paging, PerPage, WholeNumber, _text
+from .schemas import Body, Paging, PerPage, WholeNumber, _number, _text
+
+# A bound inside an optional number must come before the validator, or the OpenAPI document loses it
+# (pydantic writes "ge"/"le" instead of minimum/maximum there, and the fuzzer sends what we refuse).
+ValidDays = Annotated[int, Field(strict=False, ge=1, le=36500), BeforeValidator(_number)]
+StatutoryDays = Annotated[int, Field(strict=False, ge=1, le=3650), BeforeValidator(_number)]
 
 Name = Annotated[str, *_text(200, 1)]
 LongText = Annotated[str, *_text(20000)]
@@ -48,7 +53,7 @@ class MaterialTypeIn(Body):
     name: Name
     name_en: Annotated[str, *_text(200)] = ""
     shared: bool = False
-    valid_days: WholeNumber | None = Field(default=None, ge=1, le=36500)
+    valid_days: ValidDays | None = None
 
     def spec(self) -> MaterialTypeSpec:
         return MaterialTypeSpec(**self.model_dump())
@@ -58,7 +63,7 @@ class MaterialTypeChange(Body):
     name: Name
     name_en: Annotated[str, *_text(200)] = ""
     shared: bool = False
-    valid_days: WholeNumber | None = Field(default=None, ge=1, le=36500)
+    valid_days: ValidDays | None = None
 
 
 class MaterialTypeOut(BaseModel):
@@ -91,7 +96,7 @@ class ServiceChange(Body):
     conditions: LongText = ""
     legal_basis: LongText = ""
     time_limit_days: WholeNumber = Field(ge=1, le=3650, description="promised working days (承诺时限)")
-    statutory_days: WholeNumber | None = Field(default=None, ge=1, le=3650)
+    statutory_days: StatutoryDays | None = None
     fees: Annotated[str, *_text(2000)] = "不收费"
     retention: Literal["permanent", "30y", "10y"] = "30y"
     location: Annotated[str, *_text(200)] = ""

@@ -771,3 +771,43 @@ class Check(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     checks: dict[str, Check] = Field(description="database, storage, index, jobs (pending, failed) and more")
+
+
+# --- applicant accounts and who is signed in (server/blueprints/api/accounts.py) ---
+
+
+class Registration(Body):
+    """An applicant's own account. Lengths only here: the services judge each field and name every bad one
+    (the ID number's GB 11643 check digit and birth date, a mobile number, a password hard to guess)."""
+
+    username: Annotated[str, *_text(64)]
+    password: Annotated[str, *_text(1024)]
+    name: Annotated[str, *_text(200)]
+    id_number: Annotated[str, *_text(32)]
+    phone: Annotated[str, *_text(32)]
+    email: Annotated[str, *_text(254)] = ""
+
+
+class PasswordChange(Body):
+    current_password: Annotated[str, *_text(1024, 1)]
+    new_password: Annotated[str, *_text(1024)]
+
+
+class MeApplicant(BaseModel):
+    name: str
+    id_number: str = Field(description="masked but for its last 4 characters")
+    phone: str = Field(description="masked but for its first 3 and last 4 digits")
+
+
+class Me(BaseModel):
+    username: str
+    display_name: str
+    role: str = Field(description="applicant, clerk, officer, supervisor, archivist or admin")
+    department: str | None = Field(description="the code of the officer's department; null for other roles")
+    applicant: MeApplicant | None = Field(description="an applicant's own details, masked; null for staff")
+
+
+class Registered(Me):
+    linked_cases: int = Field(
+        description="cases a clerk opened at the window for this ID number, which are now the account's"
+    )

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import request
 
+from ...services.accounts import link_walk_in_cases
 from ...services.auth import authenticate, issue_token, revoke_token
 from ...web.context import db_session, runtime
 from . import schemas as s
@@ -22,6 +23,7 @@ from .endpoint import NO_CONTENT, endpoint
 def create_token(body: s.TokenRequest):
     session = db_session()
     user = authenticate(session, body.username, body.password)
+    link_walk_in_cases(session, user)  # cases opened at the window since the account was made
     token = issue_token(session, user, timedelta(hours=runtime().settings.token_lifetime_hours))
     session.commit()
     return {"token": token, "user": {"username": user.username, "role": user.role, "name": user.display_name}}, 201
