@@ -15,10 +15,13 @@ from .services.archive.checks import check_dossier
 from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
 from .services.archive.text import docs_from_storage, dossier_doc, extract_file
+from .services.cases.deadlines import sweep as sweep_deadlines
 from .services.cases.resumable import sweep_abandoned
 from .services.notifications import DELIVERY_JOB, deliver
 
 SWEEP_INTERVAL = timedelta(hours=6)
+# The law's clocks count days, so a few minutes late is on time; start-up runs one at once.
+DEADLINE_SWEEP_INTERVAL = timedelta(minutes=5)
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +173,28 @@ def schedule_upload_sweep(session) -> None:
         enqueue(session, "uploads.sweep", {}, subject="uploads:sweep", run_after=utcnow() + SWEEP_INTERVAL)
 
 
+@handler("deadlines.sweep")
+def deadlines_sweep(ctx: JobContext) -> None:
+    """Deemed acceptance, 容缺 reminders and termination, suspensions past their length, warnings and
+    escalations (server/services/cases/deadlines.py); then schedules the next sweep."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        report = sweep_deadlines(session, runtime)
+    with runtime.db.session() as session:
+        schedule_deadline_sweep(session)
+    ctx.progress(1, 1, report.summary())
+
+
+def schedule_deadline_sweep(session, *, now: bool = False) -> None:
+    """Keeps exactly one sweep of the deadlines queued; ``now`` (start-up) brings it forward to run at once."""
+    when = utcnow() if now else utcnow() + DEADLINE_SWEEP_INTERVAL
+    pending = session.scalar(select(Job).where(Job.kind == "deadlines.sweep", Job.status == "pending"))
+    if pending is None:
+        enqueue(session, "deadlines.sweep", {}, subject="deadlines:sweep", run_after=when)
+    elif now and pending.run_after > when:
+        pending.run_after = when
+
+
 def schedule_reconciliation(session) -> None:
     """Once per start: a crash may have left a package without its record, or a record without its marker."""
     enqueue_once(session, "archive.reconcile", {}, subject="archive:reconcile")
@@ -196,4 +221,3 @@ def notify_deliver(ctx: JobContext) -> None:
         runtime.db, ctx.payload["delivery_id"], mailer=runtime.mailer, sms=runtime.sms, attempt=ctx.attempt
     )
     ctx.progress(1, 1, status)
-

@@ -141,6 +141,16 @@ class EventAction(Named):
     ARCHIVE = "archive", "归档"
     RATE = "rate", "评价"
     CLOSE_FOLLOW_UP = "close_follow_up", "办结回访"
+    REVIEW_GAP = "review_gap", "核验容缺材料"
+
+
+class GapItemStatus(Named):
+    """Where one deferred (容缺) material is: still owed, arrived and awaiting the clerk, accepted, or refused."""
+
+    OWED = "owed", "待补交"
+    ARRIVED = "arrived", "已补交待核验"
+    ACCEPTED = "accepted", "核验合格"
+    REFUSED = "refused", "核验不合格，待重新补交"
 
 
 _S, _A = Status, EventAction

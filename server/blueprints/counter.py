@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from ..errors import AppError, InvalidInput
 from ..models import Application, User, utcnow
 from ..services import catalogue
-from ..services.cases import applying, handling, policy, queries, review
+from ..services.cases import applying, deemed, gaps, handling, policy, queries, review
 from ..services.cases.clock import Calendar, clock_state
 from ..timeutil import local
 from ..vocabulary import Channel, Status
-from ..web import formfields
+from ..web import formfields, time_limit_forms
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import missing_rows, slot_rows
@@ -56,8 +56,16 @@ def queue():
             session, user, status=statuses, service=None, overdue=None, page=1, per_page=QUEUE_SIZE, channel=channel
         )
         sections.append({"key": statuses[0].value, "title": title, "total": total, "cases": rows})
+    late = gaps.awaiting_review(session, QUEUE_SIZE)
+    sections.insert(2, {"key": "gap_review", "title": _l("容缺材料待核验"), "total": len(late), "cases": late})
+    calendar = Calendar.load(session)
+    today = local(utcnow()).date()
     return render_template(
-        "counter/queue.html", sections=sections, calendar=Calendar.load(session), clock_state=clock_state
+        "counter/queue.html",
+        sections=sections,
+        calendar=calendar,
+        clock_state=clock_state,
+        deemed_near=lambda app: deemed.is_near(app, calendar, today),
     )
 
 
@@ -185,6 +193,7 @@ def review_case(app_id: str):
             verdicts=_verdicts(app),
             note=request.form.get("note", ""),
             gap_deadline=_gap_deadline(),
+            gap_deadlines=time_limit_forms.gap_deadlines(),
         ),
         str(MESSAGES.get(decision, _("已处理。"))),
     )
@@ -199,6 +208,21 @@ def route(app_id: str):
         ),
         _("已分流至承办部门。"),
     )
+
+
+@bp.post("/cases/<app_id>/gaps/<slot>/review")
+def review_gap(app_id: str, slot: str):
+    return _act(app_id, time_limit_forms.review_gap(slot), _("容缺材料核验意见已记录。"))
+
+
+@bp.post("/cases/<app_id>/suspend")
+def suspend(app_id: str):
+    return _act(app_id, time_limit_forms.suspend, _("已暂停计时，特别程序告知书已生成。"))
+
+
+@bp.post("/cases/<app_id>/resume")
+def resume(app_id: str):
+    return _act(app_id, time_limit_forms.resume, _("已恢复计时。"))
 
 
 @bp.post("/cases/<app_id>/delivery")

@@ -18,6 +18,7 @@ from ..services.cases.clock import Calendar, clock_state
 from ..services.cases.decisions import AppealBodies
 from ..timeutil import local
 from ..vocabulary import Status
+from ..web import time_limit_forms
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import slot_rows
@@ -142,6 +143,16 @@ def decide(app_id: str):
         ),
         _("本部门决定已记录。"),
     )
+
+
+@bp.post("/cases/<app_id>/suspend")
+def suspend(app_id: str):
+    return _act(app_id, time_limit_forms.suspend, _("已暂停计时，特别程序告知书已生成。"))
+
+
+@bp.post("/cases/<app_id>/resume")
+def resume(app_id: str):
+    return _act(app_id, time_limit_forms.resume, _("已恢复计时。"))
 
 
 @bp.post("/cases/<app_id>/delivery")

@@ -9,7 +9,7 @@ from ..errors import AppError
 from ..services.cases import policy, queries, rating, supervision
 from ..services.cases.clock import Calendar, clock_state
 from ..vocabulary import Status
-from ..web import labels
+from ..web import labels, time_limit_forms
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import slot_rows
@@ -118,6 +118,19 @@ def case(app_id: str, error: AppError | None = None):
         allowed=policy.allowed_actions(user, app),
     )
     return body, error.status if error else 200
+
+
+@bp.post("/cases/<app_id>/deadline")
+def set_deadline(app_id: str):
+    """督办: the supervisor gives an overdue case a new deadline, with the reason."""
+    user = web_user()
+    app = queries.get_case(db_session(), user, app_id)
+    return run_action(
+        lambda session: time_limit_forms.set_deadline(session, user, app),
+        refused=lambda error: case(app_id, error=error),
+        done_message=_("办结期限已调整"),
+        done_url=url_for("supervision.case", app_id=app_id),
+    )
 
 
 @bp.post("/cases/<app_id>/follow-up")

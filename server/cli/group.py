@@ -11,6 +11,7 @@ from .calendar import calendar
 from .catalogue import catalogue
 from .context import CliContext
 from .database import demo, migrate
+from .deadlines import deadlines
 from .index import index
 from .serve import serve, worker
 
@@ -27,5 +28,5 @@ def main(ctx: click.Context, verbose: bool) -> None:
     ctx.call_on_close(cli.close)
 
 
-for _command in (serve, worker, migrate, demo, archive, calendar, catalogue, index):
+for _command in (serve, worker, migrate, demo, archive, calendar, catalogue, deadlines, index):
     main.add_command(_command)

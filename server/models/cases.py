@@ -47,7 +47,9 @@ class Application(Base):
     # 容缺受理: non-key slots that may follow, the applicant's undertaking and the deadline.
     gap_slots: Mapped[list] = mapped_column(default=list)
     gap_undertaking: Mapped[str] = mapped_column(Text, default="")
-    gap_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    gap_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)  # the earliest of gap_items' deadlines
+    # A time limit a supervisor set (督办调整时限), in working days; None keeps the service's promised limit.
+    limit_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     dossier_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # 网格化: the applicant's township or street, one of the configured list (Settings.townships).
     township: Mapped[str] = mapped_column(String(64), default="", index=True)
@@ -73,6 +75,9 @@ class Application(Base):
         back_populates="application", order_by="ClockPause.started_at", cascade="all, delete-orphan"
     )
     rating: Mapped[Rating | None] = relationship(back_populates="application", uselist=False)
+    gap_items: Mapped[list[GapItem]] = relationship(
+        back_populates="application", order_by="GapItem.deadline", cascade="all, delete-orphan"
+    )
 
 
 class Material(Base):
@@ -197,6 +202,26 @@ class ClockPause(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
     application: Mapped[Application] = relationship(back_populates="pauses")
+
+
+class GapItem(Base):
+    """One deferred (容缺) material: its own deadline, and the clerk's review once it arrives."""
+
+    __tablename__ = "gap_items"
+    __table_args__ = (UniqueConstraint("application_id", "slot"),)
+
+    id: Mapped[str] = id_column()
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    slot: Mapped[str] = mapped_column(String(64))
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="owed")
+    material_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(200), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    application: Mapped[Application] = relationship(back_populates="gap_items")
 
 
 class Rating(Base):

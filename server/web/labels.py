@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from ..vocabulary import Delivery, EventAction, FiledType, NoticeKind, PartStatus, Status
+from ..vocabulary import Delivery, EventAction, FiledType, GapItemStatus, NoticeKind, PartStatus, Status, SuspensionKind
 
 STATUS = {status: _l(status.label) for status in Status}
 ACTION = {action: lazy_pgettext("event", action.label) for action in EventAction}
@@ -17,6 +17,8 @@ NOTICE = {kind: _l(kind.label) for kind in NoticeKind}
 FILED = {filed: _l(filed.label) for filed in FiledType}
 PART = {part: _l(part.label) for part in PartStatus}
 DELIVERY = {method: _l(method.label) for method in Delivery}
+GAP_ITEM = {status: _l(status.label) for status in GapItemStatus}
+SUSPENSION = {kind: _l(kind.label) for kind in SuspensionKind}
 
 CLOCK = {
     "none": _l("未计时"),

@@ -247,6 +247,7 @@ def review_application(app_id: str, body: s.Review):
         verdicts=verdicts,
         note=body.note,
         gap_deadline=body.gap_deadline,
+        gap_deadlines=body.gap_deadlines,
     )
     return _detail(app)
 

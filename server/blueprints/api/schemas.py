@@ -195,7 +195,30 @@ class Review(Body):
     decision: Literal["accept", "accept_with_gap", "correct", "reject"]
     verdicts: list[Verdict] | None = Field(None, max_length=200)
     note: Note = ""
-    gap_deadline: PlausibleDate | None = None
+    gap_deadline: PlausibleDate | None = Field(None, description="one deadline for every deferred item")
+    gap_deadlines: dict[Slot, PlausibleDate] | None = Field(
+        None,
+        max_length=100,
+        description="accept_with_gap: a deadline per deferred item; by default and at most the promised date, "
+        "never in the past",
+    )
+
+
+class GapReview(Body):
+    ok: bool
+    reason: Note = Field("", description="why the material is refused; required when ok is false")
+
+
+class Suspend(Body):
+    kind: Literal["hearing", "inspection", "testing", "expert_review", "other"] = Field(
+        description="the special procedure (行政许可法 第四十五条); each has a longest time in working days"
+    )
+    reason: Annotated[str, *_text(2000, 1)]
+
+
+class NewDeadline(Body):
+    due_date: PlausibleDate = Field(description="a working day, today or later")
+    reason: Annotated[str, *_text(2000, 1)]
 
 
 class Route(Body):
@@ -362,6 +385,11 @@ class Clock(BaseModel):
     level: Literal["none", "green", "yellow", "red", "paused", "stopped"]
 
 
+class DeemedAcceptance(BaseModel):
+    day: date = Field(description="the last working day a clerk may answer; the next day the law accepts")
+    near: bool = Field(description="within one working day of that point: flagged in the clerk's queue")
+
+
 class CaseSummary(BaseModel):
     id: str
     tracking_number: str | None
@@ -375,6 +403,8 @@ class CaseSummary(BaseModel):
     accepted_at: datetime | None
     township: str | None
     clock: Clock
+    deemed_acceptance: DeemedAcceptance | None = Field(description="a submitted case's 第三十二条 point")
+    escalated: bool = Field(description="overdue and escalated (督办) since its deadline was last set")
 
 
 class CaseList(BaseModel):
@@ -390,10 +420,32 @@ class CaseApplicant(BaseModel):
     phone: str
 
 
+class GapItem(BaseModel):
+    slot: str
+    name: str
+    deadline: date
+    status: Literal["owed", "arrived", "accepted", "refused"]
+    status_label: str
+    file_id: str | None = Field(description="the material that arrived for this item")
+    reason: str = Field(description="why the clerk refused it")
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    reminded_at: datetime | None
+
+
 class Gap(BaseModel):
-    slots: list[str]
+    slots: list[str] = Field(description="the items the decision still waits for")
     undertaking: str
-    deadline: date | None
+    deadline: date | None = Field(description="the earliest item deadline")
+    items: list[GapItem]
+
+
+class Suspension(BaseModel):
+    kind: str
+    label: str
+    max_days: int
+    since: datetime
+    resume_by: date = Field(description="the sweep starts the clock again after this day")
 
 
 class CaseSlot(BaseModel):
@@ -502,6 +554,7 @@ class Case(CaseSummary):
     completed_at: datetime | None
     dossier_id: str | None
     gap: Gap | None
+    suspension: Suspension | None = Field(description="the special procedure stopping the clock now")
     slots: list[CaseSlot]
     materials: list[CaseMaterial]
     parts: list[CasePart]
@@ -749,6 +802,8 @@ class Supervision(BaseModel):
     open_by_level: dict[str, int]
     overdue: list[CaseRow]
     warning: list[CaseRow]
+    escalated: list[CaseRow] = Field(description="overdue cases escalated (督办) since their deadline was last set")
+    deemed_acceptance_near: int = Field(description="submissions within a working day of deemed acceptance")
     handling_time: HandlingTimes
     ratings: Ratings
     by_township: list[TownshipTile] = Field(description="the grid (网格化), in the order of ONEWINDOW_TOWNSHIPS")

@@ -27,7 +27,7 @@ from ..accounts import require_valid_person
 from ..catalogue import get_service
 from ..filenames import display_name
 from ..object_keys import material_key
-from . import events, policy
+from . import events, gaps, policy
 from .townships import check_township
 from .uploads import store_upload
 
@@ -122,8 +122,7 @@ def _replace(
     app.materials.append(material)
     session.add(material)
     if app.status in policy.GAP_OPEN and material.slot in app.gap_slots:
-        app.gap_slots = [s for s in app.gap_slots if s != material.slot]
-        events.record(session, app, user, EventAction.GAP_FILLED, data={**data, "remaining": list(app.gap_slots)})
+        gaps.material_arrived(session, app, user, material, data)
     else:
         events.record(session, app, user, action, data=data)
     return material

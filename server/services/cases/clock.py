@@ -13,10 +13,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Application, Holiday, utcnow
+from ...models import Application, ClockPause, Holiday, utcnow
 from ...timeutil import local
+from ...vocabulary import SuspensionKind
 
 WARNING_RATIO = 0.8
+# 行政许可法 第三十二条: a submission not answered within five working days counts as accepted.
+DEEMED_ACCEPTANCE_DAYS = 5
+# Why a pause runs: the applicant owes a corrected material, or a special procedure (a SuspensionKind value).
+AWAITING_APPLICANT = "awaiting_applicant"
 
 
 class Calendar:
@@ -70,17 +75,40 @@ class ClockState:
 
 
 def paused_workdays(app: Application, calendar: Calendar, until: date) -> int:
-    total = 0
+    """Working days not counted; a suspension overlapping a wait for the applicant counts its days once."""
+    days: set[date] = set()
     for pause in app.pauses:
-        start = local(pause.started_at).date()
+        current = local(pause.started_at).date()
         end = min(local(pause.ended_at).date() if pause.ended_at else until, until)
-        if end > start:
-            total += calendar.workdays_between(start, end)
-    return total
+        while current < end:
+            current += timedelta(days=1)
+            if calendar.is_workday(current):
+                days.add(current)
+    return len(days)
+
+
+def open_suspension(app: Application) -> ClockPause | None:
+    return next((p for p in app.pauses if p.ended_at is None and p.reason in set(SuspensionKind)), None)
+
+
+def resume_by(pause: ClockPause, calendar: Calendar) -> date:
+    """The last day a special procedure may keep the clock stopped (SuspensionKind.max_days working days)."""
+    return calendar.add_workdays(local(pause.started_at).date(), SuspensionKind(pause.reason).max_days)
+
+
+def limit_days(app: Application) -> int:
+    return app.service.time_limit_days if app.limit_days is None else app.limit_days
+
+
+def deemed_acceptance_day(app: Application, calendar: Calendar) -> date | None:
+    """The last day a clerk may answer a submission; the next day the law accepts it."""
+    if app.submitted_at is None:
+        return None
+    return calendar.add_workdays(local(app.submitted_at).date(), DEEMED_ACCEPTANCE_DAYS)
 
 
 def clock_state(app: Application, calendar: Calendar, now: datetime | None = None) -> ClockState:
-    limit = app.service.time_limit_days
+    limit = limit_days(app)
     if app.accepted_at is None:
         return ClockState(0, limit, None, "none")
     now = now or utcnow()

@@ -16,6 +16,8 @@ from .. import notifications
 
 # No 0/O or 1/I: people read these numbers aloud at the window and over the phone.
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# Who acts when the law's clocks act (deemed acceptance, termination, automatic resumption).
+SYSTEM_NAME, SYSTEM_ROLE = "系统", "system"
 
 
 def tracking_number(session: Session) -> str:
@@ -46,8 +48,8 @@ def record(
         action=action,
         note=note,
         actor_id=actor.id if actor else None,
-        actor_name=actor.display_name if actor else "system",
-        actor_role=actor.role if actor else "system",
+        actor_name=actor.display_name if actor else SYSTEM_NAME,
+        actor_role=actor.role if actor else SYSTEM_ROLE,
         before=before if before is not None else app.status,
         after=app.status,
         data=data or {},
@@ -84,7 +86,7 @@ def notice(
     session: Session,
     app: Application,
     kind: NoticeKind,
-    issued_by: User,
+    issued_by: User | None,
     *,
     items: list | None = None,
     note: str = "",
@@ -98,7 +100,7 @@ def notice(
         items=items or [],
         note=note,
         deadline=deadline,
-        issued_by=issued_by.display_name,
+        issued_by=issued_by.display_name if issued_by else SYSTEM_NAME,
     )
     app.notices.append(row)
     session.add(row)

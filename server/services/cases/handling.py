@@ -33,7 +33,7 @@ from ...vocabulary import (
 from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
 from ..object_keys import result_key
-from . import events, policy
+from . import events, gaps, policy
 from .decisions import DEFAULT_APPEAL, AppealBodies, case_outcome, issue_denial, part_json
 from .delivery import delivery_json
 from .notices import notice_pdf
@@ -82,10 +82,12 @@ def decide(
     policy.require_access(user, app, policy.Action.DECIDE)
     if outcome not in (PartStatus.APPROVED, PartStatus.DENIED):
         raise InvalidInput("outcome 须为 approved 或 denied (outcome must be approved or denied)")
-    if app.gap_slots:
+    unsettled = gaps.unsettled(app)
+    if unsettled:
         raise Conflict(
-            "容缺材料尚未补齐，不能作出决定 (materials accepted with a gap have not arrived yet)",
-            {"gap_slots": list(app.gap_slots)},
+            "容缺材料尚未补齐或尚未核验，不能作出决定 (materials accepted with a gap have not arrived or not been "
+            "reviewed yet)",
+            {"gap_slots": unsettled},
         )
     if outcome == PartStatus.DENIED and not note.strip():
         raise InvalidInput("不予许可须说明理由 (a denial needs a reason in note)", {"field": "note"})
@@ -164,8 +166,9 @@ def complete(session: Session, runtime: Runtime, user: User, app: Application, n
     return app
 
 
-def archive_case(session: Session, runtime: Runtime, user: User, app: Application) -> None:
-    """Seals the case's materials, notices, results and full history as a dossier."""
+def archive_case(session: Session, runtime: Runtime, user: User | None, app: Application) -> None:
+    """Seals the case's materials, notices, results and full history as a dossier (``user`` None: the system,
+    when a deadline closed the case)."""
     files = _seal_files(session, runtime, app)
     history = [
         {
@@ -190,7 +193,7 @@ def archive_case(session: Session, runtime: Runtime, user: User, app: Applicatio
             files=files,
             opened_at=app.created_at,
             closed_at=app.completed_at or utcnow(),
-            sealed_by=user.display_name,
+            sealed_by=user.display_name if user else events.SYSTEM_NAME,
             departments=[p.department.code for p in app.parts],
             applicant_name=app.applicant_name,
             applicant_id_number=app.applicant_id_number,

@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 from ...models import Application, Notice
 from ...timeutil import local
 from ...vocabulary import NoticeKind
+from . import time_limit_notices
 from .decisions import denial_lines
 
 FONT = "STSong-Light"
@@ -42,23 +43,16 @@ def notice_lines(app: Application, notice: Notice) -> list[str]:
     service = app.service.name
     kind = NoticeKind(notice.kind)
     if kind == NoticeKind.ACCEPTANCE:
-        lines += [
-            f"你（单位）申请的“{service}”事项，经审查，申请材料齐全、符合法定形式，决定予以受理。",
-            f"承诺办结时限为{app.service.time_limit_days}个工作日"
-            + (f"，预计于{notice.deadline.isoformat()}前办结。" if notice.deadline else "。"),
-        ]
+        lines += time_limit_notices.acceptance_lines(app, notice)
     elif kind == NoticeKind.CORRECTION:
         lines += [f"你（单位）申请的“{service}”事项，申请材料存在以下问题，请一次性补正后重新提交：", ""]
         lines += [f"{n}. {item['name']}：{item['reason']}" for n, item in enumerate(notice.items, start=1)]
     elif kind == NoticeKind.GAP:
-        lines += [
-            f"你（单位）申请的“{service}”事项予以容缺受理。以下材料请于"
-            f"{notice.deadline.isoformat() if notice.deadline else '规定期限'}前补齐，补齐前不作出决定：",
-            "",
-        ]
-        lines += [f"{n}. {item['name']}" for n, item in enumerate(notice.items, start=1)]
-        if notice.note:
-            lines += ["", f"申请人承诺：{notice.note}"]
+        lines += time_limit_notices.gap_lines(app, notice)
+    elif kind == NoticeKind.TERMINATION:
+        lines += time_limit_notices.termination_lines(app, notice)
+    elif kind == NoticeKind.SUSPENSION:
+        lines += time_limit_notices.suspension_lines(app, notice)
     elif kind == NoticeKind.REJECTION:
         lines += [
             f"你（单位）申请的“{service}”事项，决定不予受理。",

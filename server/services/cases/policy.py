@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, select, true
 
 from ...errors import AppError, Conflict, Forbidden, NotFound, WrongState
 from ...models import Application, CasePart, User
-from ...vocabulary import EventAction, PartStatus, Status, sources
+from ...vocabulary import EventAction, GapItemStatus, PartStatus, Status, sources
+from .clock import open_suspension
 
 
 class Action(StrEnum):
@@ -39,6 +40,10 @@ class Action(StrEnum):
     DELIVER = "deliver"  # record how and when the result reached the applicant (送达)
     RATE = "rate"
     CLOSE_FOLLOW_UP = "close_follow_up"
+    REVIEW_GAP = "review_gap"  # the clerk's verdict on a deferred material that arrived after acceptance
+    SUSPEND = "suspend"  # a special procedure stops the clock (行政许可法 第四十五条)
+    RESUME = "resume"
+    SET_DEADLINE = "set_deadline"  # a supervisor's new time limit (督办)
 
 
 # Where a status change is the action, its statuses come from the transition table.
@@ -56,6 +61,9 @@ RESULTS_OPEN = (Status.IN_PROGRESS, *COMPLETABLE)
 DELIVERABLE = COMPLETABLE
 RESULTS_RELEASED = (Status.COMPLETED, Status.ARCHIVED)
 RATEABLE = (Status.COMPLETED, Status.ARCHIVED, Status.REJECTED)
+# Accepted and not yet decided: the clock runs, so it may be stopped or given a new deadline.
+SUSPENDABLE = (Status.ACCEPTED, Status.ACCEPTED_WITH_GAP, Status.IN_PROGRESS)
+CLOCK_OPEN = (*SUSPENDABLE, Status.NEEDS_CORRECTION)
 
 # The admin sees every case read-only, so that every case the supervision dashboard links opens.
 SEES_EVERY_CASE = ("clerk", "supervisor", "admin")
@@ -247,6 +255,42 @@ def _close_follow_up(user: User, app: Application) -> Refusals:
         yield Conflict("此办件没有待处理的差评回访 (no open follow-up on this case)")
 
 
+def _review_gap(user: User, app: Application) -> Refusals:
+    yield _view(user, app)
+    yield _role(user, ("clerk",), "review a deferred material")
+    yield _status(app, GAP_OPEN, "review a deferred material")
+    if not any(item.status == GapItemStatus.ARRIVED for item in app.gap_items):
+        yield Conflict("没有待核验的容缺材料 (no deferred material is waiting for review)")
+
+
+def _clock_keeper(user: User, app: Application, action: str) -> Refusals:
+    """The window before routing, or an officer of a routed department."""
+    yield _view(user, app)
+    if not (user.role == "clerk" or _routed_to(user, app)):
+        yield Forbidden(
+            f"只有窗口人员或承办部门人员可以{action} (only a clerk or an officer of a routed department may {action})"
+        )
+    yield _status(app, SUSPENDABLE, action)
+
+
+def _suspend(user: User, app: Application) -> Refusals:
+    yield from _clock_keeper(user, app, "suspend the clock")
+    if open_suspension(app) is not None:
+        yield Conflict("办件已在特别程序中，暂停计时 (the case is already suspended)")
+
+
+def _resume(user: User, app: Application) -> Refusals:
+    yield from _clock_keeper(user, app, "resume the clock")
+    if open_suspension(app) is None:
+        yield Conflict("办件未暂停计时 (the case is not suspended)")
+
+
+def _set_deadline(user: User, app: Application) -> Refusals:
+    yield _view(user, app)
+    yield _role(user, ("supervisor",), "set a new deadline")
+    yield _status(app, CLOCK_OPEN, "set a new deadline")
+
+
 RULES: dict[Action, Callable[[User, Application], Refusals]] = {
     Action.VIEW: _view_case,
     Action.EDIT_FORM: _edit_form,
@@ -263,6 +307,10 @@ RULES: dict[Action, Callable[[User, Application], Refusals]] = {
     Action.DELIVER: _deliver,
     Action.RATE: _rate,
     Action.CLOSE_FOLLOW_UP: _close_follow_up,
+    Action.REVIEW_GAP: _review_gap,
+    Action.SUSPEND: _suspend,
+    Action.RESUME: _resume,
+    Action.SET_DEADLINE: _set_deadline,
 }
 # What an action done once checks after the rule: whether it has been done.
 DONE: dict[Action, Callable[[User, Application], AppError | None]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,12 +14,20 @@ from ...runtime import Runtime
 from ...timeutil import local
 from ...vocabulary import EventAction, NoticeKind, Status
 from . import events, policy
+from .acceptance import Acceptance, accept
 from .applying import current_materials, missing_slots
 from .clock import Calendar
 from .handling import archive_case
 
 DECISIONS = ("accept", "accept_with_gap", "correct", "reject")
-GAP_DAYS_DEFAULT = 10
+
+
+@dataclass(frozen=True)
+class GapDeadlines:
+    """When each deferred item is owed: per slot, or one date for all; by default the promised date."""
+
+    per_item: dict[str, date] | None = None
+    every_item: date | None = None
 
 
 def _verdicts(app: Application, raw: Any) -> dict[str, tuple[bool, str]]:
@@ -52,6 +61,7 @@ def review(
     verdicts: Any = None,
     note: str = "",
     gap_deadline: date | None = None,
+    gap_deadlines: dict[str, date] | None = None,
     calendar: Calendar | None = None,
 ) -> Application:
     policy.require(user, app, policy.Action.REVIEW)
@@ -76,7 +86,7 @@ def review(
             failed=failed,
             note=note,
             now=now,
-            gap_deadline=gap_deadline,
+            deadlines=GapDeadlines(gap_deadlines, gap_deadline),
             calendar=calendar,
         )
     return app
@@ -155,7 +165,7 @@ def _accept(
     failed: dict[str, str],
     note: str,
     now: datetime,
-    gap_deadline: date | None,
+    deadlines: GapDeadlines,
     calendar: Calendar | None,
 ) -> None:
     """Accepts (with a gap if one is allowed): every uploaded material is checked against the original now."""
@@ -163,36 +173,14 @@ def _accept(
         if slot not in given:
             material.verdict_ok, material.verified_by, material.verified_at = True, user.display_name, now
     gap = _gap(app, decision, failed)
-    calendar = calendar or Calendar.load(session)
-    app.accepted_at = now
-    start = local(now).date()
-    app.due_date = calendar.add_workdays(start, app.service.time_limit_days)
-    if decision == EventAction.ACCEPT_WITH_GAP:
-        names = {s.slot: s.name for s in app.service.materials}
-        app.gap_slots = gap
-        app.gap_deadline = gap_deadline or calendar.add_workdays(start, GAP_DAYS_DEFAULT)
-        events.notice(
-            session,
-            app,
-            NoticeKind.GAP,
-            user,
-            note=app.gap_undertaking or note,
-            deadline=app.gap_deadline,
-            items=[{"slot": s, "name": names[s], "reason": failed.get(s) or "容缺后补"} for s in gap],
-        )
-    else:
-        app.gap_slots = []
-    events.notice(session, app, NoticeKind.ACCEPTANCE, user, note=note, deadline=app.due_date)
-    events.transition(
-        session,
-        app,
-        user,
+    how = Acceptance(
         decision,
-        Status.ACCEPTED_WITH_GAP if gap else Status.ACCEPTED,
+        gap,
+        accepted_at=now,
+        today=local(now).date(),
         note=note,
-        data={
-            "due_date": app.due_date.isoformat(),
-            "gap_slots": gap,
-            "gap_deadline": app.gap_deadline.isoformat() if gap and app.gap_deadline else None,
-        },
+        reasons=failed,
+        gap_deadlines=deadlines.per_item,
+        gap_deadline=deadlines.every_item,
     )
+    accept(session, user, app, how, calendar or Calendar.load(session))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...models import Application, CasePart, Rating, User, utcnow
 from ...timeutil import local
 from ...vocabulary import Status
-from . import policy
+from . import deemed, escalation, policy
 from .clock import Calendar, clock_state, paused_workdays
 from .townships import township_grid
 
@@ -36,6 +36,7 @@ def summary(session: Session, user: User, now: datetime | None = None, townships
         "generated_at": now.isoformat(),
         "by_state": cases_by_state(session),
         **clock_lists(session, calendar, now),
+        "deemed_acceptance_near": deemed_near(session, calendar, now),
         "handling_time": handling_times(session, calendar),
         "ratings": ratings(session),
         "by_township": township_grid(session, calendar, now, townships, OPEN_STATUSES),
@@ -71,16 +72,30 @@ def clock_lists(session: Session, calendar: Calendar, now: datetime) -> dict[str
         .order_by(Application.due_date, Application.accepted_at)
     )
     levels: dict[str, int] = {"green": 0, "yellow": 0, "red": 0, "paused": 0}
-    overdue, warning = [], []
+    overdue, warning, escalated = [], [], []
     for app in rows:
         row = _case_row(app, calendar, now)
         levels[row["level"]] = levels.get(row["level"], 0) + 1
+        if escalation.is_escalated(app):
+            escalated.append(row)
         if row["level"] == "red":
             overdue.append(row)
         elif row["level"] == "yellow":
             warning.append(row)
     by_late = lambda r: (-(r["used_working_days"] - r["limit_working_days"]), r["due_date"] or "")  # noqa: E731
-    return {"open_by_level": levels, "overdue": sorted(overdue, key=by_late), "warning": sorted(warning, key=by_late)}
+    return {
+        "open_by_level": levels,
+        "overdue": sorted(overdue, key=by_late),
+        "warning": sorted(warning, key=by_late),
+        "escalated": sorted(escalated, key=by_late),
+    }
+
+
+def deemed_near(session: Session, calendar: Calendar, now: datetime) -> int:
+    """Submissions within a working day of being accepted by law because no clerk answered (第三十二条)."""
+    today = local(now).date()
+    submitted = session.scalars(select(Application).where(Application.status == Status.SUBMITTED))
+    return sum(1 for app in submitted if deemed.is_near(app, calendar, today))
 
 
 def _workdays_until(app: Application, calendar: Calendar, end: datetime) -> int:

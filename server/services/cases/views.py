@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...models import Application, Material, User
-from ...vocabulary import EventAction, Status
-from . import policy
-from .clock import Calendar, clock_state
+from ...models import Application, Material, User, utcnow
+from ...timeutil import local
+from ...vocabulary import EventAction, GapItemStatus, Status, SuspensionKind
+from . import deemed, escalation, policy
+from .clock import Calendar, clock_state, open_suspension, resume_by
 from .decisions import part_json
 from .delivery import delivery_json
 
@@ -33,6 +34,48 @@ def case_summary(app: Application, calendar: Calendar) -> dict[str, Any]:
         "accepted_at": _iso(app.accepted_at),
         "township": app.township or None,
         "clock": clock_state(app, calendar).as_dict(),
+        "deemed_acceptance": deemed.deemed_json(app, calendar, local(utcnow()).date()),
+        "escalated": escalation.is_escalated(app),
+    }
+
+
+def gap_json(app: Application) -> dict[str, Any] | None:
+    if not (app.gap_slots or app.gap_items):
+        return None
+    names = {s.slot: s.name for s in app.service.materials}
+    return {
+        "slots": list(app.gap_slots),
+        "undertaking": app.gap_undertaking,
+        "deadline": _iso(app.gap_deadline),
+        "items": [
+            {
+                "slot": i.slot,
+                "name": names.get(i.slot, i.slot),
+                "deadline": i.deadline.isoformat(),
+                "status": i.status,
+                "status_label": GapItemStatus(i.status).label,
+                "file_id": i.material_id,
+                "reason": i.reason,
+                "reviewed_by": i.reviewed_by or None,
+                "reviewed_at": _iso(i.reviewed_at),
+                "reminded_at": _iso(i.reminded_at),
+            }
+            for i in app.gap_items
+        ],
+    }
+
+
+def suspension_json(app: Application, calendar: Calendar) -> dict[str, Any] | None:
+    pause = open_suspension(app)
+    if pause is None:
+        return None
+    kind = SuspensionKind(pause.reason)
+    return {
+        "kind": kind.value,
+        "label": kind.label,
+        "max_days": kind.max_days,
+        "since": _iso(pause.started_at),
+        "resume_by": resume_by(pause, calendar).isoformat(),
     }
 
 
@@ -53,13 +96,8 @@ def case_detail(app: Application, viewer: User, calendar: Calendar) -> dict[str,
             "decided_at": _iso(app.decided_at),
             "completed_at": _iso(app.completed_at),
             "dossier_id": app.dossier_id,
-            "gap": {
-                "slots": list(app.gap_slots),
-                "undertaking": app.gap_undertaking,
-                "deadline": _iso(app.gap_deadline),
-            }
-            if app.gap_slots
-            else None,
+            "gap": gap_json(app),
+            "suspension": suspension_json(app, calendar),
             "slots": [
                 {
                     "slot": s.slot,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from case_support import Api, jpeg_bytes, pdf_bytes
+from time_support import MONDAY
 
 
 @pytest.fixture(params=["embedded", "real-servers"])
@@ -36,3 +38,22 @@ def minsu_files() -> dict[str, tuple[bytes, str]]:
         "health_certs": (jpeg_bytes(), "健康证.jpg"),
         "floor_plan": (pdf_bytes("民宿平面布局图 一层客房四间 二层客房四间 安全出口两处"), "平面图.pdf"),
     }
+
+
+@pytest.fixture
+def clock():
+    """Time moved to MONDAY and running from there; a test moves it on with ``clock.move_to``."""
+    with time_machine.travel(MONDAY, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def sweep(runtime):
+    """Runs the deadline sweep once, as the background job does; returns its report."""
+    from server.services.cases.deadlines import sweep as sweep_deadlines
+
+    def run():
+        with runtime.db.session() as session:
+            return sweep_deadlines(session, runtime)
+
+    return run

@@ -20,6 +20,7 @@ WORKDAYS = {date(2026, 9, 27), date(2026, 10, 10)}
 def _case(accepted: datetime, limit: int = 5, **kwargs):
     return SimpleNamespace(
         service=SimpleNamespace(time_limit_days=limit),
+        limit_days=None,
         accepted_at=accepted,
         decided_at=None,
         completed_at=None,

@@ -97,6 +97,10 @@ def test_the_whole_loop(api, runtime, minsu_files):
     blocked = api.json("POST", f"/applications/{app_id}/decision", "officer-wlj", 409, json={"outcome": "approved"})
     assert blocked["error"]["details"]["gap_slots"] == ["health_certs"]
     api.upload(app_id, "health_certs", "applicant", *minsu_files["health_certs"])
+    # The late material waits for the window's review before anyone decides.
+    waiting = api.json("POST", f"/applications/{app_id}/decision", "officer-wlj", 409, json={"outcome": "approved"})
+    assert waiting["error"]["details"]["gap_slots"] == ["health_certs"]
+    api.json("POST", f"/applications/{app_id}/gaps/health_certs/review", "clerk", json={"ok": True})
     for officer in ("officer-wlj", "officer-gaj"):
         api.json("POST", f"/applications/{app_id}/decision", officer, json={"outcome": "approved", "note": "符合条件"})
     api.json("POST", f"/applications/{app_id}/decision", "officer-wlj", 409, json={"outcome": "approved"})
@@ -121,6 +125,7 @@ def test_the_whole_loop(api, runtime, minsu_files):
         ("accept_with_gap", "submitted", "accepted_with_gap"),
         ("route", "accepted_with_gap", "in_progress"),
         ("gap_filled", "in_progress", "in_progress"),
+        ("review_gap", "in_progress", "in_progress"),
         ("decide", "in_progress", "approved"),
         ("complete", "approved", "completed"),
         ("archive", "completed", "archived"),
