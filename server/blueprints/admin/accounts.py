@@ -18,10 +18,10 @@ from ...web import labels
 from ...web.context import db_session
 from ...web.paging import paging
 from .blueprint import admin_user, bp
-from .forms import Done, field_errors, save, text
+from .forms import Done, checked, field_errors, save, text
 
 DETAILS = ("display_name", "role", "department", "phone", "id_number", "email")
-INPUTS = frozenset({*DETAILS, "username", "password"})
+INPUTS = frozenset({*DETAILS, "username", "password", "is_head"})
 PER_PAGE = 50
 
 
@@ -46,6 +46,7 @@ def _details() -> dict[str, Any]:
     """The posted details; an empty department means none (staff of the centre itself, applicants)."""
     fields: dict[str, Any] = {name: text(name, 200) for name in DETAILS}
     fields["department"] = fields["department"] or None
+    fields["is_head"] = checked("is_head")
     return fields
 
 
