@@ -45,6 +45,7 @@ class Status(Named):
     ARCHIVED = "archived", "已归档"
     REJECTED = "rejected", "不予受理"
     WITHDRAWN = "withdrawn", "已撤回"
+    TERMINATED = "terminated", "终止办理"
 
 
 class PartStatus(Named):
@@ -93,6 +94,9 @@ class NoticeKind(StrEnum):
     ACCEPTANCE = "acceptance", "SL", "受理通知书"
     GAP = "gap", "RQ", "容缺受理通知书"
     REJECTION = "rejection", "BY", "不予受理通知书"
+    TERMINATION = "termination", "ZZ", "终止办理告知书"
+    SUSPENSION = "suspension", "TB", "特别程序告知书"
+    DENIAL = "denial", "BX", "不予许可决定书"
 
     @property
     def filed_type(self) -> FiledType:
@@ -106,6 +110,9 @@ class FiledType(Named):
     NOTICE_ACCEPTANCE = "notice_acceptance", NoticeKind.ACCEPTANCE.label
     NOTICE_GAP = "notice_gap", NoticeKind.GAP.label
     NOTICE_REJECTION = "notice_rejection", NoticeKind.REJECTION.label
+    NOTICE_TERMINATION = "notice_termination", NoticeKind.TERMINATION.label
+    NOTICE_SUSPENSION = "notice_suspension", NoticeKind.SUSPENSION.label
+    NOTICE_DENIAL = "notice_denial", NoticeKind.DENIAL.label
     RESULT = "result", "办理结果"
     LEGACY_RECORD = "legacy_record", "存量档案"
 
@@ -141,7 +148,61 @@ class EventAction(Named):
     ARCHIVE = "archive", "归档"
     RATE = "rate", "评价"
     CLOSE_FOLLOW_UP = "close_follow_up", "办结回访"
+    # The law's clocks (行政许可法 第三十二条, 第四十二条, 第四十五条): recorded by the deadline sweep or by staff.
+    DEEMED_ACCEPTED = "deemed_accepted", "逾期未审视为受理"
+    REMIND = "remind", "期限提醒"
+    TERMINATE = "terminate", "终止办理"
+    SUSPEND = "suspend", "中止计时（特别程序）"
+    RESUME = "resume", "恢复计时"
+    WARN = "warn", "临近时限预警"
+    ESCALATE = "escalate", "超期督办"
+    SET_DEADLINE = "set_deadline", "督办调整时限"
+    DELIVER = "deliver", "送达结果"
     REVIEW_GAP = "review_gap", "核验容缺材料"
+
+
+class NotificationKind(Named):
+    """A message to one user (inbox, e-mail, SMS); the label is its title. Sent when the case event of the
+    same meaning is recorded (server/services/notifications), never by the code that records the event."""
+
+    RECEIPT = "receipt", "申请已收到"
+    CORRECTION = "correction", "请补正材料"
+    ACCEPTANCE = "acceptance", "申请已受理"
+    DEEMED_ACCEPTANCE = "deemed_acceptance", "申请已依法视为受理"
+    REMINDER = "reminder", "期限提醒"
+    SUSPENSION = "suspension", "办理时限暂停计算"
+    RESUMPTION = "resumption", "办理时限恢复计算"
+    DECISION = "decision", "办理决定"
+    RESULT_READY = "result_ready", "办理结果可领取"
+    TERMINATION = "termination", "申请已终止办理"
+    REJECTION = "rejection", "申请不予受理"
+    RATING_ANSWER = "rating_answer", "评价回访答复"
+    NEW_WORK = "new_work", "新的待办件"
+    GAP_ARRIVED = "gap_arrived", "容缺材料已补交"
+    CLOCK_YELLOW = "clock_yellow", "办件临近时限"
+    CLOCK_RED = "clock_red", "办件超期督办"
+    DEADLINE_CHANGED = "deadline_changed", "办理时限已调整"
+
+
+class SuspensionKind(Named):
+    """Special procedures whose time 行政许可法 第四十五条 keeps out of the time limit; days = the longest allowed."""
+
+    _value_: str
+    label: str
+    max_days: int
+
+    def __new__(cls, value: str, label: str = "", max_days: int = 0) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.max_days = max_days
+        return member
+
+    HEARING = "hearing", "听证", 20
+    INSPECTION = "inspection", "现场核查", 20
+    TESTING = "testing", "检验检测", 30
+    EXPERT_REVIEW = "expert_review", "专家评审", 30
+    OTHER = "other", "其他特别程序", 20
 
 
 class GapItemStatus(Named):
@@ -151,6 +212,14 @@ class GapItemStatus(Named):
     ARRIVED = "arrived", "已补交待核验"
     ACCEPTED = "accepted", "核验合格"
     REFUSED = "refused", "核验不合格，待重新补交"
+
+
+class Delivery(Named):
+    """How the result reached the applicant (送达方式)."""
+
+    WINDOW = "window", "窗口领取"
+    POST = "post", "邮寄送达"
+    ELECTRONIC = "electronic", "电子送达"
 
 
 _S, _A = Status, EventAction
@@ -167,6 +236,10 @@ TRANSITIONS: Final[frozenset[tuple[Status, EventAction, Status]]] = frozenset(
         (_S.SUBMITTED, _A.ACCEPT, _S.ACCEPTED),
         (_S.SUBMITTED, _A.ACCEPT_WITH_GAP, _S.ACCEPTED_WITH_GAP),
         (_S.SUBMITTED, _A.REJECT, _S.REJECTED),
+        (_S.SUBMITTED, _A.DEEMED_ACCEPTED, _S.ACCEPTED),
+        (_S.SUBMITTED, _A.DEEMED_ACCEPTED, _S.ACCEPTED_WITH_GAP),
+        (_S.ACCEPTED_WITH_GAP, _A.TERMINATE, _S.TERMINATED),
+        (_S.IN_PROGRESS, _A.TERMINATE, _S.TERMINATED),
         (_S.ACCEPTED, _A.ROUTE, _S.IN_PROGRESS),
         (_S.ACCEPTED_WITH_GAP, _A.ROUTE, _S.IN_PROGRESS),
         (_S.IN_PROGRESS, _A.DECIDE, _S.APPROVED),

@@ -31,8 +31,8 @@ REAL_BACKENDS = {
     "elasticsearch": "ONEWINDOW_TEST_INDEX_URL",
     "redis": "ONEWINDOW_TEST_RATELIMIT_URL",
     "clamd": "ONEWINDOW_TEST_CLAMD_URL",
-    "mailpit": "ONEWINDOW_TEST_SMTP_URL",  # Mailpit's SMTP side; its HTTP API is ONEWINDOW_TEST_MAILPIT_API_URL
     "hydra": "ONEWINDOW_TEST_OIDC_ISSUER",  # an http:// issuer URL: reachable when its port answers
+    "mailpit": "ONEWINDOW_TEST_SMTP_URL",  # Mailpit's SMTP side; its HTTP API is ONEWINDOW_TEST_MAILPIT_API_URL
 }
 
 

@@ -70,12 +70,16 @@ def test_names_keep_their_stored_strings():
         "archived",
         "rejected",
         "withdrawn",
+        "terminated",
     ]
     assert {k.value: (k.prefix, k.filed_type.value) for k in NoticeKind} == {
         "correction": ("BZ", "notice_correction"),
         "acceptance": ("SL", "notice_acceptance"),
         "gap": ("RQ", "notice_gap"),
         "rejection": ("BY", "notice_rejection"),
+        "termination": ("ZZ", "notice_termination"),
+        "suspension": ("TB", "notice_suspension"),
+        "denial": ("BX", "notice_denial"),
     }
     assert {f.value for f in FiledType} >= {"result", "legacy_record"}
 
