@@ -275,10 +275,11 @@ class ElasticIndex(SearchIndex):
             group.units = [(source["kind"], source["payload"])]
             groups.append(group)
         counts = Counts()
-        for agg in found.get("aggregations", {}).values():
+        for part, agg in found.get("aggregations", {}).items():
             counts.add(
                 agg["doc_count"],
                 {name: {b["key"]: b["doc_count"] for b in agg[name]["buckets"]} for name in FACET_FIELDS},
+                types=plan.visibility.shared_types if part == "shared" else None,
             )
         return counts.result(build_hits(groups, plan))
 

@@ -355,14 +355,20 @@ class EmbeddedIndex(SearchIndex):
         index = self._open()
         searcher = index.searcher()
         c = self._compiler
-        parts = [p for p in (c.visible_dossiers(plan), c.visible_shared(plan)) if p is not None]
+        # Others' shared files are counted apart: only the types the viewer may open count in their facet.
+        own, shared = c.visible_dossiers(plan), c.visible_shared(plan)
+        parts = [(p, types) for p, types in ((own, None), (shared, plan.visibility.shared_types)) if p is not None]
         if not parts:
             return empty_result()
-        visible = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
-        counting = self._pool().submit(self._count, searcher, c.query(plan, visible, with_boosts=False))
+        visible = parts[0][0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p, _ in parts])
+        countings = [
+            (self._pool().submit(self._count, searcher, c.query(plan, part, with_boosts=False)), types)
+            for part, types in parts
+        ]
         hits = build_hits(self._units(searcher, c.query(plan, visible, with_boosts=True), plan), plan)
         counts = Counts()
-        counts.add(*counting.result())
+        for counting, types in countings:
+            counts.add(*counting.result(), types=types)
         return counts.result(hits)
 
     # --- administration ------------------------------------------------------

@@ -87,6 +87,9 @@ def plan_query(query: SearchQuery) -> Plan:
     # A term with nothing to match (only punctuation) is dropped, as a search box would.
     terms = [t for t in (analyze_term(raw) for raw in split_terms(query.q)[:MAX_TERMS]) if not t.empty]
     scope = query.scope
+    shared = tuple(dict.fromkeys(scope.shared_material_types))
+    if query.material_type and query.material_type not in shared:
+        shared = ()  # others' dossiers are seen only through shared files, and none is of that type
     return Plan(
         terms=tuple(terms),
         filters=Filters(
@@ -100,7 +103,7 @@ def plan_query(query: SearchQuery) -> Plan:
         visibility=Visibility(
             all=scope.all,
             departments=tuple(dict.fromkeys(scope.departments)),
-            shared_types=tuple(dict.fromkeys(scope.shared_material_types)),
+            shared_types=shared,
             withheld_types=tuple(dict.fromkeys(scope.withheld_material_types)),
         ),
         offset=query.offset,

@@ -7,12 +7,13 @@ stored payloads, so both backends return the same hits for the same data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from .highlight import Highlighter
+from .masking import Masker, identity_masker
 from .models import DossierHit, FileHit, SearchResult
 from .query import FACET_FIELDS, Plan
 from .units import KIND_SHARED
@@ -100,21 +101,32 @@ def _shared_files(files: list[_FileScan], payload: Mapping[str, Any], plan: Plan
     return complete or [f for f in files if f.terms] or files
 
 
+def _masked_file(file: Mapping[str, Any], mask: Masker) -> dict[str, Any]:
+    return {
+        **file,
+        "name": mask(file.get("name", "")),
+        "type_name": mask(file.get("type_name", "")),
+        "pages": [[no, mask(text)] for no, text in file.get("pages", [])],
+    }
+
+
 def build_hit(group: Group, plan: Plan, hl: Highlighter) -> DossierHit:
     """One dossier hit: metadata highlights, then the files that explain the match.
 
     A dossier seen whole lists its files where a term occurs (or, without
     terms, those of the requested material type); a dossier seen only through
-    shared files lists those files, of the types the scope may see. Files are
+    shared files lists those files, of the types the scope may see, with the
+    applicant's name, ID numbers and phones masked in everything shown. Files are
     ranked by how many terms they contain; only the first few get text snippets.
     """
     kind, payload = group.units[0]
     only_shared = kind == KIND_SHARED
+    mask = identity_masker(payload.get("identity", [])) if only_shared else None
     wanted_type = plan.filters.material_type
     files: dict[str, Mapping[str, Any]] = {}
     for _, unit_payload in group.units:
         for file in unit_payload.get("files", []):
-            files.setdefault(file["id"], file)
+            files.setdefault(file["id"], file if mask is None else _masked_file(file, mask))
     scans: list[_FileScan] = []
     for file in files.values():
         if wanted_type and file.get("type") != wanted_type:
@@ -128,13 +140,15 @@ def build_hit(group: Group, plan: Plan, hl: Highlighter) -> DossierHit:
         listed = [s for s in scans if s.terms or (not plan.has_terms and wanted_type)]
     ranked = sorted(enumerate(listed), key=lambda r: (-len(r[1].terms), r[0]))
     file_hits = [_render(scan, hl, i < SNIPPET_FILES) for i, (_, scan) in enumerate(ranked[:MAX_FILES_PER_HIT])]
-    highlights = [m for m in (hl.mark(v) for v in payload.get("meta", [])) if m] if plan.has_terms else []
+    meta = [v if mask is None else mask(v) for v in payload.get("meta", [])]
+    highlights = [m for m in (hl.mark(v) for v in meta) if m] if plan.has_terms else []
     if not highlights:
         highlights = next(([h] for f in file_hits for h in f.highlights[:1]), [])
+    title = payload.get("title", "")
     return DossierHit(
         dossier_id=payload["dossier_id"],
         archival_code=payload.get("archival_code", ""),
-        title=payload.get("title", ""),
+        title=title if mask is None else mask(title),
         service_code=payload.get("service_code", ""),
         completed_at=datetime.fromisoformat(payload["completed_at"]),
         score=float(group.score),
@@ -155,12 +169,14 @@ class Counts:
         self.total = 0
         self.facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
 
-    def add(self, total: int, facets: Mapping[str, Mapping[str, int]]) -> None:
+    def add(self, total: int, facets: Mapping[str, Mapping[str, int]], types: Collection[str] | None = None) -> None:
+        """``types``: the material types the viewer may open in this part (others' shared files): a dossier
+        seen through its shared files is not counted under the types of its files the viewer cannot open."""
         self.total += int(total)
         for name, buckets in facets.items():
             target = self.facets[name]
             for key, count in buckets.items():
-                if count:
+                if count and (types is None or name != "material_type" or key in types):
                     target[key] = target.get(key, 0) + int(count)
 
     def result(self, hits: list[DossierHit]) -> SearchResult:
