@@ -18,9 +18,7 @@ from .endpoint import endpoint
 )
 def my_notifications(query: n.InboxQuery):
     session, user = db_session(), api_user()
-    total, rows = notifications.inbox(
-        session, user, page=query.page, per_page=query.per_page, unread_only=query.unread
-    )
+    total, rows = notifications.inbox(session, user, page=query.page, per_page=query.per_page, unread_only=query.unread)
     return {
         "total": total,
         "unread": notifications.unread_count(session, user),

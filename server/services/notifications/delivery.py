@@ -44,9 +44,7 @@ def queue_delivery(
         last_error="",
     )
     session.add(row)
-    enqueue(
-        session, DELIVERY_JOB, {"delivery_id": row.id}, subject=f"notify:{row.id}", max_attempts=DELIVERY_ATTEMPTS
-    )
+    enqueue(session, DELIVERY_JOB, {"delivery_id": row.id}, subject=f"notify:{row.id}", max_attempts=DELIVERY_ATTEMPTS)
     return row
 
 

@@ -82,9 +82,7 @@ def _tell(session: Session, facts: Facts, recipient: Recipient) -> Notification 
     return row
 
 
-def _queue(
-    session: Session, facts: Facts, channel: str, address: str, language: str, row: Notification | None
-) -> None:
+def _queue(session: Session, facts: Facts, channel: str, address: str, language: str, row: Notification | None) -> None:
     subject = row.title if row is not None else texts.title(facts.kind, language)
     text = row.body if row is not None else texts.body(facts.kind, facts.variant, language, facts.values(language))
     queue_delivery(
