@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         department,
         health,
         intake,
+        ledger,
         notifications,
         oidc,
         portal,
@@ -128,5 +129,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(templating.bp)
     for pages in (track, applicant, intake, case_files, counter, department, archive, supervision, admin):
         app.register_blueprint(pages.bp)
+    app.register_blueprint(ledger.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)

@@ -30,6 +30,12 @@ class Forbidden(AppError):
     status, code = 403, "forbidden"
 
 
+class ReadNotAuthorised(Forbidden):
+    """An officer reading another department's shared file without a case of that person or an approval."""
+
+    code = "read_not_authorised"
+
+
 class NotFound(AppError):
     status, code = 404, "not_found"
 

@@ -12,6 +12,7 @@ from indexers import IndexCorrupt, IndexUnavailable
 from .jobs import JobContext, PermanentFailure, RetryLater, enqueue, enqueue_once, handler
 from .models import Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
+from .services.archive.ledger import seal_head as seal_ledger_head
 from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
 from .services.archive.text import docs_from_storage, dossier_doc, extract_file
@@ -20,6 +21,8 @@ from .services.cases.resumable import sweep_abandoned
 from .services.notifications import DELIVERY_JOB, deliver
 
 SWEEP_INTERVAL = timedelta(hours=6)
+# "At least daily": the head is sealed every six hours, and at every start.
+LEDGER_SEAL_INTERVAL = timedelta(hours=6)
 # The law's clocks count days, so a few minutes late is on time; start-up runs one at once.
 DEADLINE_SWEEP_INTERVAL = timedelta(minutes=5)
 
@@ -211,6 +214,27 @@ def schedule_verification(session, interval_hours: float) -> None:
             subject="archive:verify",
             run_after=utcnow() + timedelta(hours=interval_hours),
         )
+
+
+@handler("ledger.seal_head")
+def ledger_seal_head(ctx: JobContext) -> None:
+    """Seals the access ledger's head into the object store (write-once), then schedules the next sealing."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        key = seal_ledger_head(session, runtime.store)
+    with runtime.db.session() as session:
+        schedule_ledger_seal(session)
+    ctx.progress(1, 1, f"sealed {key}" if key else "the head was already sealed")
+
+
+def schedule_ledger_seal(session, *, now: bool = False) -> None:
+    """Keeps exactly one sealing of the ledger's head queued, at least daily; ``now`` (start-up) runs one at once."""
+    when = utcnow() if now else utcnow() + LEDGER_SEAL_INTERVAL
+    pending = session.scalar(select(Job).where(Job.kind == "ledger.seal_head", Job.status == "pending"))
+    if pending is None:
+        enqueue(session, "ledger.seal_head", {}, subject="ledger:seal", run_after=when)
+    elif now and pending.run_after > when:
+        pending.run_after = when
 
 
 @handler(DELIVERY_JOB)

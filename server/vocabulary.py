@@ -182,6 +182,9 @@ class NotificationKind(Named):
     CLOCK_YELLOW = "clock_yellow", "办件临近时限"
     CLOCK_RED = "clock_red", "办件超期督办"
     DEADLINE_CHANGED = "deadline_changed", "办理时限已调整"
+    # Not about a case event: sent by services/archive/access_requests.py through notifications.notify_user.
+    ACCESS_REQUEST = "access_request", "部门申请调阅您的材料"
+    ACCESS_ANSWER = "access_answer", "调阅申请已答复"
 
 
 class SuspensionKind(Named):
@@ -212,6 +215,24 @@ class GapItemStatus(Named):
     ARRIVED = "arrived", "已补交待核验"
     ACCEPTED = "accepted", "核验合格"
     REFUSED = "refused", "核验不合格，待重新补交"
+
+
+class AccessAction(Named):
+    """What an access-ledger entry records; the label is the applicant's ledger page wording."""
+
+    READ = "read", "调阅文件"
+    PREVIEW = "preview", "预览页面"
+    EXPORT = "export", "导出案卷"
+    SEARCH = "search", "检索档案"
+    REUSE = "reuse", "复用材料"
+
+
+class AccessRequestStatus(Named):
+    """An officer's request to read another department's shared files, as the applicant answered it."""
+
+    PENDING = "pending", "待申请人答复"
+    APPROVED = "approved", "申请人已同意"
+    REFUSED = "refused", "申请人已拒绝"
 
 
 class Delivery(Named):

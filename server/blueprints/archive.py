@@ -17,7 +17,7 @@ from indexers.models import MAX_RESULT_WINDOW
 
 from ..errors import Forbidden, InvalidInput, Unavailable
 from ..models import RETENTION_LABELS, Department, MaterialType, ServiceItem, User
-from ..services.archive import access
+from ..services.archive import access, access_requests, read_rules
 from ..services.archive import search as archive_search
 from ..web import labels
 from ..web.access import require_sign_in, web_user
@@ -30,6 +30,10 @@ require_sign_in(bp)
 
 PER_PAGE = 20
 PARAMS = ("q", "from", "to", *archive_search.FILTERS)
+
+
+def _addr() -> str:
+    return request.remote_addr or ""
 
 
 def _searcher() -> User:
@@ -58,7 +62,10 @@ def search():
     page, _per_page = paging(PER_PAGE)
     result, error, status = None, None, 200
     try:
-        result = archive_search.search(db_session(), runtime().index, user, params, page=page, per_page=PER_PAGE)
+        result = archive_search.search(
+            db_session(), runtime().index, user, params, page=page, per_page=PER_PAGE, remote_addr=_addr()
+        )
+        db_session().commit()
     except (InvalidInput, Unavailable) as exc:
         error, status = exc, exc.status
     pages = min((result.total + PER_PAGE - 1) // PER_PAGE, MAX_RESULT_WINDOW // PER_PAGE) if result else 0
@@ -83,15 +90,28 @@ def search():
 
 @bp.get("/dossiers/<dossier_id>")
 def dossier(dossier_id: str):
-    user = _searcher()
-    view = access.view_dossier(db_session(), user, dossier_id)
+    """Seen only through shared files, the page offers the grounds a read needs: one of the officer's open
+    cases of this applicant, or an access request for the applicant to approve."""
+    session, user = db_session(), _searcher()
+    view = access.view_dossier(session, user, dossier_id)
     return render_template(
         "archive/dossier.html",
         view=view,
         d=view.dossier,
         q=request.args.get("q", ""),
         retention=RETENTION_LABELS.get(view.dossier.retention, view.dossier.retention),
+        cases=[] if view.whole else read_rules.open_cases(session, user, view.dossier),
+        grant=None if view.whole else read_rules.active_grant(session, user, view.dossier),
+        requests=[] if view.whole else access_requests.officer_requests(session, user, dossier_id),
     )
+
+
+@bp.post("/dossiers/<dossier_id>/access-requests")
+def request_access(dossier_id: str):
+    access_requests.file_request(db_session(), _searcher(), dossier_id, request.form.get("purpose", ""))
+    db_session().commit()
+    flash(_("调阅申请已发送给申请人，申请人同意后即可调阅。"), "ok")
+    return redirect(url_for("archive.dossier", dossier_id=dossier_id), 303)
 
 
 @bp.get("/dossiers/<dossier_id>/files/<file_id>")
@@ -102,6 +122,14 @@ def read_file(dossier_id: str, file_id: str):
         access.file_in_view(access.view_dossier(session, user, dossier_id), file_id)
         flash(_("请先说明调阅目的，每次调阅都会记录"), "error")
         return redirect(url_for("archive.dossier", dossier_id=dossier_id))
-    read = access.read_file(session, user, dossier_id, file_id, purpose=purpose, remote_addr=request.remote_addr or "")
+    read = access.read_file(
+        session,
+        user,
+        dossier_id,
+        file_id,
+        purpose=purpose,
+        remote_addr=_addr(),
+        application_id=request.args.get("application_id", "").strip() or None,
+    )
     session.commit()
     return send_archived(runtime().store, read)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from ..models import Application, StoredObject
-from ..services.cases import queries
+from ..services.cases import queries, reads
 from ..web import previews
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session, runtime
@@ -26,10 +26,16 @@ def _case(app_id: str) -> Application:
     return queries.get_case(db_session(), web_user(), app_id)
 
 
+def _addr() -> str:
+    return request.remote_addr or ""
+
+
 @bp.get("/cases/<app_id>/materials/<material_id>/pages/<int:page>-<int:px>.webp")
 def preview(app_id: str, material_id: str, page: int, px: int):
-    material = queries.material_of(_case(app_id), material_id)
+    session, user = db_session(), web_user()
+    material = reads.preview_material(session, user, _case(app_id), material_id, page, remote_addr=_addr())
     previews.check_request(material.pages, page, px)
+    session.commit()
     stored = db_session().get(StoredObject, material.object_id)
     assert stored is not None  # every material's object is recorded with it
     data = previews.material_preview(
@@ -42,16 +48,21 @@ def preview(app_id: str, material_id: str, page: int, px: int):
 
 @bp.get("/cases/<app_id>/materials/<material_id>")
 def material_file(app_id: str, material_id: str):
-    material = queries.material_of(_case(app_id), material_id)
+    material = reads.read_material(db_session(), web_user(), _case(app_id), material_id, remote_addr=_addr())
+    db_session().commit()
     return send_stored(runtime(), db_session(), material.object_id, filename=material.filename, sha256=material.sha256)
 
 
 @bp.get("/cases/<app_id>/notices/<notice_id>.pdf")
 def notice(app_id: str, notice_id: str):
-    return notice_response(_case(app_id), notice_id)
+    app = _case(app_id)
+    reads.read_notice(db_session(), web_user(), app, notice_id, remote_addr=_addr())
+    db_session().commit()
+    return notice_response(app, notice_id)
 
 
 @bp.get("/cases/<app_id>/results/<result_id>")
 def result(app_id: str, result_id: str):
-    row = queries.result_of(web_user(), _case(app_id), result_id)
+    row = reads.read_result(db_session(), web_user(), _case(app_id), result_id, remote_addr=_addr())
+    db_session().commit()
     return send_stored(runtime(), db_session(), row.object_id, filename=row.filename, sha256=row.sha256)

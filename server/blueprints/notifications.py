@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..models import Notification, User
 from ..models.notifications import LANGUAGES
 from ..services import notifications
+from ..vocabulary import NotificationKind
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session
 from ..web.paging import paging
@@ -28,7 +29,13 @@ CASE_PAGES = {
 LANGUAGE_NAMES = {"zh-CN": "中文", "en": "English"}
 
 
+# Notifications about no case open the page where they are answered.
+KIND_PAGES = {NotificationKind.ACCESS_REQUEST: "ledger.my_requests"}
+
+
 def case_url(user: User, row: Notification) -> str | None:
+    if row.kind in KIND_PAGES:
+        return url_for(KIND_PAGES[NotificationKind(row.kind)])
     page = CASE_PAGES.get(user.role)
     return url_for(page, app_id=row.application_id) if page and row.application_id else None
 

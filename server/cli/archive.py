@@ -49,10 +49,23 @@ def verify(cli: CliContext, dossier_ids: tuple[str, ...]) -> None:
             failed += row.status == "failed"
             incomplete += row.status == "incomplete"
             _echo_unheld_items(row)
+        failed += not _verify_ledger(session, runtime)
     held = sum(1 for d in dossiers if d.check_status == "passed")
     total = len(dossier_ids) if dossier_ids else len(dossiers)
     click.echo(f"{held} of {total} dossier(s) hold" + (f", {incomplete} not fully checked" if incomplete else ""))
     sys.exit(1 if failed else EXIT_INCOMPLETE if incomplete else 0)
+
+
+def _verify_ledger(session, runtime: Runtime) -> bool:
+    """The access ledger's hash chain and its sealed heads; the first broken entry is named."""
+    from ..services.archive import ledger
+
+    report = ledger.check(session, runtime.store)
+    for problem in report.problems:
+        click.echo(f"FAIL {problem}")
+    if report.ok:
+        click.echo(f"OK   access ledger ({report.entries} entries, {report.sealed} sealed head(s) agree)")
+    return report.ok
 
 
 def _named_dossiers(session, dossier_ids: tuple[str, ...]) -> tuple[list[Dossier], int]:
@@ -105,6 +118,7 @@ def _echo_unheld_items(row: CheckReport) -> None:
 @pass_cli
 def export(cli: CliContext, dossier_id: str, out: Path) -> None:
     """Write the dossier's package (a BagIt bag in a zip) to OUT."""
+    from ..services.archive.access import log_export
     from ..services.archive.export import export_dossier
 
     runtime = cli.migrated_runtime()
@@ -116,6 +130,7 @@ def export(cli: CliContext, dossier_id: str, out: Path) -> None:
         with tmp.open("wb") as fh:
             count = export_dossier(session, runtime.store, dossier, fh, actor="cli", detail={"to": str(out)})
         tmp.replace(out)
+        log_export(session, dossier, purpose=f"命令行导出至 {out}")
     click.echo(f"wrote {out} ({count} files, bag of {dossier.archival_code})")
 
 

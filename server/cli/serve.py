@@ -62,12 +62,13 @@ def worker(cli: CliContext) -> None:
 def schedule_startup_duties(runtime: Runtime) -> None:
     """Work that start-up owes: leftovers of a killed write removed, a check that store and database
     agree, the next verification round and upload sweep, a sweep of the deadlines now (the server may have
-    been down while a time limit passed), and a rebuild of a stale index."""
+    been down while a time limit passed), a sealing of the access ledger's head, and a rebuild of a stale index."""
     from storage import StorageError
 
     from ..tasks import (
         schedule_deadline_sweep,
         schedule_index_rebuild,
+        schedule_ledger_seal,
         schedule_reconciliation,
         schedule_upload_sweep,
         schedule_verification,
@@ -85,4 +86,5 @@ def schedule_startup_duties(runtime: Runtime) -> None:
         schedule_verification(session, runtime.settings.verify_interval_hours)
         schedule_upload_sweep(session)
         schedule_deadline_sweep(session, now=True)
+        schedule_ledger_seal(session, now=True)
         schedule_index_rebuild(session, runtime)

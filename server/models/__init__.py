@@ -1,8 +1,8 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from . import chain  # noqa: F401 - chains every access-log entry when it is flushed
 from .archive import (
     MATERIAL_CLASSES,
-    AccessLog,
     ArchivalSequence,
     CheckReport,
     Dossier,
@@ -28,6 +28,7 @@ from .cases import (
 )
 from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
 from .jobs import JOB_STATES, Job
+from .ledger import AccessLog, AccessRequest, LedgerHead
 from .notifications import Notification, NotificationDelivery, NotificationPreference
 from .users import ROLES, STAFF_ROLES, ApiToken, User, UserSession
 
@@ -55,6 +56,8 @@ __all__ = [
     "STATUSES",
     "UploadSession",
     "AccessLog",
+    "AccessRequest",
+    "LedgerHead",
     "StoredObject",
     "ArchivalSequence",
     "Dossier",

@@ -165,27 +165,3 @@ class CheckReport(Base):
     status: Mapped[str] = mapped_column(String(16), default="")
     report: Mapped[dict] = mapped_column(default=dict)
     object_key: Mapped[str] = mapped_column(String(1024), default="")
-
-
-class AccessLog(Base):
-    """Every read of an archived file: who, in which role and department, when, why.
-
-    Applicants see these rows about their own files (the access ledger), so
-    reuse of their data is never invisible to them.
-    """
-
-    __tablename__ = "access_log"
-
-    id: Mapped[str] = id_column()
-    at: Mapped[datetime] = created_column()
-    user_id: Mapped[str] = mapped_column(String(32), index=True)
-    username: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(16))
-    department_code: Mapped[str] = mapped_column(String(32), default="")
-    action: Mapped[str] = mapped_column(String(16))
-    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
-    file_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    applicant_id_number: Mapped[str] = mapped_column(String(32), default="", index=True)
-    purpose: Mapped[str] = mapped_column(Text, default="")
-    application_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), default="")

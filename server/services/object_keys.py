@@ -12,6 +12,7 @@ archives bureau may read it), so its layout is part of the archive's format:
     dossiers/<dossier>/text/<seq>.json             extracted text per file
     dossiers/<dossier>/previews/<seq>/<page>-<px>.webp
     dossiers/<dossier>/checks/<time>-<trigger>.json four-property check reports
+    ledger/heads/<time>-<seq>.json                 the access ledger's head, sealed (write-once) at least daily
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ def preview_key(dossier_id: str, seq: int, page_no: int, size: int) -> str:
 
 def check_report_key(dossier_id: str, at: datetime, trigger: str) -> str:
     return f"{DOSSIERS}{dossier_id}/checks/{at.strftime('%Y%m%dT%H%M%S%fZ')}-{trigger}.json"
+
+
+LEDGER_HEADS = "ledger/heads/"
+
+
+def ledger_head_key(at: datetime, seq: int) -> str:
+    """Time first, so that listing the prefix lists the sealed heads in the order they were sealed."""
+    return f"{LEDGER_HEADS}{at.strftime('%Y%m%dT%H%M%S%fZ')}-{seq:012d}.json"
 
 
 def dossier_of(key: str) -> tuple[str, str] | None:

@@ -9,7 +9,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from ..vocabulary import Delivery, EventAction, FiledType, GapItemStatus, NoticeKind, PartStatus, Status, SuspensionKind
+from ..vocabulary import (
+    AccessAction,
+    AccessRequestStatus,
+    Delivery,
+    EventAction,
+    FiledType,
+    GapItemStatus,
+    NoticeKind,
+    PartStatus,
+    Status,
+    SuspensionKind,
+)
 
 STATUS = {status: _l(status.label) for status in Status}
 ACTION = {action: lazy_pgettext("event", action.label) for action in EventAction}
@@ -19,6 +30,8 @@ PART = {part: _l(part.label) for part in PartStatus}
 DELIVERY = {method: _l(method.label) for method in Delivery}
 GAP_ITEM = {status: _l(status.label) for status in GapItemStatus}
 SUSPENSION = {kind: _l(kind.label) for kind in SuspensionKind}
+ACCESS_ACTION = {action: _l(action.label) for action in AccessAction}
+ACCESS_REQUEST_STATUS = {status: _l(status.label) for status in AccessRequestStatus}
 
 CLOCK = {
     "none": _l("未计时"),
@@ -37,6 +50,7 @@ ROLE = {
     "archivist": _l("档案管理员"),
     "admin": _l("系统管理员"),
     "system": _l("系统"),
+    "cli": _l("命令行（档案管理员）"),
 }
 
 # Why an archived file has no (or only some) searchable text.

@@ -21,6 +21,7 @@ NAV = (
     ("portal.index", _l("办事指南"), None),
     ("track.lookup", _l("办件查询"), None),
     ("applicant.my_cases", _l("我的办件"), {"applicant"}),
+    ("ledger.my_ledger", _l("调阅记录"), {"applicant"}),
     ("counter.queue", _l("窗口受理"), {"clerk"}),
     ("department.queue", _l("部门办理"), {"officer"}),
     ("archive.search", _l("档案检索"), {"officer", "archivist"}),

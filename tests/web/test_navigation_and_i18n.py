@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "server/translations/en/LC_MESSAGES/messages.po"
 # The workflow pages' templates and modules (other pages are checked by their own tests).
-TEMPLATE_DIRS = ("applicant", "archive", "counter", "dept", "supervision", "cases", "track")
+TEMPLATE_DIRS = ("applicant", "archive", "counter", "dept", "supervision", "cases", "track", "ledger")
 SOURCES = (
     [path for folder in TEMPLATE_DIRS for path in sorted((ROOT / "templates" / folder).glob("*.html"))]
     + [ROOT / "templates/_nav.html", ROOT / "templates/portal/service.html"]
@@ -24,6 +24,7 @@ SOURCES = (
             "blueprints/applicant",
             "blueprints/intake",
             "blueprints/archive",
+            "blueprints/ledger",
             "blueprints/counter",
             "blueprints/department",
             "blueprints/supervision",
@@ -84,6 +85,8 @@ def _untranslated_vocabulary(catalogue) -> list[str]:
         (vocabulary.Channel, None),
         (vocabulary.MaterialClass, None),
         (vocabulary.EventAction, "event"),
+        (vocabulary.AccessAction, None),
+        (vocabulary.AccessRequestStatus, None),
     ):
         for member in names:
             entry = catalogue.get(member.label, context=context)

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from flask import request
 
 from ...errors import InvalidInput
-from ...services.cases import applying, delivery, handling, queries, rating, review
+from ...services.cases import applying, delivery, handling, queries, rating, reads, review
 from ...services.cases.clock import Calendar
 from ...services.cases.decisions import AppealBodies
 from ...services.cases.views import case_detail, case_summary, public_status
@@ -164,7 +164,10 @@ def upload_material(app_id: str, slot: str, headers: s.UploadName):
     summary="A material's bytes, any version (supports Range)",
 )
 def download_material(app_id: str, file_id: str):
-    material = queries.material_of(_case(app_id), file_id)
+    material = reads.read_material(
+        db_session(), api_user(), _case(app_id), file_id, remote_addr=request.remote_addr or ""
+    )
+    db_session().commit()
     return send_stored(runtime(), db_session(), material.object_id, filename=material.filename, sha256=material.sha256)
 
 
@@ -298,7 +301,10 @@ def upload_result(app_id: str, name: str, headers: s.UploadName):
     summary="A result document's bytes (the applicant once the case is completed)",
 )
 def download_result(app_id: str, result_id: str):
-    result = queries.result_of(api_user(), _case(app_id), result_id)
+    result = reads.read_result(
+        db_session(), api_user(), _case(app_id), result_id, remote_addr=request.remote_addr or ""
+    )
+    db_session().commit()
     return send_stored(runtime(), db_session(), result.object_id, filename=result.filename, sha256=result.sha256)
 
 
@@ -383,7 +389,10 @@ def close_follow_up(app_id: str, body: s.NoteBody):
     summary="A notice (受理通知书, 一次性告知书 …) as PDF",
 )
 def download_notice(app_id: str, notice_id: str):
-    return notice_response(_case(app_id), notice_id)
+    app = _case(app_id)
+    reads.read_notice(db_session(), api_user(), app, notice_id, remote_addr=request.remote_addr or "")
+    db_session().commit()
+    return notice_response(app, notice_id)
 
 
 @endpoint(

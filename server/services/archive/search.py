@@ -41,9 +41,17 @@ def _date(params: Mapping[str, str], name: str) -> date | None:
 
 
 def search(
-    session: Session, index: SearchIndex, user: User, params: Mapping[str, str], *, page: int, per_page: int
+    session: Session,
+    index: SearchIndex,
+    user: User,
+    params: Mapping[str, str],
+    *,
+    page: int,
+    per_page: int,
+    remote_addr: str = "",
 ) -> SearchResult:
-    """The user's scope is applied inside the index query; an index that fails degrades search only."""
+    """The user's scope is applied inside the index query; an index that fails degrades search only.
+    Each search is logged (who, what, how many hits) in the caller's transaction."""
     if page * per_page > MAX_RESULT_WINDOW:
         raise InvalidInput(
             f"只能翻阅前 {MAX_RESULT_WINDOW} 条结果，请缩小检索范围 "
@@ -60,6 +68,9 @@ def search(
         **{name: params.get(name) or None for name in FILTERS},
     )
     try:
-        return index.search(query)
+        result = index.search(query)
     except SearchIndexError as exc:  # the index is a derived, optional service
         raise Unavailable(UNAVAILABLE, {"reason": str(exc)[:200]}) from exc
+    asked = {name: params.get(name, "") for name in ("q", "from", "to", *FILTERS)}
+    access.log_search(session, user, asked, result.total, remote_addr=remote_addr)
+    return result

@@ -32,7 +32,7 @@ def dossier_json(view: DossierView) -> dict[str, Any]:
         "dossier_id": d.id,
         "archival_code": d.archival_code,
         "version": d.version,
-        "title": d.title,
+        "title": view.title,
         "service_code": d.service_code,
         "service_name": d.service_name,
         "department": {"code": d.department_code, "name": d.department_name},
@@ -53,7 +53,7 @@ def dossier_json(view: DossierView) -> dict[str, Any]:
             {
                 "file_id": f.id,
                 "seq": f.seq,
-                "name": f.name,
+                "name": view.file_name(f),
                 "material_type": f.material_type,
                 "material_type_name": f.material_type_name,
                 "class": MATERIAL_CLASSES.get(f.material_class, f.material_class),

@@ -29,6 +29,8 @@ TITLES_EN: dict[K, str] = {
     K.CLOCK_YELLOW: "Case nearing its time limit",
     K.CLOCK_RED: "Case overdue: supervision notice",
     K.DEADLINE_CHANGED: "Time limit changed",
+    K.ACCESS_REQUEST: "A department asks to read your files",
+    K.ACCESS_ANSWER: "Your access request was answered",
 }
 
 # (kind, variant) → body per language; the variant picks a wording the facts call for ("" = the usual one).
@@ -135,6 +137,18 @@ BODIES: dict[tuple[K, str], dict[str, str]] = {
     (K.DEADLINE_CHANGED, ""): {
         ZH: "「{service}」（受理编号 {number}）的办理时限已调整为 {due}。{reason}",
         EN: "The time limit of {service} ({number}) is now {due}. {reason}",
+    },
+    (K.ACCESS_REQUEST, ""): {
+        ZH: "{department}的{officer}申请调阅您在「{service}」案卷（档号 {code}）中的共享材料：{files}。"
+        "调阅目的：{purpose}。请在「调阅申请」页面同意或拒绝；同意后该人员可在 {days} 天内调阅，"
+        "每次调阅都会记入您的材料调阅记录。",
+        EN: "{officer} of the {department} asks to read your shared files in the dossier of {service} "
+        "(archival code {code}): {files}. Purpose: {purpose}. Approve or refuse on the access requests page; "
+        "an approval lets them read for {days} days, and every read is in your access ledger.",
+    },
+    (K.ACCESS_ANSWER, ""): {
+        ZH: "您对「{service}」案卷（档号 {code}）的调阅申请，申请人已{answer}。{until}",
+        EN: "The applicant {answer} your request to read the dossier of {service} (archival code {code}). {until}",
     },
 }
 

@@ -63,6 +63,14 @@ def test_reading_a_file_needs_a_purpose_is_logged_and_supports_ranges(client, to
     url = f"/api/v1/archives/{archive.id}/files/{licence['file_id']}"
 
     assert client.get(url, headers=headers).status_code == 400
+    refused = client.get(url + "?purpose=公共场所卫生许可核验营业执照", headers=headers)
+    assert refused.status_code == 403 and "application_id" in refused.get_json()["error"]["message"]
+    asked = client.post(
+        f"/api/v1/archives/{archive.id}/access-requests", json={"purpose": "核验营业执照"}, headers=headers
+    )
+    assert asked.status_code == 201, asked.get_json()
+    approve = f"/api/v1/me/access-requests/{asked.get_json()['id']}/approve"
+    assert client.post(approve, headers=token("applicant")).get_json()["status"] == "approved"
     whole = client.get(url + "?purpose=公共场所卫生许可核验营业执照", headers=headers)
     assert whole.status_code == 200 and whole.data.startswith(b"%PDF")
     assert len(whole.data) == licence["size"]
@@ -82,7 +90,7 @@ def test_reading_a_file_needs_a_purpose_is_logged_and_supports_ranges(client, to
     )
 
     with runtime.db.session() as session:
-        rows = session.scalars(select(AccessLog).order_by(AccessLog.at)).all()
+        rows = session.scalars(select(AccessLog).order_by(AccessLog.seq)).all()
         assert [(r.username, r.department_code, r.purpose) for r in rows] == [
             ("officer-wjj", "wjj", "公共场所卫生许可核验营业执照"),
             ("officer-wjj", "wjj", "续传"),
