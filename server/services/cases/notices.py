@@ -1,41 +1,16 @@
 """Notices as PDF (受理通知书, 一次性告知书 …), made on demand from the recorded notice.
 
-The PDF uses reportlab's built-in Chinese CID font (STSong-Light), so no font
-file has to be installed for notices to work.
+They are filed in the dossier, so they are printed for the long term (printing.py: the CJK font embedded,
+PDF/A-2b), dated by the notice itself: the same notice always gives the same bytes.
 """
 
 from __future__ import annotations
 
-import io
-
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
-
 from ...models import Application, Notice
 from ...timeutil import local
 from ...vocabulary import NoticeKind
-from . import time_limit_notices
+from . import printing, time_limit_notices
 from .decisions import denial_lines
-
-FONT = "STSong-Light"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    lines = []
-    for paragraph in text.splitlines() or [""]:
-        while len(paragraph) > width:
-            lines.append(paragraph[:width])
-            paragraph = paragraph[width:]
-        lines.append(paragraph)
-    return lines
 
 
 def notice_lines(app: Application, notice: Notice) -> list[str]:
@@ -73,24 +48,4 @@ def notice_lines(app: Application, notice: Notice) -> list[str]:
 
 
 def notice_pdf(app: Application, notice: Notice) -> bytes:
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
-    title = NoticeKind(notice.kind).label
-    pdf.setTitle(title)
-    font = _font()
-    width, height = A4
-    pdf.setFont(font, 20)
-    pdf.drawCentredString(width / 2, height - 90, title)
-    pdf.setFont(font, 12)
-    y = height - 140
-    for line in notice_lines(app, notice):
-        for part in _wrap(line, 38):
-            if y < 60:
-                pdf.showPage()
-                pdf.setFont(font, 12)
-                y = height - 60
-            pdf.drawString(70, y, part)
-            y -= 22
-    pdf.showPage()
-    pdf.save()
-    return out.getvalue()
+    return printing.render(NoticeKind(notice.kind).label, notice_lines(app, notice), created=notice.created_at)
