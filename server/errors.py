@@ -80,3 +80,15 @@ class StorageFull(AppError):
     """Writes are refused while the disk or bucket is full; reads go on."""
 
     status, code = 507, "storage_full"
+
+
+class SigningUnavailable(Unavailable):
+    """The package signature (固化信息) or its timestamp could not be made: no key, no openssl, no TSA."""
+
+    code = "signing_unavailable"
+
+
+class ArchiveCheckFailed(Conflict):
+    """A dossier failed its four-property check (四性检测) before it became final, an export or a transfer."""
+
+    code = "archive_check_failed"

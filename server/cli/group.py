@@ -14,6 +14,7 @@ from .database import demo, migrate
 from .deadlines import deadlines
 from .index import index
 from .serve import serve, worker
+from .transfer import transfer, verify_package
 
 
 @click.group()
@@ -30,3 +31,5 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 for _command in (serve, worker, migrate, demo, archive, calendar, catalogue, deadlines, index):
     main.add_command(_command)
+archive.add_command(transfer)
+archive.add_command(verify_package)

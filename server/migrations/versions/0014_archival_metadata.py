@@ -48,9 +48,11 @@ OLD_GROUP = "'fonds=' || fonds || ';org=' || org_code || ';retention=' || retent
 
 def upgrade() -> None:
     _metadata_upgrade()
+    _preservation_upgrade()
 
 
 def downgrade() -> None:
+    _preservation_downgrade()
     _metadata_downgrade()
 
 
@@ -102,3 +104,70 @@ def _metadata_downgrade() -> None:
         batch_op.drop_column("secrecy_years")
         for name, _, _ in reversed(SERVICE_COLUMNS):
             batch_op.drop_column(name)
+
+
+# --- items 3-6: PREMIS preservation events, transfer batches (the 移交登记表) and the dossiers they carried ---
+
+
+def _preservation_upgrade() -> None:
+    op.create_table(
+        "preservation_events",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("dossier_id", sa.String(length=32), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("event_type", sa.String(length=32), nullable=False),
+        sa.Column("agent", sa.String(length=200), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("file_path", sa.String(length=600), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"], ["dossiers.id"], name=op.f("fk_preservation_events_dossier_id_dossiers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_preservation_events")),
+    )
+    with op.batch_alter_table("preservation_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_preservation_events_dossier_id"), ["dossier_id"])
+    op.create_table(
+        "transfer_batches",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("batch_number", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("dossier_count", sa.Integer(), nullable=False),
+        sa.Column("file_count", sa.Integer(), nullable=False),
+        sa.Column("total_bytes", sa.BigInteger(), nullable=False),
+        sa.Column("manifest_sm3", sa.String(length=64), nullable=False),
+        sa.Column("out_dir", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transfer_batches")),
+        sa.UniqueConstraint("batch_number", name=op.f("uq_transfer_batches_batch_number")),
+    )
+    op.create_table(
+        "transfer_items",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("batch_id", sa.String(length=32), nullable=False),
+        sa.Column("dossier_id", sa.String(length=32), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("archival_code", sa.String(length=128), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["transfer_batches.id"], name=op.f("fk_transfer_items_batch_id_transfer_batches")
+        ),
+        sa.ForeignKeyConstraint(["dossier_id"], ["dossiers.id"], name=op.f("fk_transfer_items_dossier_id_dossiers")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transfer_items")),
+        sa.UniqueConstraint("batch_id", "dossier_id", name=op.f("uq_transfer_items_batch_id")),
+    )
+    with op.batch_alter_table("transfer_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_transfer_items_batch_id"), ["batch_id"])
+        batch_op.create_index(batch_op.f("ix_transfer_items_dossier_id"), ["dossier_id"])
+
+
+def _preservation_downgrade() -> None:
+    with op.batch_alter_table("transfer_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transfer_items_dossier_id"))
+        batch_op.drop_index(batch_op.f("ix_transfer_items_batch_id"))
+    op.drop_table("transfer_items")
+    op.drop_table("transfer_batches")
+    with op.batch_alter_table("preservation_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_preservation_events_dossier_id"))
+    op.drop_table("preservation_events")
