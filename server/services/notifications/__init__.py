@@ -7,13 +7,14 @@ causes (an officer's access request) is told with ``notify_user``.
 """
 
 from .delivery import DELIVERY_JOB, deliver
-from .direct import notify_user
+from .direct import DIRECT_KINDS, notify_user
 from .inbox import inbox, mark_all_read, mark_read, notification_json, unread_count
 from .preferences import Channels, channels_of, set_channels
 from .rules import RULES, on_event
 
 __all__ = [
     "DELIVERY_JOB",
+    "DIRECT_KINDS",
     "RULES",
     "Channels",
     "channels_of",

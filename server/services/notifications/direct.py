@@ -13,6 +13,9 @@ from . import texts
 from .delivery import queue_delivery
 from .preferences import channels_of
 
+# The kinds no case event sends (rules.py), only notify_user.
+DIRECT_KINDS = (NotificationKind.ACCESS_REQUEST, NotificationKind.ACCESS_ANSWER)
+
 
 def notify_user(
     session: Session,

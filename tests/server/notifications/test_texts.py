@@ -5,13 +5,13 @@ from __future__ import annotations
 from notification_support import inbox_of
 
 from server.services.cases import events
-from server.services.notifications import RULES, set_channels, texts
+from server.services.notifications import DIRECT_KINDS, RULES, notify_user, set_channels, texts
 from server.vocabulary import EventAction, NotificationKind
 
 
 def test_every_kind_is_sent_by_a_rule_and_has_both_languages():
     sent = {kind for rules in RULES.values() for kind, _ in rules}
-    assert sent == set(NotificationKind)
+    assert sent | set(DIRECT_KINDS) == set(NotificationKind) and not sent & set(DIRECT_KINDS)
     assert set(texts.TITLES_EN) == set(NotificationKind)
     for (kind, _variant), bodies in texts.BODIES.items():
         assert set(bodies) == {texts.ZH, texts.EN}, kind
@@ -36,3 +36,23 @@ def test_every_rule_renders_in_both_languages(cases):
             events.record(cases.session, app, None, EventAction(action), note="理由", data={"slot": "operator_id"})
     for row in inbox_of(cases.session, "applicant"):
         assert row.title and app.tracking_number in row.body and "{" not in row.body
+
+
+def test_notifications_of_no_case_render_in_both_languages(cases):
+    facts = {
+        "officer": "张三",
+        "department": "卫健局",
+        "service": "开办民宿",
+        "code": "0001-2026-D30-WLJ-00001",
+        "files": "身份证.jpg",
+        "purpose": "核验",
+        "days": "7",
+        "answer": "同意",
+        "until": "",
+    }
+    applicant = cases.user("applicant")
+    for language in (texts.ZH, texts.EN):
+        set_channels(cases.session, applicant, language=language)
+        for kind in DIRECT_KINDS:
+            row = notify_user(cases.session, applicant, kind, facts, facts)
+            assert row.title == texts.title(kind, language) and "{" not in row.body and "0001-2026" in row.body
