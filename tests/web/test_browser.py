@@ -384,6 +384,14 @@ def test_the_whole_loop_in_chromium(server, driver, files):
     p.upload("health_certs", files["健康证.jpg"])
     p.shot("gap-upload")
 
+    # --- the window checks the late certificate: no department decides before it is accepted
+    p.size(DESKTOP)
+    p.sign_in("clerk")
+    p.open(f"/counter/cases/{app_id}")
+    assert "已补交待核验" in p.text()
+    p.click_and_load("#gap-items button[name=ok][value=yes]")
+    assert "核验合格" in p.text()
+
     # --- the fire brigade decides its part; culture & tourism uploads the licence, decides, completes
     p.size(DESKTOP)
     p.sign_in("officer-xfjy")

@@ -61,9 +61,9 @@ RESULTS_OPEN = (Status.IN_PROGRESS, *COMPLETABLE)
 DELIVERABLE = COMPLETABLE
 RESULTS_RELEASED = (Status.COMPLETED, Status.ARCHIVED)
 RATEABLE = (Status.COMPLETED, Status.ARCHIVED, Status.REJECTED)
-# Accepted and not yet decided: the clock runs, so it may be stopped or given a new deadline.
+# Accepted and not yet decided: the clock runs, so it may be stopped or given a new deadline. (A case
+# waiting for a correction has not been accepted: correction comes before acceptance.)
 SUSPENDABLE = (Status.ACCEPTED, Status.ACCEPTED_WITH_GAP, Status.IN_PROGRESS)
-CLOCK_OPEN = (*SUSPENDABLE, Status.NEEDS_CORRECTION)
 
 # The admin sees every case read-only, so that every case the supervision dashboard links opens.
 SEES_EVERY_CASE = ("clerk", "supervisor", "admin")
@@ -288,7 +288,7 @@ def _resume(user: User, app: Application) -> Refusals:
 def _set_deadline(user: User, app: Application) -> Refusals:
     yield _view(user, app)
     yield _role(user, ("supervisor",), "set a new deadline")
-    yield _status(app, CLOCK_OPEN, "set a new deadline")
+    yield _status(app, SUSPENDABLE, "set a new deadline")
 
 
 RULES: dict[Action, Callable[[User, Application], Refusals]] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import time_machine
 from case_support import Api, jpeg_bytes, pdf_bytes
@@ -10,8 +12,20 @@ from time_support import MONDAY
 
 @pytest.fixture(params=["embedded", "real-servers"])
 def settings(request):
-    """The workflow runs on the embedded defaults and on PostgreSQL + S3 + Elasticsearch."""
-    return request.getfixturevalue("embedded_settings" if request.param == "embedded" else "real_stack_settings")
+    """The workflow runs on the embedded defaults and on PostgreSQL + S3 + Elasticsearch.
+
+    A test that moves the clock (``clock``) runs on PostgreSQL with the local store and the embedded
+    index instead: S3 refuses requests signed more than 15 minutes off its own clock, and what the
+    time limits depend on (dates, the calendar) lives in the database."""
+    if request.param == "embedded":
+        return request.getfixturevalue("embedded_settings")
+    real = request.getfixturevalue("real_stack_settings")
+    if "clock" not in request.fixturenames:
+        return real
+    folder = real.data_dir
+    return dataclasses.replace(
+        real, storage_url=f"file://{folder / 'objects'}", index_url=f"sqlite:///{folder / 'index.db'}"
+    )
 
 
 @pytest.fixture
