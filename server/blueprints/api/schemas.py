@@ -24,10 +24,11 @@ from pydantic import (
     RootModel,
     StringConstraints,
     ValidationError,
-    ValidationInfo,
     WrapValidator,
     field_validator,
+    model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from indexers import DossierHit
@@ -154,16 +155,26 @@ class CreateApplication(Body):
 class UpdateForm(Body):
     """Form fields, the township, or both: a body with neither changes nothing and is refused."""
 
-    # Declared first, so that the form's check below sees whether it was given.
-    township: Township | None = Field(None, description='one of ONEWINDOW_TOWNSHIPS; "" clears it')
-    form: dict[str, Any] | None = Field(None, validate_default=True)
+    # Neither may be null: absent means "leave it"; the document says one of the two must be given.
+    model_config = ConfigDict(
+        strict=True, extra="ignore", json_schema_extra={"anyOf": [{"required": ["form"]}, {"required": ["township"]}]}
+    )
 
-    @field_validator("form")
+    township: Township | SkipJsonSchema[None] = Field(None, description='one of ONEWINDOW_TOWNSHIPS; "" clears it')
+    form: dict[str, Any] | SkipJsonSchema[None] = None
+
+    @field_validator("township", "form", mode="before")
     @classmethod
-    def _form_or_township(cls, form: dict[str, Any] | None, info: ValidationInfo) -> dict[str, Any] | None:
-        if form is None and info.data.get("township") is None:
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError("null", "须不为 null，不改的字段请省略 (must not be null: leave the field out)")
+        return value
+
+    @model_validator(mode="after")
+    def _form_or_township(self) -> UpdateForm:
+        if self.form is None and self.township is None:
             raise PydanticCustomError("missing", "须给出 form 或 township (give form, township or both)")
-        return form
+        return self
 
 
 class Reuse(Body):
