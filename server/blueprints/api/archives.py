@@ -99,8 +99,8 @@ def get_archived_file(dossier_id: str, file_id: str, query: ls.ArchiveRead):
     roles=("archivist",),
     query=s.ExportPurpose,
     responses={200: Media("application/zip", "The BagIt bag")},
-    errors=(507,),
-    summary="The dossier as a BagIt bag in a zip (archivists)",
+    errors=(409, 507),
+    summary="The dossier as a BagIt bag in a zip (archivists), after its DA/T 70 check (409 when it fails)",
 )
 def export_dossier(dossier_id: str, query: s.ExportPurpose):
     session, user = db_session(), api_user()
@@ -110,7 +110,7 @@ def export_dossier(dossier_id: str, query: s.ExportPurpose):
     )
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - closed by chunks() below
     archive_export.export_dossier(
-        session, runtime().store, view.dossier, spool, actor=user.username, detail={"via": "api"}
+        session, runtime().store, view.dossier, spool, actor=user.username, detail={"via": "api"}, runtime=runtime()
     )
     session.commit()
     size = spool.tell()
