@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         counter,
         department,
         health,
+        holdings,
         intake,
         ledger,
         notifications,
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(templating.bp)
-    for pages in (track, applicant, intake, case_files, counter, department, archive, supervision, admin):
+    for pages in (track, applicant, holdings, intake, case_files, counter, department, archive, supervision, admin):
         app.register_blueprint(pages.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")

@@ -159,6 +159,8 @@ class EventAction(Named):
     SET_DEADLINE = "set_deadline", "督办调整时限"
     DELIVER = "deliver", "送达结果"
     REVIEW_GAP = "review_gap", "核验容缺材料"
+    # Recorded on the case that issued the e-licence (电子证照), after it was archived.
+    REVOKE_LICENCE = "revoke_licence", "撤销电子证照"
 
 
 class NotificationKind(Named):
@@ -185,6 +187,7 @@ class NotificationKind(Named):
     # Not about a case event: sent by services/archive/access_requests.py through notifications.notify_user.
     ACCESS_REQUEST = "access_request", "部门申请调阅您的材料"
     ACCESS_ANSWER = "access_answer", "调阅申请已答复"
+    LICENCE_REVOKED = "licence_revoked", "电子证照已撤销"
 
 
 class SuspensionKind(Named):
@@ -233,6 +236,29 @@ class AccessRequestStatus(Named):
     PENDING = "pending", "待申请人答复"
     APPROVED = "approved", "申请人已同意"
     REFUSED = "refused", "申请人已拒绝"
+
+
+class VerificationLevel(Named):
+    """How far a material can be trusted (国办函〔2016〕108号), strongest first; kept per material and per archived
+    file, and carried over when a copy is reused.
+
+    ``issued``: an e-licence a department issued itself. ``verified_original``: a clerk's explicit verdict that
+    the copy matches the original they saw. ``archived_copy``: a record filed into the archive without such a
+    check (scanned paper records, files archived before levels were kept). ``uploaded``: as the applicant sent
+    it, never checked by anyone.
+    """
+
+    ISSUED = "issued", "电子证照"
+    VERIFIED_ORIGINAL = "verified_original", "已核验原件"
+    ARCHIVED_COPY = "archived_copy", "档案存档件"
+    UPLOADED = "uploaded", "申请人上传（未核验）"
+
+
+class ConsentMode(Named):
+    """How the applicant agreed to a reuse: themself online, or in person at the window, recorded by the clerk."""
+
+    ONLINE = "online", "申请人本人网上确认"
+    IN_PERSON = "in_person", "申请人现场同意，窗口人员记录"
 
 
 class Delivery(Named):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from ..models import Application, StoredObject
-from ..services.cases import queries, reads
+from ..services.cases import queries, reads, reuse
 from ..web import previews
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session, runtime
@@ -14,12 +14,6 @@ from ..web.ranges import send_stored
 
 bp = Blueprint("case_files", __name__)
 require_sign_in(bp)
-
-NO_PREVIEW_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 160"><rect width="120" height="160" '
-    'rx="6" fill="#eef2f7"/><path d="M30 30h44l16 16v84H30z" fill="#fff" stroke="#9aa7b6" '
-    'stroke-width="3"/><path d="M42 70h36M42 86h36M42 102h24" stroke="#9aa7b6" stroke-width="3"/></svg>'
-)
 
 
 def _case(app_id: str) -> Application:
@@ -41,9 +35,17 @@ def preview(app_id: str, material_id: str, page: int, px: int):
     data = previews.material_preview(
         runtime(), material_id=material.id, object_key=stored.key, media_type=material.media_type, page=page, px=px
     )
-    if data is None:
-        return Response(NO_PREVIEW_SVG, mimetype="image/svg+xml")
-    return Response(data, mimetype=previews.MEDIA_TYPE)
+    return previews.image_response(data)
+
+
+@bp.get("/cases/<app_id>/offers/<file_id>/pages/<int:page>-<int:px>.webp")
+def offer_preview(app_id: str, file_id: str, page: int, px: int):
+    """A page of an archived file offered to this case, seen before anyone agrees to reuse it."""
+    session = db_session()
+    file = reuse.preview_offer(session, web_user(), _case(app_id), file_id, page, remote_addr=_addr())
+    previews.check_request(file.pages, page, px)
+    session.commit()
+    return previews.image_response(previews.offer_preview(runtime(), file.dossier_id, file, page, px))
 
 
 @bp.get("/cases/<app_id>/materials/<material_id>")

@@ -13,12 +13,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import AppError, InvalidInput
 from ..models import Application, User, utcnow
-from ..services.cases import handling, policy, queries
+from ..services.cases import handling, licences, policy, queries
 from ..services.cases.clock import Calendar, clock_state
 from ..services.cases.decisions import AppealBodies
 from ..timeutil import local
 from ..vocabulary import Status
-from ..web import time_limit_forms
+from ..web import licence_forms, time_limit_forms
 from ..web.access import require_sign_in, web_user
 from ..web.actions import run_action
 from ..web.casepage import slot_rows
@@ -85,6 +85,8 @@ def case_page(app: Application, *, error: AppError | None = None):
         "dept/case.html",
         app=app,
         error=error,
+        licences=licence_forms.of_case(session, user, app),
+        licence_types=licence_forms.types(session),
         part=my_part(user, app),
         clock=clock_state(app, Calendar.load(session)),
         rows=slot_rows(session, user, app),
@@ -115,7 +117,8 @@ def upload_result(app_id: str):
         if file is None or not file.filename:
             raise InvalidInput("请选择结果文件 (choose the result file)", {"field": "file"})
         stream, filename, name = file.stream, file.filename, request.form.get("name", "")
-    result = handling.upload_result(db_session(), runtime(), user, app, name, stream, filename)
+    licence = licence_forms.facts(request.values)
+    result = handling.upload_result(db_session(), runtime(), user, app, name, stream, filename, licence=licence)
     db_session().commit()
     if _wants_json():
         return {"id": result.id, "name": result.name, "size": result.size, "sha256": result.sha256}, 201
@@ -130,6 +133,15 @@ def _act(app_id: str, action, done_message: str):
         refused=lambda error: case_page(_case(app_id), error=error),
         done_message=done_message,
         done_url=url_for("department.case", app_id=app_id),
+    )
+
+
+@bp.post("/cases/<app_id>/licences/<licence_id>/revoke")
+def revoke_licence(app_id: str, licence_id: str):
+    return _act(
+        app_id,
+        lambda session, user, app: licences.revoke(session, user, licence_id, request.form.get("reason", "")),
+        _("电子证照已撤销，持证人将收到通知。"),
     )
 
 

@@ -7,12 +7,12 @@ page a form returns to depends on who is filling the case in.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..errors import Conflict, InvalidInput
 from ..models import Application, User
-from ..services.cases import applying, queries, resumable
+from ..services.cases import applying, policy, queries, resumable, reuse
 from ..web import formfields
 from ..web import resumable as uploads
 from ..web.access import require_sign_in, web_user
@@ -68,10 +68,33 @@ def save_form(app_id: str):
     return redirect(case_page_url(user, app), 303)
 
 
-@bp.post("/cases/<app_id>/materials/<slot>/reuse")
-def reuse(app_id: str, slot: str):
+@bp.get("/cases/<app_id>/materials/<slot>/reuse/<file_id>")
+def confirm_reuse(app_id: str, slot: str, file_id: str):
+    """The confirm step: every page of the offered file and where it comes from, before anyone agrees."""
     user, app = web_user(), _case(app_id)
-    material = applying.reuse_material(db_session(), user, app, slot, request.form.get("file_id", ""))
+    offer = reuse.offer_of(db_session(), user, app, slot, file_id)
+    return render_template(
+        "cases/reuse_confirm.html",
+        app=app,
+        slot=applying.slot_of(app, slot),
+        offer=offer,
+        may_reuse=policy.may(user, app, policy.Action.REUSE),
+        in_person=user.role == "clerk",
+        back=case_page_url(user, app) + f"#slot-{slot}",
+    )
+
+
+@bp.post("/cases/<app_id>/materials/<slot>/reuse")
+def reuse_material(app_id: str, slot: str):
+    """Consent given on the confirm page; a post without it (or, at the window, without the clerk's word that
+    the applicant agreed in person) goes back to that page."""
+    user, app = web_user(), _case(app_id)
+    file_id = request.form.get("file_id", "")
+    confirm = url_for("intake.confirm_reuse", app_id=app.id, slot=slot, file_id=file_id)
+    if request.form.get("confirm") != "1" or (user.role == "clerk" and request.form.get("in_person") != "1"):
+        flash(_("请先预览材料并确认同意复用。"), "error")
+        return redirect(confirm, 303)
+    material = reuse.reuse_material(db_session(), user, app, slot, file_id)
     db_session().commit()
     flash(_("已复用档案中的材料：%(name)s", name=material.filename), "ok")
     return redirect(case_page_url(user, app) + f"#slot-{slot}", 303)

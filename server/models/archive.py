@@ -124,8 +124,11 @@ class DossierFile(Base):
     object_id: Mapped[str] = mapped_column(ForeignKey("stored_objects.id"))
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     valid_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    # vocabulary.VerificationLevel as sealed; the e-licence this file is, if it is one.
+    level: Mapped[str] = mapped_column(String(24), default="archived_copy")
     verified_by: Mapped[str] = mapped_column(String(200), default="")
     verified_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    licence_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Extraction (text per page, previews) runs as a job after sealing; see services/archive/text.py.
     text_status: Mapped[str] = mapped_column(String(16), default="pending")
     text_detail: Mapped[str] = mapped_column(Text, default="")

@@ -101,8 +101,17 @@ class Material(Base):
     reused_from_dossier_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     verdict_ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     verdict_reason: Mapped[str] = mapped_column(Text, default="")
+    # Who gave the verdict (ok or not) and when.
+    reviewed_by: Mapped[str] = mapped_column(String(200), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # How far the copy can be trusted (vocabulary.VerificationLevel); who checked it against the original and
+    # when (for a reused copy: whoever checked the archived one), until when it is valid, and where it came from.
+    level: Mapped[str] = mapped_column(String(24), default="uploaded")
     verified_by: Mapped[str] = mapped_column(String(200), default="")
     verified_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    valid_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    source_archival_code: Mapped[str] = mapped_column(String(128), default="")
+    licence_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     application: Mapped[Application] = relationship(back_populates="materials")
 

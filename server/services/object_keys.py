@@ -6,6 +6,7 @@ archives bureau may read it), so its layout is part of the archive's format:
     applications/<case>/materials/<material>       uploaded materials
     applications/<case>/results/<result>           result documents
     previews/materials/<material>/<page>-<px>.webp page previews of case materials (a cache)
+    previews/files/<file>/<page>-<px>.webp         page previews of archived files offered for reuse (a cache)
     dossiers/<dossier>/bag/...                     the sealed BagIt package
     dossiers/<dossier>/committed.json              written once the database recorded the package
     dossiers/<dossier>/quarantine.json             a package no record will ever own (a crashed sealing)
@@ -33,6 +34,10 @@ def result_key(application_id: str, result_id: str) -> str:
 
 def material_preview_key(material_id: str, page: int, px: int) -> str:
     return f"previews/materials/{material_id}/{page}-{px}.webp"
+
+
+def offer_preview_key(file_id: str, page: int, px: int) -> str:
+    return f"previews/files/{file_id}/{page}-{px}.webp"
 
 
 def package_prefix(dossier_id: str) -> str:

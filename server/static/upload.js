@@ -216,7 +216,13 @@
       button.disabled = true;
       progress.show(0);
       try {
-        var response = await send("PUT", form.action, file, {
+        var licence = new URLSearchParams();
+        ["licence_type", "licence_number", "valid_until"].forEach(function (field) {
+          var input = form.querySelector('[name="' + field + '"]');
+          if (input && input.value.trim()) licence.append(field, input.value.trim());
+        });
+        var target = form.action + (licence.toString() ? "?" + licence.toString() : "");
+        var response = await send("PUT", target, file, {
           "Content-Type": file.type || "application/octet-stream",
           "X-Filename": encodeURIComponent(file.name),
           "X-Result-Name": encodeURIComponent(name)

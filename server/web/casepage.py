@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models import Application, Material, MaterialSlot, User
-from ..services.cases import applying, policy
+from ..models import Application, Licence, Material, MaterialSlot, ReuseConsent, User
+from ..services.cases import applying, policy, reuse
 
 
 @dataclass
@@ -22,6 +22,11 @@ class SlotRow:
     uploadable: bool
     deferred: bool
     offers: list[dict[str, Any]] = field(default_factory=list)
+    # Whether this user may consent to an offer here (the applicant online, the clerk at the window).
+    may_reuse: bool = False
+    # Where a reused material came from: who agreed to its reuse, and the e-licence it is.
+    consent: ReuseConsent | None = None
+    licence: Licence | None = None
 
     @property
     def accept(self) -> str:
@@ -40,21 +45,26 @@ def slot_rows(session: Session, user: User, app: Application, *, with_offers: bo
     current = applying.current_materials(app)
     offers: dict[str, list[dict[str, Any]]] = {}
     if with_offers and policy.may(user, app, policy.Action.UPLOAD):
-        used = {m.reused_from_file_id for m in current.values() if m.reused_from_file_id}
-        offers = {
-            slot: [o for o in items if o["file_id"] not in used]
-            for slot, items in applying.reusable(session, user, app).items()
-        }
-    return [
-        SlotRow(
-            slot=s,
-            material=current.get(s.slot),
-            uploadable=policy.may_add_material(user, app, s.slot),
-            deferred=s.slot in app.gap_slots,
-            offers=offers.get(s.slot, []),
+        offers = reuse.reusable(session, user, app)
+    reused = any(m.reused_from_file_id for m in current.values())
+    consents = reuse.consents(session, app) if reused else {}
+    may_reuse = policy.may(user, app, policy.Action.REUSE)
+    rows = []
+    for s in app.service.materials:
+        material = current.get(s.slot)
+        rows.append(
+            SlotRow(
+                slot=s,
+                material=material,
+                uploadable=policy.may_add_material(user, app, s.slot),
+                deferred=s.slot in app.gap_slots,
+                offers=offers.get(s.slot, []),
+                may_reuse=may_reuse and policy.may_add_material(user, app, s.slot),
+                consent=consents.get(material.id) if material else None,
+                licence=session.get(Licence, material.licence_id) if material and material.licence_id else None,
+            )
         )
-        for s in app.service.materials
-    ]
+    return rows
 
 
 def missing_rows(app: Application) -> list[MaterialSlot]:

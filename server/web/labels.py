@@ -12,6 +12,7 @@ from flask_babel import lazy_pgettext
 from ..vocabulary import (
     AccessAction,
     AccessRequestStatus,
+    ConsentMode,
     Delivery,
     EventAction,
     FiledType,
@@ -20,6 +21,7 @@ from ..vocabulary import (
     PartStatus,
     Status,
     SuspensionKind,
+    VerificationLevel,
 )
 
 STATUS = {status: _l(status.label) for status in Status}
@@ -32,6 +34,9 @@ GAP_ITEM = {status: _l(status.label) for status in GapItemStatus}
 SUSPENSION = {kind: _l(kind.label) for kind in SuspensionKind}
 ACCESS_ACTION = {action: _l(action.label) for action in AccessAction}
 ACCESS_REQUEST_STATUS = {status: _l(status.label) for status in AccessRequestStatus}
+LEVEL = {level: _l(level.label) for level in VerificationLevel}
+CONSENT = {mode: _l(mode.label) for mode in ConsentMode}
+LICENCE_STATE = {"pending": _l("待归档"), "valid": _l("有效"), "expired": _l("已过期"), "revoked": _l("已撤销")}
 
 CLOCK = {
     "none": _l("未计时"),

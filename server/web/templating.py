@@ -22,6 +22,8 @@ NAV = (
     ("track.lookup", _l("办件查询"), None),
     ("applicant.my_cases", _l("我的办件"), {"applicant"}),
     ("ledger.my_ledger", _l("调阅记录"), {"applicant"}),
+    ("holdings.my_licences", _l("我的证照"), {"applicant"}),
+    ("holdings.my_dossiers", _l("我的档案"), {"applicant"}),
     ("counter.queue", _l("窗口受理"), {"clerk"}),
     ("department.queue", _l("部门办理"), {"officer"}),
     ("archive.search", _l("档案检索"), {"officer", "archivist"}),

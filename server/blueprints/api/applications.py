@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from flask import request
 
 from ...errors import InvalidInput
-from ...services.cases import applying, delivery, handling, queries, rating, reads, review
+from ...services.cases import applying, delivery, handling, licences, queries, rating, reads, reuse, review
 from ...services.cases.clock import Calendar
 from ...services.cases.decisions import AppealBodies
 from ...services.cases.views import case_detail, case_summary, public_status
@@ -15,6 +15,7 @@ from ...web import resumable as uploads
 from ...web.context import db_session, runtime
 from ...web.notices import notice_response
 from ...web.ranges import send_stored
+from . import reuse_schemas as rs
 from . import schemas as s
 from .access import api_user
 from .endpoint import CHUNK, FILE, UPLOAD, Media, endpoint
@@ -174,29 +175,39 @@ def download_material(app_id: str, file_id: str):
 @endpoint(
     "GET",
     "/applications/<app_id>/reusable",
-    responses={200: s.Reusable},
+    responses={200: rs.Reusable},
     errors=(403,),
     summary="Archived materials of the same applicant that fit this application's slots and are still valid",
 )
 def reusable_materials(app_id: str):
-    return {"slots": applying.reusable(db_session(), api_user(), _case(app_id))}
+    return {"slots": reuse.reusable(db_session(), api_user(), _case(app_id))}
 
 
 @endpoint(
     "POST",
     "/applications/<app_id>/materials/<slot>/reuse",
     body=s.Reuse,
-    responses={201: s.ReusedMaterial},
+    responses={201: rs.ReusedMaterial},
     errors=(403, 409),
-    summary="Attach an archived file without a new upload; records the consent",
+    summary="Attach an archived file without a new upload. The call is the consent: in the applicant's own "
+    "online application only the applicant may make it (a clerk gets 403); at the window a clerk records the "
+    "consent the applicant gives in person, under the clerk's name",
 )
 def reuse_material(app_id: str, slot: str, body: s.Reuse):
     app = _case(app_id)
-    material = applying.reuse_material(db_session(), api_user(), app, slot, body.file_id)
+    material = reuse.reuse_material(db_session(), api_user(), app, slot, body.file_id)
     db_session().commit()
     return {
         **_uploaded(material, slot),
-        "reused_from": {"file_id": material.reused_from_file_id, "dossier_id": material.reused_from_dossier_id},
+        "level": material.level,
+        "verified_by": material.verified_by or None,
+        "verified_at": material.verified_at.isoformat() if material.verified_at else None,
+        "valid_until": material.valid_until.isoformat() if material.valid_until else None,
+        "reused_from": {
+            "file_id": material.reused_from_file_id,
+            "dossier_id": material.reused_from_dossier_id,
+            "archival_code": material.source_archival_code or None,
+        },
     }, 201
 
 
@@ -272,23 +283,29 @@ def route_application(app_id: str, body: s.Route):
 @endpoint(
     "PUT",
     "/applications/<app_id>/results/<name>",
+    query=rs.LicenceQuery,
     body=UPLOAD,
     headers=s.UploadName,
-    responses={201: s.ResultUploaded},
+    responses={201: rs.ResultFiled},
     errors=UPLOADS,
-    summary="Upload a result document, e.g. the licence (an officer of a routed department)",
+    summary="Upload a result document (an officer of a routed department); with licence_type and "
+    "licence_number it is filed as the applicant's e-licence (电子证照), valid until valid_until",
 )
-def upload_result(app_id: str, name: str, headers: s.UploadName):
+def upload_result(app_id: str, name: str, query: rs.LicenceQuery, headers: s.UploadName):
     app = _case(app_id)
     stream, filename = _upload_source(headers)
-    result = handling.upload_result(db_session(), runtime(), api_user(), app, unquote(name), stream, filename)
+    result = handling.upload_result(
+        db_session(), runtime(), api_user(), app, unquote(name), stream, filename, licence=query.facts()
+    )
     db_session().commit()
+    issued = licences.of_results(db_session(), app).get(result.id)
     return {
         "id": result.id,
         "name": result.name,
         "sha256": result.sha256,
         "size": result.size,
         "media_type": result.media_type,
+        "licence": licences.licence_json(issued) if issued is not None else None,
     }, 201
 
 

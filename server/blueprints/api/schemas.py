@@ -471,12 +471,18 @@ class CaseSlot(BaseModel):
 class ReusedFrom(BaseModel):
     file_id: str | None
     dossier_id: str | None
+    archival_code: str | None = Field(None, description="the source dossier's 档号")
+
+
+Level = Literal["issued", "verified_original", "archived_copy", "uploaded"]
 
 
 class MaterialVerdict(BaseModel):
+    """The clerk's verdict; only an ok verdict raises the material to ``verified_original``."""
+
     ok: bool
     reason: str
-    verified_by: str
+    verified_by: str = Field(description="who gave the verdict")
     verified_at: datetime | None
 
 
@@ -490,6 +496,14 @@ class CaseMaterial(BaseModel):
     pages: int | None
     uploaded_at: datetime | None
     reused_from: ReusedFrom | None
+    level: Level = Field(
+        description="issued (an e-licence), verified_original (a clerk checked it against the original), "
+        "archived_copy, uploaded (never checked); a reused copy keeps its level"
+    )
+    verified_by: str | None = Field(description="who checked it against the original (for a reused copy: its source's)")
+    verified_at: datetime | None
+    valid_until: datetime | None
+    licence_id: str | None
     verdict: MaterialVerdict | None
 
 
@@ -585,28 +599,6 @@ class Uploaded(BaseModel):
     size: int
     media_type: str
     pages: int | None
-
-
-class ReusedMaterial(Uploaded):
-    reused_from: ReusedFrom
-
-
-class Offer(BaseModel):
-    file_id: str
-    dossier_id: str
-    name: str
-    material_type: str
-    level: Literal["issued", "verified_original", "archived_copy", "uploaded"]
-    verified_by: str | None
-    verified_at: datetime | None
-    valid_until: datetime | None
-    archival_code: str
-    media_type: str
-    size: int
-
-
-class Reusable(BaseModel):
-    slots: dict[str, list[Offer]] = Field(description="per slot, the archived files that may fill it")
 
 
 class Submitted(BaseModel):

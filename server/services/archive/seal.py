@@ -51,8 +51,13 @@ class SealFile:
     expected_sha256: str | None = None
     shared: bool = False
     valid_until: datetime | None = None
+    # vocabulary.VerificationLevel; a file without a level of its own is an archived copy (imported records).
+    level: str = "archived_copy"
     verified_by: str = ""
     verified_at: datetime | None = None
+    # An e-licence: its id, and its facts as the dossier's metadata states them.
+    licence_id: str | None = None
+    licence: dict[str, Any] | None = None
 
 
 @dataclass
@@ -184,8 +189,10 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
                 stored=stored,
                 shared=spec.shared,
                 valid_until=spec.valid_until,
+                level=spec.level,
                 verified_by=spec.verified_by,
                 verified_at=spec.verified_at,
+                licence_id=spec.licence_id,
             )
         )
     return rows
@@ -299,6 +306,19 @@ def _iso(value: datetime | None) -> str | None:
     return local(value).isoformat() if value else None
 
 
+def _files_metadata(dossier: Dossier, request: SealRequest | None) -> list[dict[str, Any]]:
+    """Each file's entry; the sealing request adds what only it knows (an e-licence's facts)."""
+    specs = request.files if request is not None else []
+    entries = []
+    for f in dossier.files:
+        entry = _file_metadata(f)
+        spec = specs[f.seq - 1] if f.seq <= len(specs) else None
+        if spec is not None and spec.licence is not None:
+            entry["licence"] = spec.licence
+        entries.append(entry)
+    return entries
+
+
 def _file_metadata(f: DossierFile) -> dict[str, Any]:
     return {
         "seq": f.seq,
@@ -316,8 +336,10 @@ def _file_metadata(f: DossierFile) -> dict[str, Any]:
         "sha256": f.sha256,
         "sha512": f.sha512,
         "sm3": f.sm3 or None,
+        "level": f.level,
         "verified_by": f.verified_by or None,
         "verified_at": _iso(f.verified_at),
+        "valid_until": _iso(f.valid_until),
     }
 
 
@@ -359,7 +381,7 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "source": dossier.source,
         "source_paths": list(dossier.source_paths),
         "sealed_by": dossier.sealed_by,
-        "files": [_file_metadata(f) for f in dossier.files],
+        "files": _files_metadata(dossier, request),
         "event_count": len(request.events) if request else None,
     }
 

@@ -1,20 +1,15 @@
-"""The applicant's side: drafts, materials (uploaded or reused from the archive), submission, withdrawal."""
+"""The applicant's side: drafts, uploaded materials, submission, withdrawal (reuse from the archive: reuse.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import IO, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, InvalidInput, NotFound
 from ...models import (
-    AccessLog,
     Application,
-    Dossier,
-    DossierFile,
     Material,
     MaterialSlot,
     User,
@@ -99,7 +94,7 @@ def update_form(
     events.record(session, app, user, EventAction.EDIT_FORM, data=data or None)
 
 
-def _slot(app: Application, slot_code: str) -> MaterialSlot:
+def slot_of(app: Application, slot_code: str) -> MaterialSlot:
     for slot in app.service.materials:
         if slot.slot == slot_code:
             return slot
@@ -113,7 +108,7 @@ def current_materials(app: Application) -> dict[str, Material]:
     return {m.slot: m for m in app.materials if m.current}
 
 
-def _replace(
+def attach(
     session: Session, app: Application, material: Material, user: User, action: EventAction, data: dict
 ) -> Material:
     old = current_materials(app).get(material.slot)
@@ -131,7 +126,7 @@ def _replace(
 def upload_material(
     session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, stream: IO[bytes], filename: str
 ) -> Material:
-    slot = _slot(app, slot_code)
+    slot = slot_of(app, slot_code)
     policy.require_add_material(user, app, slot_code)
     material_id = new_id()
     upload = store_upload(
@@ -150,108 +145,13 @@ def upload_material(
         pages=upload.pages,
         uploaded_by_id=user.id,
     )
-    return _replace(
+    return attach(
         session,
         app,
         material,
         user,
         EventAction.UPLOAD,
         {"slot": slot_code, "file": material.filename, "sha256": material.sha256, "size": material.size},
-    )
-
-
-def reusable(session: Session, user: User, app: Application) -> dict[str, list[dict[str, Any]]]:
-    """Archived files of this applicant that fit each slot and are still valid (数据跑路)."""
-    policy.require_applicant_side(user, app, "see reusable materials")
-    now = utcnow()
-    out: dict[str, list[dict[str, Any]]] = {}
-    for slot in app.service.materials:
-        rows = session.execute(
-            select(DossierFile, Dossier)
-            .join(Dossier, DossierFile.dossier_id == Dossier.id)
-            .where(
-                Dossier.applicant_id_number == app.applicant_id_number,
-                Dossier.superseded.is_(False),
-                DossierFile.material_type == slot.material_type.code,
-                DossierFile.shared.is_(True),
-            )
-            .order_by(Dossier.closed_at.desc())
-        ).all()
-        offers = [_offer(f, d) for f, d in rows if _still_valid(f, d, slot, now)]
-        if offers:
-            out[slot.slot] = offers
-    return out
-
-
-def _still_valid(file: DossierFile, dossier: Dossier, slot: MaterialSlot, now: datetime) -> bool:
-    if file.valid_until is not None:
-        return file.valid_until > now
-    days = slot.material_type.valid_days
-    return days is None or (now - dossier.closed_at).days < days
-
-
-def _offer(file: DossierFile, dossier: Dossier) -> dict[str, Any]:
-    return {
-        "file_id": file.id,
-        "dossier_id": dossier.id,
-        "name": file.name,
-        "material_type": file.material_type,
-        "level": "verified_original" if file.verified_by else "archived_copy",
-        "verified_by": file.verified_by or None,
-        "verified_at": file.verified_at.isoformat() if file.verified_at else None,
-        "valid_until": file.valid_until.isoformat() if file.valid_until else None,
-        "archival_code": dossier.archival_code,
-        "media_type": file.media_type,
-        "size": file.size,
-    }
-
-
-def reuse_material(session: Session, user: User, app: Application, slot_code: str, file_id: str) -> Material:
-    """Attaches an archived file without a new upload; the applicant's consent is recorded and logged."""
-    _slot(app, slot_code)
-    policy.require_add_material(user, app, slot_code)
-    offers = reusable(session, user, app).get(slot_code, [])
-    if not any(o["file_id"] == file_id for o in offers):
-        raise InvalidInput(
-            "该档案文件不能用于此项材料（不属于申请人、类型不符或已过期） "
-            "(that archived file cannot fill this slot: not the applicant's, wrong type or expired)",
-            {"file_id": file_id, "slot": slot_code},
-        )
-    file = session.get(DossierFile, file_id)
-    assert file is not None  # it is among the offers, which are read from the archive
-    material = Material(
-        slot=slot_code,
-        filename=file.name,
-        object_id=file.object_id,
-        media_type=file.media_type,
-        size=file.size,
-        sha256=file.sha256,
-        pages=file.pages,
-        uploaded_by_id=user.id,
-        reused_from_file_id=file.id,
-        reused_from_dossier_id=file.dossier_id,
-    )
-    session.add(
-        AccessLog(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            action="reuse",
-            department_code=user.department.code if user.department else "",
-            dossier_id=file.dossier_id,
-            file_id=file.id,
-            applicant_id_number=app.applicant_id_number,
-            purpose=f"复用于办件 {app.id}（{app.service.name}），申请人已同意",
-            application_id=app.id,
-        )
-    )
-    return _replace(
-        session,
-        app,
-        material,
-        user,
-        EventAction.REUSE,
-        {"slot": slot_code, "file": file.name, "from_dossier": file.dossier_id, "consent": True},
     )
 
 

@@ -18,6 +18,7 @@ from ...timeutil import local
 from ...vocabulary import EventAction, GapItemStatus
 from . import events, policy
 from .clock import AWAITING_APPLICANT, Calendar
+from .verification import record_verdict
 
 REMIND_WORKDAYS = 2
 # Items still owed by the applicant: neither waiting for the clerk nor accepted.
@@ -109,8 +110,8 @@ def review_item(session: Session, user: User, app: Application, slot: str, ok: b
     now = utcnow()
     material = next((m for m in app.materials if m.id == item.material_id), None)
     if material is not None:
-        material.verdict_ok, material.verdict_reason = ok, reason
-        material.verified_by, material.verified_at = user.display_name, now
+        slot_type = next((s.material_type for s in app.service.materials if s.slot == slot), None)
+        record_verdict(material, user, ok, reason, now, slot_type)
     item.status = GapItemStatus.ACCEPTED if ok else GapItemStatus.REFUSED
     item.reason, item.reviewed_by, item.reviewed_at = reason, user.display_name, now
     if not ok:  # owed again: the applicant uploads anew, and the clock waits for them

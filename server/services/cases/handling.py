@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import partial
-from typing import IO
+from typing import IO, Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from ...models import (
     Application,
     CasePart,
     Department,
+    Licence,
     MaterialSlot,
     ResultFile,
     StoredObject,
@@ -29,13 +31,15 @@ from ...vocabulary import (
     NoticeKind,
     PartStatus,
     Status,
+    VerificationLevel,
 )
 from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
 from ..object_keys import result_key
-from . import events, gaps, policy
+from . import events, gaps, licences, policy
 from .decisions import DEFAULT_APPEAL, AppealBodies, case_outcome, issue_denial, part_json
 from .delivery import delivery_json
+from .licences import LicenceFacts
 from .notices import notice_pdf
 from .uploads import store_upload
 
@@ -115,14 +119,25 @@ def decide(
 
 
 def upload_result(
-    session: Session, runtime: Runtime, user: User, app: Application, name: str, stream: IO[bytes], filename: str
+    session: Session,
+    runtime: Runtime,
+    user: User,
+    app: Application,
+    name: str,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    licence: LicenceFacts | None = None,
 ) -> ResultFile:
+    """A result document; with ``licence``, filed as the applicant's e-licence (licences.py)."""
     policy.require(user, app, policy.Action.UPLOAD_RESULT)
     assert user.department is not None  # the rule lets only an officer of a routed department upload results
     name = clean(name)
     if not name or len(name) > 200:
         raise InvalidInput("结果文件名称须为1至200个字符 (the result name must be 1 to 200 characters)")
     existing = next((r for r in app.results if r.name == name), None)
+    replacing = existing.id if existing is not None else None
+    checked = licences.check(session, licence, replacing=replacing) if licence is not None else None
     result_id = new_id()
     upload = store_upload(
         runtime, result_key(app.id, result_id), stream, formats=RESULT_FORMATS, max_bytes=RESULT_MAX_BYTES
@@ -144,13 +159,12 @@ def upload_result(
         uploaded_by=user.display_name,
     )
     app.results.append(result)
-    events.record(
-        session,
-        app,
-        user,
-        EventAction.UPLOAD_RESULT,
-        data={"name": name, "sha256": result.sha256, "replaced": existing is not None},
-    )
+    data: dict[str, Any] = {"name": name, "sha256": result.sha256, "replaced": existing is not None}
+    licences.forget_result(session, replacing)
+    if checked is not None:
+        issued = licences.issue(session, user, app, result, checked)
+        data["licence"] = {"type": issued.licence_type, "number": issued.number}
+    events.record(session, app, user, EventAction.UPLOAD_RESULT, data=data)
     return result
 
 
@@ -207,6 +221,7 @@ def archive_case(session: Session, runtime: Runtime, user: User | None, app: App
         ),
     )
     app.dossier_id = dossier.id
+    licences.filed(session, dossier)
 
 
 def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[SealFile]:
@@ -228,6 +243,8 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
                 pages=material.pages,
                 expected_sha256=material.sha256,
                 shared=bool(slot and slot.material_type.shared),
+                level=material.level,
+                valid_until=material.valid_until,
                 verified_by=material.verified_by,
                 verified_at=material.verified_at,
             )
@@ -246,19 +263,29 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
                 pages=1,
             )
         )
+    issued = licences.of_results(session, app)
     for result in app.results:
         stored = session.get(StoredObject, result.object_id)
         assert stored is not None  # every result's object is recorded with it
-        files.append(
-            SealFile(
-                name=result.filename,
-                open=partial(runtime.store.open, stored.key),
-                media_type=result.media_type,
-                material_type=FiledType.RESULT,
-                material_type_name=result.name,
-                material_class=MaterialClass.RESULT,
-                expected_sha256=result.sha256,
-                shared=True,
-            )
-        )
+        files.append(_result_file(result, partial(runtime.store.open, stored.key), issued.get(result.id)))
     return files
+
+
+def _result_file(result: ResultFile, opener: Callable[[], BinaryIO], licence: Licence | None) -> SealFile:
+    """A result as filed: an e-licence under its own material type at level ``issued``, else a plain result."""
+    spec = SealFile(
+        name=result.filename,
+        open=opener,
+        media_type=result.media_type,
+        material_type=FiledType.RESULT,
+        material_type_name=result.name,
+        material_class=MaterialClass.RESULT,
+        expected_sha256=result.sha256,
+        shared=True,
+    )
+    if licence is not None:
+        spec.material_type, spec.material_type_name = licence.licence_type, licence.licence_type_name
+        spec.level, spec.licence_id, spec.licence = VerificationLevel.ISSUED, licence.id, licences.seal_facts(licence)
+        spec.verified_by, spec.verified_at = licence.department_name, licence.issued_at
+        spec.valid_until = licences.valid_until(licence)
+    return spec

@@ -17,8 +17,8 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, select, true
 
 from ...errors import AppError, Conflict, Forbidden, NotFound, WrongState
-from ...models import Application, CasePart, User
-from ...vocabulary import EventAction, GapItemStatus, PartStatus, Status, sources
+from ...models import Application, CasePart, Licence, User
+from ...vocabulary import Channel, EventAction, GapItemStatus, PartStatus, Status, sources
 from .clock import open_suspension
 
 
@@ -28,6 +28,7 @@ class Action(StrEnum):
     VIEW = "view"
     EDIT_FORM = "edit_form"
     UPLOAD = "upload"  # a material into any slot of an editable case
+    REUSE = "reuse"  # an archived file into a slot, with the applicant's consent
     FILL_GAP = "fill_gap"  # a deferred (容缺) material while the case is handled
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
@@ -154,6 +155,22 @@ def _edit_form(user: User, app: Application) -> Refusals:
 def _upload(user: User, app: Application) -> Refusals:
     yield from _applicant_side(user, app, "upload materials")
     yield _status(app, EDITABLE, "upload materials")
+
+
+def _reuse(user: User, app: Application) -> Refusals:
+    """Consent is the applicant's: in their own online application only they give it; at the window the clerk
+    records the consent the applicant gives in person."""
+    yield from _applicant_side(user, app, "reuse archived materials")
+    if app.channel != Channel.WINDOW and not _owns(user, app):
+        yield Forbidden(
+            "这是申请人本人的网上申请，复用档案材料须由申请人本人确认同意，窗口人员不能代为同意 "
+            "(in the applicant's own online application only the applicant may consent to a reuse)",
+            {"channel": app.channel},
+        )
+    if app.status not in EDITABLE:
+        yield _status(app, GAP_OPEN, "reuse archived materials")
+        if not app.gap_slots:
+            yield Conflict("没有容缺待补的材料 (no deferred material is awaited)")
 
 
 def _fill_gap(user: User, app: Application) -> Refusals:
@@ -295,6 +312,7 @@ RULES: dict[Action, Callable[[User, Application], Refusals]] = {
     Action.VIEW: _view_case,
     Action.EDIT_FORM: _edit_form,
     Action.UPLOAD: _upload,
+    Action.REUSE: _reuse,
     Action.FILL_GAP: _fill_gap,
     Action.SUBMIT: _submit,
     Action.WITHDRAW: _withdraw,
@@ -397,6 +415,25 @@ def require_officer_of(user: User, app: Application, action: str) -> None:
 
 def require_results_visible(user: User, app: Application) -> None:
     require(user, app, Action.DOWNLOAD_RESULTS)
+
+
+def _revoke(user: User, licence: Licence) -> Refusals:
+    """Only the department that issued an e-licence revokes it."""
+    yield _role(user, ("officer",), "revoke an e-licence")
+    if user.department is None or user.department.code != licence.department_code:
+        yield Forbidden(
+            f"只有发证部门（{licence.department_name}）可以撤销此电子证照 "
+            f"(only the issuing department, {licence.department_code}, may revoke this e-licence)",
+            {"department": licence.department_code},
+        )
+
+
+def require_revoke(user: User, licence: Licence) -> None:
+    _raise(_first(_revoke(user, licence)))
+
+
+def may_revoke(user: User, licence: Licence) -> bool:
+    return _first(_revoke(user, licence)) is None and licence.revoked_at is None
 
 
 def require_create(user: User) -> None:

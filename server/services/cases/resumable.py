@@ -20,7 +20,7 @@ from ...models import Application, Material, UploadSession, User, utcnow
 from ...runtime import Runtime
 from ..filenames import display_name
 from . import policy
-from .applying import _slot, upload_material
+from .applying import slot_of, upload_material
 
 CHUNK = 1024 * 1024
 # An upload not touched for this long is abandoned: its session and spooled bytes are removed.
@@ -36,7 +36,7 @@ def _spool(runtime: Runtime, upload_id: str) -> Path:
 def start(
     session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, filename: str, size: object
 ) -> UploadSession:
-    slot = _slot(app, slot_code)
+    slot = slot_of(app, slot_code)
     policy.require_add_material(user, app, slot_code)
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise InvalidInput("size 须为文件字节数 (size must be the file's length in bytes)", {"field": "size"})

@@ -18,6 +18,7 @@ from .acceptance import Acceptance, accept
 from .applying import current_materials, missing_slots
 from .clock import Calendar
 from .handling import archive_case
+from .verification import record_verdict
 
 DECISIONS = ("accept", "accept_with_gap", "correct", "reject")
 
@@ -82,7 +83,6 @@ def review(
             user,
             app,
             EventAction(decision),
-            given=given,
             failed=failed,
             note=note,
             now=now,
@@ -95,11 +95,10 @@ def review(
 def _record_verdicts(app: Application, user: User, given: dict[str, tuple[bool, str]], now: datetime) -> dict[str, str]:
     """Writes the clerk's verdicts on the current materials; returns the failed slots with their reasons."""
     materials = current_materials(app)
+    types = {s.slot: s.material_type for s in app.service.materials}
     for slot, (ok, reason) in given.items():
         if slot in materials:
-            material = materials[slot]
-            material.verdict_ok, material.verdict_reason = ok, reason
-            material.verified_by, material.verified_at = user.display_name, now
+            record_verdict(materials[slot], user, ok, reason, now, types.get(slot))
     return {slot: reason for slot, (ok, reason) in given.items() if not ok}
 
 
@@ -161,17 +160,14 @@ def _accept(
     app: Application,
     decision: EventAction,
     *,
-    given: dict[str, tuple[bool, str]],
     failed: dict[str, str],
     note: str,
     now: datetime,
     deadlines: GapDeadlines,
     calendar: Calendar | None,
 ) -> None:
-    """Accepts (with a gap if one is allowed): every uploaded material is checked against the original now."""
-    for slot, material in current_materials(app).items():
-        if slot not in given:
-            material.verdict_ok, material.verified_by, material.verified_at = True, user.display_name, now
+    """Accepts (with a gap if one is allowed). A material without a verdict keeps its level: accepting the case
+    is not the clerk's word that they checked that copy against its original."""
     gap = _gap(app, decision, failed)
     how = Acceptance(
         decision,

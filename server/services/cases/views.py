@@ -131,16 +131,25 @@ def _material_json(m: Material) -> dict[str, Any]:
         "sha256": m.sha256,
         "pages": m.pages,
         "uploaded_at": _iso(m.uploaded_at),
-        "reused_from": {"file_id": m.reused_from_file_id, "dossier_id": m.reused_from_dossier_id}
+        "reused_from": {
+            "file_id": m.reused_from_file_id,
+            "dossier_id": m.reused_from_dossier_id,
+            "archival_code": m.source_archival_code or None,
+        }
         if m.reused_from_file_id
         else None,
+        "level": m.level,
+        "verified_by": m.verified_by or None,
+        "verified_at": _iso(m.verified_at),
+        "valid_until": _iso(m.valid_until),
+        "licence_id": m.licence_id,
         "verdict": None
         if m.verdict_ok is None
         else {
             "ok": m.verdict_ok,
             "reason": m.verdict_reason,
-            "verified_by": m.verified_by,
-            "verified_at": _iso(m.verified_at),
+            "verified_by": m.reviewed_by,
+            "verified_at": _iso(m.reviewed_at),
         },
     }
 

@@ -31,6 +31,7 @@ TITLES_EN: dict[K, str] = {
     K.DEADLINE_CHANGED: "Time limit changed",
     K.ACCESS_REQUEST: "A department asks to read your files",
     K.ACCESS_ANSWER: "Your access request was answered",
+    K.LICENCE_REVOKED: "E-licence revoked",
 }
 
 # (kind, variant) → body per language; the variant picks a wording the facts call for ("" = the usual one).
@@ -149,6 +150,12 @@ BODIES: dict[tuple[K, str], dict[str, str]] = {
     (K.ACCESS_ANSWER, ""): {
         ZH: "您对「{service}」案卷（档号 {code}）的调阅申请，申请人已{answer}。{until}",
         EN: "The applicant {answer} your request to read the dossier of {service} (archival code {code}). {until}",
+    },
+    (K.LICENCE_REVOKED, ""): {
+        ZH: "您在「{service}」（受理编号 {number}）中取得的电子证照已被发证部门撤销，今后的申请不再提供复用。"
+        "理由：{reason}",
+        EN: "The e-licence you obtained in {service} ({number}) was revoked by the issuing department and is no "
+        "longer offered for reuse. Reason: {reason}",
     },
 }
 
