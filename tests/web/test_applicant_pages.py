@@ -175,14 +175,15 @@ def test_draft_is_saved_and_listed_to_resume_later(web):
     web.get("applicant2", f"/my/cases/{app_id}", 404)
 
 
-def test_archived_materials_are_offered_for_reuse_with_one_click(web, build, runtime):
+def test_archived_materials_are_offered_for_reuse_after_a_preview_and_a_confirm_step(web, build, runtime):
     build(lambda b: b.completed("sole-trader", "scjg", 0, None))
     app_id = _draft(web, "food-grocery")
     page = web.page("applicant", f"/my/cases/{app_id}/edit")
-    assert "档案中已有" in page and "同意复用" in page
-    offer = page.split('/materials/legal_rep_id/reuse"')[1].split("</form>")[0]
-    file_id = re.search(r'name="file_id" value="(\w+)"', offer).group(1)
-    web.post("applicant", f"/cases/{app_id}/materials/legal_rep_id/reuse", {"file_id": file_id})
+    assert "档案中已有" in page and "预览并确认复用" in page
+    file_id = re.search(rf'/cases/{app_id}/materials/legal_rep_id/reuse/(\w+)"', page).group(1)
+    confirm = web.page("applicant", f"/cases/{app_id}/materials/legal_rep_id/reuse/{file_id}")
+    assert f"/cases/{app_id}/offers/{file_id}/pages/1-1200.webp" in confirm and "确认复用" in confirm
+    web.post("applicant", f"/cases/{app_id}/materials/legal_rep_id/reuse", {"file_id": file_id, "confirm": "1"})
     page = web.page("applicant", f"/my/cases/{app_id}/edit")
     assert "复用档案" in page
     with runtime.db.session() as session:

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "server/translations/en/LC_MESSAGES/messages.po"
 # The workflow pages' templates and modules (other pages are checked by their own tests).
-TEMPLATE_DIRS = ("applicant", "archive", "counter", "dept", "supervision", "cases", "track", "ledger")
+TEMPLATE_DIRS = ("applicant", "archive", "counter", "dept", "supervision", "cases", "track", "ledger", "holdings")
 SOURCES = (
     [path for folder in TEMPLATE_DIRS for path in sorted((ROOT / "templates" / folder).glob("*.html"))]
     + [ROOT / "templates/_nav.html", ROOT / "templates/portal/service.html"]
@@ -22,6 +22,8 @@ SOURCES = (
             "web/formfields",
             "web/templating",
             "blueprints/applicant",
+            "blueprints/holdings",
+            "web/licence_forms",
             "blueprints/intake",
             "blueprints/archive",
             "blueprints/ledger",
@@ -87,6 +89,8 @@ def _untranslated_vocabulary(catalogue) -> list[str]:
         (vocabulary.EventAction, "event"),
         (vocabulary.AccessAction, None),
         (vocabulary.AccessRequestStatus, None),
+        (vocabulary.VerificationLevel, None),
+        (vocabulary.ConsentMode, None),
     ):
         for member in names:
             entry = catalogue.get(member.label, context=context)

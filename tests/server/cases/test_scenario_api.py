@@ -82,7 +82,9 @@ def test_the_whole_loop(api, runtime, minsu_files):
     assert accepted["status"] == "accepted_with_gap"
     assert accepted["gap"]["slots"] == ["health_certs"] and accepted["gap"]["deadline"]
     assert accepted["clock"]["level"] == "green" and accepted["clock"]["due_date"]
-    assert all(m["verdict"]["verified_by"] for m in accepted["materials"])
+    levels = {m["slot"]: (m["level"], m["verified_by"]) for m in accepted["materials"]}
+    assert levels.pop("applicant_id") == ("verified_original", "李晓燕（综合窗口）"), "its explicit verdict was ok"
+    assert set(levels.values()) == {("uploaded", None)}, "accepting without verdicts verifies nothing"
     acceptance = next(n for n in accepted["notices"] if n["kind"] == "acceptance")
     pdf = api.call("GET", f"/applications/{app_id}/notices/{acceptance['id']}.pdf", "applicant", 200)
     assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
@@ -179,7 +181,7 @@ def test_reuse_of_archived_materials(api, runtime, minsu_files):
     offers = api.json("GET", f"/applications/{second}/reusable", "applicant")["slots"]
     assert set(offers) == {"business_licence", "legal_rep_id", "health_certs"}
     licence = offers["business_licence"][0]
-    assert licence["verified_by"] and licence["level"] == "verified_original"
+    assert licence["verified_by"] is None and licence["level"] == "uploaded", "accepted without any verdict"
     reused = api.json(
         "POST",
         f"/applications/{second}/materials/business_licence/reuse",
