@@ -30,6 +30,7 @@ from .catalogue import RETENTION_LABELS, Department, MaterialSlot, MaterialType,
 from .jobs import JOB_STATES, Job
 from .ledger import AccessLog, AccessRequest, LedgerHead
 from .notifications import Notification, NotificationDelivery, NotificationPreference
+from .preservation import PreservationEvent, TransferBatch, TransferItem
 from .reuse import Licence, ReuseConsent
 from .users import ROLES, STAFF_ROLES, ApiToken, User, UserSession
 
@@ -75,6 +76,9 @@ __all__ = [
     "Notification",
     "NotificationDelivery",
     "NotificationPreference",
+    "PreservationEvent",
+    "TransferBatch",
+    "TransferItem",
     "Licence",
     "ReuseConsent",
 ]

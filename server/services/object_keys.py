@@ -13,6 +13,8 @@ archives bureau may read it), so its layout is part of the archive's format:
     dossiers/<dossier>/text/<seq>.json             extracted text per file
     dossiers/<dossier>/previews/<seq>/<page>-<px>.webp
     dossiers/<dossier>/checks/<time>-<trigger>.json four-property check reports
+    dossiers/<dossier>/fixation/...                固化信息: the SM2 signature of the bag's tag manifest, the
+                                                   signer's certificate, an RFC 3161 timestamp (sealed)
     ledger/heads/<time>-<seq>.json                 the access ledger's head, sealed (write-once) at least daily
 """
 
@@ -70,6 +72,11 @@ LEDGER_HEADS = "ledger/heads/"
 def ledger_head_key(at: datetime, seq: int) -> str:
     """Time first, so that listing the prefix lists the sealed heads in the order they were sealed."""
     return f"{LEDGER_HEADS}{at.strftime('%Y%m%dT%H%M%S%fZ')}-{seq:012d}.json"
+
+
+def fixation_key(dossier_id: str, name: str) -> str:
+    """``name``: tagmanifest-sha256.txt.sig, signer.pem or tagmanifest-sha256.txt.tsr."""
+    return f"{DOSSIERS}{dossier_id}/fixation/{name}"
 
 
 def dossier_of(key: str) -> tuple[str, str] | None:
