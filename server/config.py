@@ -17,8 +17,8 @@ from typing import Any
 
 PREFIX = "ONEWINDOW_"
 
-# 档号 per DA/T 22: 全宗号-年度-保管期限代码-机构代码-件号.
-DEFAULT_ARCHIVAL_CODE_SCHEME = "{fonds}-{year}-{retention}-{org}-{number:05d}"
+# 档号 per DA/T 22: 全宗号-门类代码·年度-保管期限代码-机构代码-件号, e.g. 0001-WS·2026-D30-WLJ-0001.
+DEFAULT_ARCHIVAL_CODE_SCHEME = "{fonds}-{category}·{year}-{retention}-{org}-{number:04d}"
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,10 @@ class Settings:
     max_upload_bytes: int = 2 * 1024**3
     default_locale: str = "zh_CN"
     fonds: str = "0001"
+    # 全宗名称 and 立档单位 of the DA/T 46 metadata; 门类代码 of the 档号 (文书 WS by default).
+    fonds_name: str = "XX县政务服务中心"
+    archiving_unit: str = "XX县政务服务中心"
+    archive_category: str = "WS"
     archival_code_scheme: str = DEFAULT_ARCHIVAL_CODE_SCHEME
     verify_interval_hours: float = 24 * 7
     # Throttling counters: in memory for one process, redis://host:6379/0 when several share them.
@@ -71,6 +75,12 @@ class Settings:
     sms_url: str = ""
     # The signature (签名) an SMS gateway puts in front of every text, e.g. 【某县政务服务中心】.
     sms_sign: str = "政务服务中心"
+    # 固化信息: the SM2 private key (PEM) that signs every package's tag manifest, and its certificate;
+    # "" = generated on first use under <data dir>/signing/ (a self-signed SM2/SM3 certificate).
+    signing_key_path: str = ""
+    signing_cert_path: str = ""
+    # An RFC 3161 timestamping service (http://host/tsa); "" = packages are signed but not timestamped.
+    tsa_url: str = ""
     # Crash points the fault-injection tests arm (server/faults.py); never set in production.
     failpoints: frozenset[str] = frozenset()
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -129,6 +139,9 @@ _OPTIONAL: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("MAX_UPLOAD_BYTES", "max_upload_bytes", int),
     ("LOCALE", "default_locale", str),
     ("FONDS", "fonds", str),
+    ("FONDS_NAME", "fonds_name", str),
+    ("ARCHIVING_UNIT", "archiving_unit", str),
+    ("ARCHIVE_CATEGORY", "archive_category", str),
     ("ARCHIVAL_CODE_SCHEME", "archival_code_scheme", str),
     ("VERIFY_INTERVAL_HOURS", "verify_interval_hours", float),
     ("RATELIMIT_URL", "ratelimit_url", str),
@@ -151,6 +164,9 @@ _OPTIONAL: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("MAIL_FROM", "mail_from", str),
     ("SMS_URL", "sms_url", str),
     ("SMS_SIGN", "sms_sign", str),
+    ("SIGNING_KEY", "signing_key_path", str),
+    ("SIGNING_CERT", "signing_cert_path", str),
+    ("TSA_URL", "tsa_url", str),
     ("FAILPOINTS", "failpoints", _names),
 )
 

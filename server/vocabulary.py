@@ -115,6 +115,14 @@ class FiledType(Named):
     NOTICE_DENIAL = "notice_denial", NoticeKind.DENIAL.label
     RESULT = "result", "办理结果"
     LEGACY_RECORD = "legacy_record", "存量档案"
+    # The archiving scope (归档范围) beside materials, notices and results (services/archive/scope.py).
+    APPLICATION_FORM = "application_form", "申请表"
+    UNDERTAKING = "gap_undertaking", "容缺受理承诺书"
+    OPINION = "department_opinion", "部门审查意见及决定"
+    DELIVERY_RECORD = "delivery_record", "送达记录"
+    RATING_RECORD = "rating_record", "评价记录"
+    # A file an archivist adds to a dossier's corrected version (services/archive/corrections.py).
+    CORRECTION_SUPPLEMENT = "correction_supplement", "更正补充材料"
 
 
 class MaterialClass(Named):
@@ -259,6 +267,72 @@ class ConsentMode(Named):
 
     ONLINE = "online", "申请人本人网上确认"
     IN_PERSON = "in_person", "申请人现场同意，窗口人员记录"
+
+
+class Secrecy(Named):
+    """密级 of a dossier (DA/T 46 element 密级; GB/T 7156 levels), set per service item."""
+
+    PUBLIC = "public", "公开"
+    DOMESTIC = "domestic", "国内"
+    INTERNAL = "internal", "内部"
+    SECRET = "secret", "秘密"
+    CONFIDENTIAL = "confidential", "机密"
+    TOP_SECRET = "top_secret", "绝密"
+
+
+class Openness(Named):
+    """开放状态: whether the archives bureau may open the dossier to the public after its closed period."""
+
+    OPEN = "open", "开放"
+    CONTROLLED = "controlled", "控制"
+
+
+class ItemType(Named):
+    """事项类型 of a service item in the national basic catalogue of government services."""
+
+    LICENSING = "licensing", "行政许可"
+    CONFIRMATION = "confirmation", "行政确认"
+    PAYMENT = "payment", "行政给付"
+    ADJUDICATION = "adjudication", "行政裁决"
+    REWARD = "reward", "行政奖励"
+    OTHER_POWER = "other_power", "其他行政权力"
+    PUBLIC_SERVICE = "public_service", "公共服务"
+
+
+class IdType(Named):
+    """证件类型 of the applicant's identifier (GB/T 42727)."""
+
+    RESIDENT_ID = "resident_id", "居民身份证"
+    CREDIT_CODE = "credit_code", "统一社会信用代码"
+    OTHER = "other", "其他证件"
+
+
+class PreservationEventType(Named):
+    """PREMIS 3 event types (id.loc.gov/vocabulary/preservation/eventType) a dossier's history records."""
+
+    INGESTION = "ingestion", "接收归档"
+    FIXITY_CHECK = "fixity check", "固定性检查"
+    VIRUS_CHECK = "virus check", "病毒检查"
+    FORMAT_IDENTIFICATION = "format identification", "格式识别"
+    VALIDATION = "validation", "四性检测"
+    TRANSFER = "transfer", "移交"
+    METADATA_MODIFICATION = "metadata modification", "元数据修改"
+
+
+class EventOutcome(Named):
+    """A preservation event's outcome; ``not checked`` is what could not run (never counted as a pass)."""
+
+    SUCCESS = "success", "通过"
+    FAILURE = "failure", "未通过"
+    NOT_CHECKED = "not checked", "未检测"
+
+
+class ColourMode(Named):
+    """扫描色彩模式 of a scanned file's 数字化属性 (DA/T 46)."""
+
+    COLOUR = "colour", "彩色"
+    GREY = "grey", "灰度"
+    BITONAL = "bitonal", "黑白二值"
 
 
 class Delivery(Named):

@@ -43,7 +43,7 @@ class ArchivalSequence(Base):
     """
 
     __tablename__ = "archival_sequences"
-    __table_args__ = (UniqueConstraint("fonds", "year", "retention", "org_code"),)
+    __table_args__ = (UniqueConstraint("code_group"),)
 
     id: Mapped[str] = id_column()
     fonds: Mapped[str] = mapped_column(String(32))
@@ -51,6 +51,9 @@ class ArchivalSequence(Base):
     retention: Mapped[str] = mapped_column(String(16))
     org_code: Mapped[str] = mapped_column(String(32))
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+    # The parts of the 档号 the scheme uses besides the number (numbering.code_group): numbers have no gaps
+    # within it, so a scheme without the organisation code numbers every department in one run.
+    code_group: Mapped[str] = mapped_column(String(255))
 
 
 class Dossier(Base):
@@ -94,6 +97,26 @@ class Dossier(Base):
     # passed / failed / incomplete (a check could not run); "" before the first check.
     check_status: Mapped[str] = mapped_column(String(16), default="")
     checked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # DA/T 46 / GB/T 42727 elements (services/archive/metadata.py renders them): the numbering group, the
+    # 门类代码, 全宗名称 and 立档单位 as sealed, 责任者 (the deciding departments), the service's 事项编码 and
+    # 事项类型, 密级, 保密期限 and 开放状态, the case's 申请 and 受理 times, 承诺时限 and the applicant's 证件类型.
+    code_group: Mapped[str] = mapped_column(String(255), default="", index=True)
+    category_code: Mapped[str] = mapped_column(String(16), default="")
+    fonds_name: Mapped[str] = mapped_column(String(200), default="")
+    archiving_unit: Mapped[str] = mapped_column(String(200), default="")
+    responsible: Mapped[str] = mapped_column(String(500), default="")
+    item_code: Mapped[str] = mapped_column(String(64), default="")
+    item_type: Mapped[str] = mapped_column(String(24), default="")
+    secrecy: Mapped[str] = mapped_column(String(16), default="")
+    secrecy_years: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    openness: Mapped[str] = mapped_column(String(16), default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    time_limit_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    id_type: Mapped[str] = mapped_column(String(16), default="")
+    # What the archiving scope check (scope.py) compares with: the case's deferred (容缺) slots and end.
+    deferred_slots: Mapped[list] = mapped_column(default=list)
+    case_status: Mapped[str] = mapped_column(String(24), default="")
 
     files: Mapped[list[DossierFile]] = relationship(
         back_populates="dossier", order_by="DossierFile.seq", cascade="all, delete-orphan"
@@ -129,6 +152,13 @@ class DossierFile(Base):
     verified_by: Mapped[str] = mapped_column(String(200), default="")
     verified_at: Mapped[datetime | None] = mapped_column(nullable=True)
     licence_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # 格式信息 from format identification at sealing (services/archive/formats.py): PRONOM name, version and
+    # identifier, the creating software and, for scans, 数字化属性 {resolution, colour_mode, compression}.
+    format_name: Mapped[str] = mapped_column(String(200), default="")
+    format_version: Mapped[str] = mapped_column(String(64), default="")
+    pronom: Mapped[str] = mapped_column(String(32), default="")
+    creating_software: Mapped[str] = mapped_column(String(200), default="")
+    digitization: Mapped[dict] = mapped_column(default=dict)
     # Extraction (text per page, previews) runs as a job after sealing; see services/archive/text.py.
     text_status: Mapped[str] = mapped_column(String(16), default="pending")
     text_detail: Mapped[str] = mapped_column(Text, default="")

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..vocabulary import ServiceStatus
+from ..vocabulary import ItemType, Openness, Secrecy, ServiceStatus
 from .base import Base, created_column, id_column
 
 RETENTION_LABELS = {"permanent": "永久", "30y": "30年", "10y": "10年"}
@@ -69,6 +69,13 @@ class ServiceItem(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     # Departments that must each decide their part (分流交办); the owner is always included.
     cooperating: Mapped[list] = mapped_column(default=list)
+    # DA/T 46 / GB/T 42727 elements its dossiers inherit: the national 事项编码 and 事项类型, the 密级 with its
+    # 保密期限 in years (none for 公开), and whether the dossiers may be opened (开放) or stay controlled (控制).
+    item_code: Mapped[str] = mapped_column(String(64), default="")
+    item_type: Mapped[str] = mapped_column(String(24), default=ItemType.LICENSING)
+    secrecy: Mapped[str] = mapped_column(String(16), default=Secrecy.PUBLIC)
+    secrecy_years: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    openness: Mapped[str] = mapped_column(String(16), default=Openness.CONTROLLED)
 
     department: Mapped[Department] = relationship(back_populates="services")
     materials: Mapped[list[MaterialSlot]] = relationship(

@@ -85,13 +85,15 @@ def failures(report: Report) -> list[dict[str, Any]]:
 
 
 def _duplicates(session: Session, dossier: Dossier, batch_codes: Counter[str] | None) -> frozenset[str]:
-    """A code is duplicated when another current dossier holds it too, or twice in one batch."""
-    others = session.scalar(
+    """A code is duplicated when another current dossier holds it too, or twice in one batch. A superseded
+    version shares its code with the one current version that corrected it (corrections.py)."""
+    current = session.scalar(
         select(func.count())
         .select_from(Dossier)
         .where(Dossier.archival_code == dossier.archival_code, Dossier.id != dossier.id)
         .where(Dossier.superseded.is_(False), Dossier.id != (dossier.replaces_id or ""))
     )
+    others = (current or 0) > (1 if dossier.superseded else 0)
     twice = batch_codes is not None and batch_codes[dossier.archival_code] > 1
     return frozenset({dossier.archival_code}) if others or twice else frozenset()
 

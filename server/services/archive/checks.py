@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indexers.extract.check import check_usable
@@ -25,6 +24,8 @@ from ...runtime import Runtime
 from ...scanning import Scanner, ScannerUnavailable
 from ..object_keys import check_report_key
 from .bag import parse_manifest
+from .numbering import numbering_gaps
+from .scope import scope_problems
 
 PROPERTIES = ("authenticity", "integrity", "usability", "security")
 ALLOWED_FORMATS = frozenset(
@@ -101,6 +102,7 @@ def check_dossier(session: Session, runtime: Runtime, dossier: Dossier, trigger:
     _check_tag_files(store, dossier, manifests, report)
     _check_metadata(store, dossier, report)
     _check_numbering(session, dossier, report)
+    _check_scope(session, dossier, report)
     scanner = runtime.scanner
     if scanner is None:
         report.add(
@@ -239,18 +241,16 @@ def _history_in_order(events: object) -> tuple[bool, str]:
 
 
 def _check_numbering(session: Session, dossier: Dossier, report: Report) -> None:
-    numbers = set(
-        session.scalars(
-            select(Dossier.item_number).where(
-                Dossier.fonds == dossier.fonds,
-                Dossier.year == dossier.year,
-                Dossier.retention == dossier.retention,
-                Dossier.org_code == dossier.org_code,
-            )
-        )
-    )
-    gaps = sorted(set(range(1, max(numbers, default=0) + 1)) - numbers)
+    gaps = numbering_gaps(session, dossier)
     report.add("integrity", "numbering_without_gaps", not gaps, f"missing item numbers: {gaps[:20]}" if gaps else "")
+
+
+def _check_scope(session: Session, dossier: Dossier, report: Report) -> None:
+    """The archiving scope (scope.py); imported records have no materials list to compare with."""
+    problems = scope_problems(session, dossier)
+    if problems is None:
+        return
+    report.add("integrity", "archiving_scope", not problems, "; ".join(problems))
 
 
 def _check_file(

@@ -24,8 +24,11 @@ from ..accounts import id_number_problem
 # DA/T 22-2015 保管期限 as the element states it.
 RETENTION_ELEMENT = {"permanent": "永久", "30y": "定期30年", "10y": "定期10年"}
 SOURCE_ELEMENT = {"intake": "一窗受理", "import": "存量档案导入"}
-# GB 32100 统一社会信用代码: 18 characters of digits and capitals without I, O, S, V, Z.
+# GB 32100 统一社会信用代码: 18 characters of digits and capitals without I, O, S, V, Z, the last a check
+# over the first 17 (weights 3^i mod 31).
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 FILES = "文件"
 DIGITIZATION = "数字化属性"
 XML_ROOT = "电子文件元数据"
@@ -52,7 +55,14 @@ def id_type_of(id_number: str) -> str:
         return ""
     if id_number_problem(number) is None:
         return IdType.RESIDENT_ID
-    return IdType.CREDIT_CODE if _CREDIT_CODE.match(number) else IdType.OTHER
+    return IdType.CREDIT_CODE if _credit_code_valid(number) else IdType.OTHER
+
+
+def _credit_code_valid(number: str) -> bool:
+    if not _CREDIT_CODE.match(number):
+        return False
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(number[:17], _CREDIT_WEIGHTS, strict=True))
+    return number[17] == _CREDIT_CHARS[(31 - total % 31) % 31]
 
 
 def description_columns(settings: Settings, request: Describable, code_group: str, category: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy.orm import Session
 
@@ -28,13 +28,18 @@ from ...runtime import Runtime
 from ...timeutil import local, local_year
 from ..filenames import payload_name
 from ..object_keys import package_prefix
+from .assessment import finalise
 from .bag import BagWriter
-from .numbering import format_code, next_number
+from .formats import Spool
+from .metadata import description_columns, dossier_elements, elements_xml
+from .numbering import CodeParts, format_code, next_number
 
 RETENTION_YEARS = {"10y": 10, "30y": 30}
 # Object-lock dates must be concrete; "permanent" is locked for a century and extended by policy.
 PERMANENT_LOCK_YEARS = 100
 PACKAGE_FORMAT = "OneWindow-Dossier/1"
+# The DA/T 46 elements (metadata.py) as XML, beside dossier.json, which carries them too.
+ELEMENTS_XML = "metadata/da-t-46.xml"
 # With backoff capped at an hour, an index that is down for two days still catches up.
 INDEX_ATTEMPTS = 60
 
@@ -83,6 +88,17 @@ class SealRequest:
     source_paths: list[str] = field(default_factory=list)
     replaces: Dossier | None = None
     correction_reason: str = ""
+    # DA/T 46 / GB/T 42727 elements the case knows (metadata.py): 申请 and 受理 times, the deciding
+    # departments (责任者), the deferred slots and the case's end (the scope check); ``year`` overrides the
+    # 年度 of the 档号 (imported records formed in an earlier year).
+    submitted_at: datetime | None = None
+    accepted_at: datetime | None = None
+    responsible: list[str] = field(default_factory=list)
+    deferred_slots: list[str] = field(default_factory=list)
+    case_status: str = ""
+    year: int | None = None
+    # A correction's changed elements (metadata.description_columns names), over what the service says.
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 def seal_until(retention: str, closed_at: datetime) -> datetime:
@@ -99,6 +115,8 @@ class Identity:
     number: int
     code: str
     version: int
+    code_group: str = ""
+    category: str = ""
 
 
 def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Dossier:
@@ -122,10 +140,14 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
         runtime.store, package_prefix(dossier_id), seal_until(request.service.retention, request.closed_at)
     )
     files = _write_payload(writer, request, backend=runtime.store.describe())
-    dossier = _record(session, dossier_id, _identity(session, runtime, request, replaces), request, writer.prefix)
+    identity = _identity(session, runtime, request, replaces)
+    dossier = _record(session, dossier_id, identity, request, writer.prefix)
+    for name, value in description_columns(runtime.settings, request, identity.code_group, identity.category).items():
+        setattr(dossier, name, value)
     dossier.files.extend(files)
     writer.add_tag_file("metadata/dossier.json", _json_bytes(dossier_metadata(dossier, request)), "application/json")
     writer.add_tag_file("metadata/events.json", _json_bytes(request.events), "application/json")
+    writer.add_tag_file(ELEMENTS_XML, elements_xml(dossier_elements(dossier)), "application/xml")
     writer.finish(bag_info(dossier))
     session.add(dossier)
     _supersede(session, replaces, dossier, request)
@@ -135,6 +157,7 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
         )
     )
     session.flush()
+    finalise(session, runtime, dossier, writer.seal_until)
     _enqueue_follow_ups(session, dossier)
     crash_point(runtime, "seal.before_commit")
     return dossier
@@ -158,10 +181,11 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
     rows = []
     for seq, spec in enumerate(request.files, start=1):
         path = payload_name(seq, spec.name)
-        with spec.open() as stream:
+        with spec.open() as stream, Spool(stream, spec.name) as spool:
             written = writer.add_payload(
-                path, stream, content_type=spec.media_type, expected_sha256=spec.expected_sha256
+                path, cast(BinaryIO, spool), content_type=spec.media_type, expected_sha256=spec.expected_sha256
             )
+            found = spool.identify(spec.media_type)
         stored = StoredObject(
             backend=backend,
             key=written.info.key,
@@ -193,6 +217,11 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
                 verified_by=spec.verified_by,
                 verified_at=spec.verified_at,
                 licence_id=spec.licence_id,
+                format_name=found.name,
+                format_version=found.version,
+                pronom=found.pronom,
+                creating_software=found.software,
+                digitization=found.digitization,
             )
         )
     return rows
@@ -202,16 +231,25 @@ def _identity(session: Session, runtime: Runtime, request: SealRequest, replaces
     """A correction keeps the code of the version it replaces; a new dossier takes the next number."""
     if replaces is not None:
         return Identity(
-            replaces.fonds, replaces.year, replaces.item_number, replaces.archival_code, replaces.version + 1
+            replaces.fonds,
+            replaces.year,
+            replaces.item_number,
+            replaces.archival_code,
+            replaces.version + 1,
+            replaces.code_group,
+            replaces.category_code,
         )
     service, settings = request.service, runtime.settings
-    org = service.department.org_code or service.department.code
-    fonds, year = settings.fonds, local_year(request.closed_at)
-    number = next_number(session, fonds, year, service.retention, org)
-    code = format_code(
-        settings.archival_code_scheme, fonds=fonds, year=year, retention=service.retention, org_code=org, number=number
+    parts = CodeParts(
+        fonds=settings.fonds,
+        category=settings.archive_category,
+        year=request.year or local_year(request.closed_at),
+        retention=service.retention,
+        org_code=service.department.org_code or service.department.code,
     )
-    return Identity(fonds, year, number, code, 1)
+    group, number = next_number(session, settings.archival_code_scheme, parts)
+    code = format_code(settings.archival_code_scheme, parts, number)
+    return Identity(parts.fonds, parts.year, number, code, 1, group, parts.category)
 
 
 def _record(session: Session, dossier_id: str, identity: Identity, request: SealRequest, prefix: str) -> Dossier:
@@ -383,6 +421,7 @@ def dossier_metadata(dossier: Dossier, request: SealRequest | None = None) -> di
         "sealed_by": dossier.sealed_by,
         "files": _files_metadata(dossier, request),
         "event_count": len(request.events) if request else None,
+        "elements": dossier_elements(dossier),
     }
 
 
