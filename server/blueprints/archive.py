@@ -17,8 +17,9 @@ from indexers.models import MAX_RESULT_WINDOW
 
 from ..errors import Forbidden, InvalidInput, Unavailable
 from ..models import RETENTION_LABELS, Department, MaterialType, ServiceItem, User
-from ..services.archive import access, access_requests, read_rules
+from ..services.archive import access, access_requests, corrections, read_rules
 from ..services.archive import search as archive_search
+from ..vocabulary import Openness, Secrecy
 from ..web import labels
 from ..web.access import require_sign_in, web_user
 from ..web.context import db_session, runtime
@@ -103,7 +104,45 @@ def dossier(dossier_id: str):
         cases=[] if view.whole else read_rules.open_cases(session, user, view.dossier),
         grant=None if view.whole else read_rules.active_grant(session, user, view.dossier),
         requests=[] if view.whole else access_requests.officer_requests(session, user, dossier_id),
+        versions=corrections.version_history(session, view.dossier),
+        can_correct=user.role == corrections.CORRECTOR_ROLE and not view.dossier.superseded,
+        secrecy_levels=list(Secrecy),
+        openness_levels=list(Openness),
     )
+
+
+def _form_changes(old) -> dict[str, Any]:
+    """The fields the archivist changed on the correction form (an unchanged field is no correction)."""
+    form = request.form
+    changes: dict[str, Any] = {}
+    for name in ("title", "responsible", "secrecy", "openness"):
+        value = form.get(name, "").strip()
+        if value and value != getattr(old, name):
+            changes[name] = value
+    years = form.get("secrecy_years", "").strip()
+    if years:
+        changes["secrecy_years"] = int(years) if years.isdigit() else years
+    return changes
+
+
+@bp.post("/dossiers/<dossier_id>/corrections")
+def correct(dossier_id: str):
+    """An archivist's correction: the page of the new version follows, or the form again with the reason."""
+    session, user = db_session(), _searcher()
+    corrections.require_corrector(user)
+    old = access.view_dossier(session, user, dossier_id).dossier
+    correction = corrections.Correction(
+        reason=request.form.get("reason", ""), changes=_form_changes(old), remove_files=request.form.getlist("remove")
+    )
+    try:
+        dossier = corrections.correct(session, runtime(), user.display_name, dossier_id, correction)
+    except InvalidInput as exc:
+        session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("archive.dossier", dossier_id=dossier_id, _anchor="correction"), 303)
+    session.commit()
+    flash(_("已封存更正后的第 %(version)s 版，原版本保留不变。", version=dossier.version), "ok")
+    return redirect(url_for("archive.dossier", dossier_id=dossier.id), 303)
 
 
 @bp.post("/dossiers/<dossier_id>/access-requests")

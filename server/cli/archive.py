@@ -127,8 +127,15 @@ def export(cli: CliContext, dossier_id: str, out: Path) -> None:
         if dossier is None:
             raise click.ClickException(f"no dossier {dossier_id}")
         tmp = out.with_name(out.name + ".part")
-        with tmp.open("wb") as fh:
-            count = export_dossier(session, runtime.store, dossier, fh, actor="cli", detail={"to": str(out)})
+        try:
+            with tmp.open("wb") as fh:
+                count = export_dossier(
+                    session, runtime.store, dossier, fh, actor="cli", detail={"to": str(out)}, runtime=runtime
+                )
+        except AppError as exc:
+            tmp.unlink(missing_ok=True)
+            session.commit()  # the failed check's report and events stay
+            raise click.ClickException(exc.message) from exc
         tmp.replace(out)
         log_export(session, dossier, purpose=f"命令行导出至 {out}")
     click.echo(f"wrote {out} ({count} files, bag of {dossier.archival_code})")
@@ -139,10 +146,17 @@ def export(cli: CliContext, dossier_id: str, out: Path) -> None:
 @click.option("--service", "service_code", required=True, help="Service item code the records belong to.")
 @click.option("--applicant-id", default="", help="Applicant's ID number, for search and reuse.")
 @click.option("--applicant-name", default="")
+@click.option("--year", type=int, default=None, help="The year the records were formed (年度 of their 档号).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 @pass_cli
 def import_(
-    cli: CliContext, paths: tuple[Path, ...], service_code: str, applicant_id: str, applicant_name: str, as_json: bool
+    cli: CliContext,
+    paths: tuple[Path, ...],
+    service_code: str,
+    applicant_id: str,
+    applicant_name: str,
+    year: int | None,
+    as_json: bool,
 ) -> None:
     """File existing documents as dossiers: each file, or each folder's files together, is one dossier."""
     from ..services.archive.importer import import_path
@@ -159,6 +173,7 @@ def import_(
                     service_code=service_code,
                     applicant_id=applicant_id,
                     applicant_name=applicant_name,
+                    year=year,
                 )
                 line = {
                     "dossier_id": result.dossier.id,

@@ -10,6 +10,7 @@ from .archive import archive
 from .calendar import calendar
 from .catalogue import catalogue
 from .context import CliContext
+from .corrections import correct, versions
 from .database import demo, migrate
 from .deadlines import deadlines
 from .index import index
@@ -31,5 +32,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 for _command in (serve, worker, migrate, demo, archive, calendar, catalogue, deadlines, index):
     main.add_command(_command)
+for _command in (correct, versions):
+    archive.add_command(_command)
 archive.add_command(transfer)
 archive.add_command(verify_package)

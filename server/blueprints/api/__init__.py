@@ -7,6 +7,7 @@ from . import (  # noqa: F401 - routes register on import
     applications,
     archives,
     catalogue,
+    corrections,
     licences,
     notifications,
     openapi,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from ...models import Dossier
 from . import premis, xml_schemas
 from .fixation import fixation_of
+from .versions import VERSIONS_FILE, versions_json
 
 REPORT = "四性检测报告.json"
 EVENTS = "保存事件.xml"
@@ -22,6 +23,7 @@ def preservation_files(session: Session, store, dossier: Dossier) -> dict[str, b
     problems = xml_schemas.problems(xml_schemas.PREMIS, events)
     assert not problems, problems  # written by premis_xml, which the schema describes
     files[EVENTS] = events
+    files[VERSIONS_FILE] = versions_json(session, dossier)
     return files
 
 
