@@ -10,13 +10,16 @@ from sqlalchemy import select
 from indexers import IndexCorrupt, IndexUnavailable
 
 from .jobs import JobContext, PermanentFailure, RetryLater, enqueue, enqueue_once, handler
-from .models import Dossier, DossierFile, Job, utcnow
+from .models import Application, Dossier, DossierFile, Job, utcnow
 from .services.archive.checks import check_dossier
 from .services.archive.ledger import seal_head as seal_ledger_head
 from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
 from .services.archive.text import docs_from_storage, dossier_doc, extract_file
+from .services.cases.archiving_scope import file_rating
 from .services.cases.deadlines import sweep as sweep_deadlines
+from .services.cases.events import SYSTEM_NAME
+from .services.cases.rating import RATING_JOB
 from .services.cases.resumable import sweep_abandoned
 from .services.notifications import DELIVERY_JOB, deliver
 
@@ -47,6 +50,17 @@ def archive_check(ctx: JobContext) -> None:
         ctx.progress(0, total, label)
         check_dossier(session, runtime, dossier, ctx.payload.get("trigger", "manual"))
     ctx.progress(total, total, label)
+
+
+@handler(RATING_JOB)
+def archive_file_rating(ctx: JobContext) -> None:
+    """Files a rating given after completion as the dossier's next version (archiving_scope.file_rating)."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        app = session.get(Application, ctx.payload["application_id"])
+        if app is None:
+            raise PermanentFailure(f"no application {ctx.payload['application_id']}")
+        file_rating(session, runtime, app, SYSTEM_NAME)
 
 
 @handler("archive.confirm")

@@ -36,7 +36,7 @@ from ...vocabulary import (
 from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
 from ..object_keys import result_key
-from . import events, gaps, licences, policy
+from . import archiving_scope, events, gaps, licences, policy
 from .decisions import DEFAULT_APPEAL, AppealBodies, case_outcome, issue_denial, part_json
 from .delivery import delivery_json
 from .licences import LicenceFacts
@@ -183,7 +183,8 @@ def complete(session: Session, runtime: Runtime, user: User, app: Application, n
 def archive_case(session: Session, runtime: Runtime, user: User | None, app: Application) -> None:
     """Seals the case's materials, notices, results and full history as a dossier (``user`` None: the system,
     when a deadline closed the case)."""
-    files = _seal_files(session, runtime, app)
+    scope = archiving_scope.scope_files(app)
+    files = scope[:1] + _seal_files(session, runtime, app) + scope[1:]
     history = [
         {
             "seq": e.seq,
@@ -218,6 +219,7 @@ def archive_case(session: Session, runtime: Runtime, user: User | None, app: App
             delivery=delivery_json(app),
             township=app.township,
             events=history,
+            **archiving_scope.case_facts(app),
         ),
     )
     app.dossier_id = dossier.id

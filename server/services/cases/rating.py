@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidInput
+from ...jobs import enqueue
 from ...models import Application, Rating, User
 from ...vocabulary import EventAction
 from . import events, policy
 
 LOW_SCORE = 2
+RATING_JOB = "archive.file_rating"
 
 
 def rate(session: Session, user: User, app: Application, score: object, comment: str = "") -> Rating:
@@ -23,6 +25,9 @@ def rate(session: Session, user: User, app: Application, score: object, comment:
     app.rating = rating
     session.add(rating)
     events.record(session, app, user, EventAction.RATE, note=rating.comment, data={"score": score})
+    if app.dossier_id:
+        # Filed in the archive by a job: sealing copies the dossier, which a rating request need not wait for.
+        enqueue(session, RATING_JOB, {"application_id": app.id}, subject=f"application:{app.id}")
     return rating
 
 

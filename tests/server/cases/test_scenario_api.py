@@ -159,8 +159,14 @@ def test_the_whole_loop(api, runtime, minsu_files):
         assert any(name.startswith("SL-") for name in names), "the acceptance notice is archived"
         assert dossier.check_status == ("passed" if runtime.scanner else "incomplete"), "nothing failed"
         assert session.scalar(select(Rating.follow_up_status)) == "open"
+        # The rating came after sealing: it is filed as the dossier's next version, which search finds.
+        current = session.scalar(
+            select(Dossier).where(Dossier.archival_code == dossier.archival_code, Dossier.superseded.is_(False))
+        )
+        assert current.replaces_id == dossier.id and "评价记录.pdf" in {f.name for f in current.files}
+        current_id = current.id
     hits = runtime.index.search(SearchQuery(q="青山村 民宿", scope=Scope(departments=["gaj"])))
-    assert [h.dossier_id for h in hits.hits] == [done["dossier_id"]]
+    assert [h.dossier_id for h in hits.hits] == [current_id]
 
 
 def test_reuse_of_archived_materials(api, runtime, minsu_files):
