@@ -23,7 +23,18 @@ from .forms import checked, field_errors, refuse_if, text, whole_number
 MB = 1024 * 1024
 MAX_ROWS = 200
 TEXT_FIELDS = ("name", "name_en", "summary", "conditions", "legal_basis", "fees", "location")
-FIELDS = (*TEXT_FIELDS, "code", "department", "retention", "time_limit_days", "statutory_days")
+# The DA/T 46 elements the service's dossiers take (事项编码, 事项类型, 密级, 保密期限, 开放状态).
+ARCHIVAL_FIELDS = ("item_code", "item_type", "secrecy", "openness")
+FIELDS = (
+    *TEXT_FIELDS,
+    *ARCHIVAL_FIELDS,
+    "code",
+    "department",
+    "retention",
+    "time_limit_days",
+    "statutory_days",
+    "secrecy_years",
+)
 ROW_FIELDS = ("slot", "name", "material_type", "required", "key", "formats", "max_mb", "material_class", "note")
 
 
@@ -54,7 +65,8 @@ class ServiceForm:
 
     @classmethod
     def empty(cls) -> ServiceForm:
-        return cls({"retention": "30y", "fees": "不收费", "time_limit_days": 5}, (), [Row(), Row()])
+        defaults = {"item_type": "licensing", "secrecy": "public", "openness": "controlled"}
+        return cls({"retention": "30y", "fees": "不收费", "time_limit_days": 5, **defaults}, (), [Row(), Row()])
 
     @classmethod
     def of_service(cls, service: ServiceItem) -> ServiceForm:
@@ -80,6 +92,7 @@ class ServiceForm:
         problems: dict[str, str] = {}
         time_limit = whole_number("time_limit_days", problems)
         statutory = whole_number("statutory_days", problems, optional=True)
+        secrecy_years = whole_number("secrecy_years", problems, optional=True)
         materials = []
         for i, row in self._filled():
             materials.append(_slot_spec(row, f"materials-{i}-max_mb", problems))
@@ -93,6 +106,11 @@ class ServiceForm:
             cooperating_departments=self.cooperating,
             materials=tuple(materials),
             status=status,
+            item_code=text("item_code", 64),
+            item_type=text("item_type", 24),
+            secrecy=text("secrecy", 16),
+            secrecy_years=secrecy_years,
+            openness=text("openness", 16),
             **{name: text(name, 4000) for name in TEXT_FIELDS},
         )
 

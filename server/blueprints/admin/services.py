@@ -15,7 +15,7 @@ from ...models import RETENTION_LABELS, ServiceItem
 from ...services import catalogue as reading
 from ...services.admin import catalogue
 from ...services.cases.uploads import FORMAT_TYPES
-from ...vocabulary import MaterialClass, ServiceStatus
+from ...vocabulary import ItemType, MaterialClass, Openness, Secrecy, ServiceStatus
 from ...web.context import db_session
 from .blueprint import admin_user, bp
 from .changes import diff
@@ -55,6 +55,9 @@ def _form_page(form: ServiceForm, service: ServiceItem | None, error: AppError |
         type_options=[(t.code, f"{t.name}（{t.code}）") for t in reading.list_material_types(session)],
         class_options=[(c.value, _(c.label)) for c in MaterialClass],
         retention_options=[(code, _(words)) for code, words in RETENTION_LABELS.items()],
+        item_type_options=[(t.value, _(t.label)) for t in ItemType],
+        secrecy_options=[(s.value, _(s.label)) for s in Secrecy],
+        openness_options=[(o.value, _(o.label)) for o in Openness],
         formats=list(FORMAT_TYPES),
     )
     return body, (error.status if error else 200)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, RootModel
 
 from ...services.admin.specs import DepartmentSpec, MaterialTypeSpec, ServiceSpec, SlotSpec
+from ...vocabulary import ItemType, Openness, Secrecy
 from .schemas import Body, Paging, PerPage, WholeNumber, _number, _text
 
 # A bound inside an optional number must come before the validator, or the OpenAPI document loses it
@@ -103,6 +104,11 @@ class ServiceChange(Body):
     cooperating_departments: list[Annotated[str, *_text(32, 1)]] = Field(default_factory=list, max_length=50)
     materials: list[SlotIn] = Field(min_length=1, max_length=100)
     status: Literal["published", "retired"] = "published"
+    item_code: Annotated[str, *_text(64)] = Field("", description="the national 事项编码 of the service item")
+    item_type: ItemType = Field(ItemType.LICENSING, description="事项类型")
+    secrecy: Secrecy = Field(Secrecy.PUBLIC, description="密级 its dossiers are sealed with")
+    secrecy_years: int | None = Field(None, ge=1, le=100, description="保密期限 in years (classified services only)")
+    openness: Openness = Field(Openness.CONTROLLED, description="开放状态 its dossiers are sealed with")
 
     def spec(self, code: str) -> ServiceSpec:
         fields = self.model_dump(exclude={"code", "materials", "cooperating_departments"})
@@ -148,6 +154,11 @@ class ServiceOut(BaseModel):
     location: str
     cooperating_departments: list[str]
     materials: list[SlotOut]
+    item_code: str
+    item_type: str
+    secrecy: str
+    secrecy_years: int | None
+    openness: str
     published_at: datetime
     published_by: str
 

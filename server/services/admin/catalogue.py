@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import Conflict, InvalidInput, NotFound
 from ...models import RETENTION_LABELS, Department, MaterialSlot, MaterialType, ServiceItem
-from ...vocabulary import MaterialClass, ServiceStatus
+from ...vocabulary import ItemType, MaterialClass, Openness, Secrecy, ServiceStatus
 from ..cases.uploads import FORMAT_TYPES
 from ..catalogue import service_versions
 from . import audit
@@ -120,6 +120,11 @@ def service_spec_of(service: ServiceItem) -> ServiceSpec:
         location=service.location,
         cooperating_departments=tuple(service.cooperating),
         status=service.status,
+        item_code=service.item_code,
+        item_type=service.item_type,
+        secrecy=service.secrecy,
+        secrecy_years=service.secrecy_years,
+        openness=service.openness,
         materials=tuple(
             SlotSpec(
                 slot=s.slot,
@@ -206,6 +211,11 @@ def _new_version(
         retention=spec.retention,
         location=spec.location,
         cooperating=list(spec.cooperating_departments),
+        item_code=spec.item_code,
+        item_type=spec.item_type,
+        secrecy=spec.secrecy,
+        secrecy_years=spec.secrecy_years if spec.secrecy != Secrecy.PUBLIC else None,
+        openness=spec.openness,
     )
     for position, (slot, mtype) in enumerate(slots):
         service.materials.append(
@@ -244,10 +254,26 @@ def _check_service(session: Session, spec: ServiceSpec) -> tuple[Department, lis
         problems["retention"] = f"保管期限须为 {'/'.join(RETENTION_LABELS)} (one of {', '.join(RETENTION_LABELS)})"
     if spec.status not in (ServiceStatus.PUBLISHED, ServiceStatus.RETIRED):
         problems["status"] = "须为 published 或 retired (published or retired)"
+    problems.update(_archival_problems(spec))
     slots = _check_slots(session, spec.materials, problems)
     if problems:
         raise InvalidInput("事项信息有误，请逐项修改 (the service guide needs fixing)", {"fields": problems})
     return departments[spec.department], slots
+
+
+def _archival_problems(spec: ServiceSpec) -> dict[str, str]:
+    """The DA/T 46 elements a service gives its dossiers: known codes, and a 保密期限 exactly when classified."""
+    problems = {}
+    for name, named in (("item_type", ItemType), ("secrecy", Secrecy), ("openness", Openness)):
+        if getattr(spec, name) not in set(named):
+            problems[name] = f"须为 {'/'.join(named)} (one of {', '.join(named)})"
+    if spec.secrecy not in (Secrecy.PUBLIC, "") and not spec.secrecy_years:
+        problems["secrecy_years"] = "涉密事项须填保密期限（年）(a classified service needs secrecy_years)"
+    if spec.secrecy_years is not None and not 0 < spec.secrecy_years <= 100:
+        problems["secrecy_years"] = "保密期限须为1至100年 (1 to 100 years)"
+    if len(spec.item_code) > 64:
+        problems["item_code"] = "事项编码至多64个字符 (at most 64 characters)"
+    return problems
 
 
 def _check_slots(

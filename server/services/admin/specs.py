@@ -56,3 +56,9 @@ class ServiceSpec:
     cooperating_departments: tuple[str, ...] = ()
     materials: tuple[SlotSpec, ...] = ()
     status: str = "published"
+    # DA/T 46 / GB/T 42727 elements its dossiers take (vocabulary.ItemType, Secrecy, Openness).
+    item_code: str = ""
+    item_type: str = "licensing"
+    secrecy: str = "public"
+    secrecy_years: int | None = None
+    openness: str = "controlled"
