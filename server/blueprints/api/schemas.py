@@ -152,6 +152,11 @@ class CreateApplication(Body):
     township: Township = Field("", description="the applicant's township or street (乡镇/街道): ONEWINDOW_TOWNSHIPS")
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    """An absent field's None is not a value the document may show: a default must fit the field's type."""
+    schema.pop("default", None)
+
+
 class UpdateForm(Body):
     """Form fields, the township, or both: a body with neither changes nothing and is refused."""
 
@@ -160,8 +165,10 @@ class UpdateForm(Body):
         strict=True, extra="ignore", json_schema_extra={"anyOf": [{"required": ["form"]}, {"required": ["township"]}]}
     )
 
-    township: Township | SkipJsonSchema[None] = Field(None, description='one of ONEWINDOW_TOWNSHIPS; "" clears it')
-    form: dict[str, Any] | SkipJsonSchema[None] = None
+    township: Township | SkipJsonSchema[None] = Field(
+        None, description='one of ONEWINDOW_TOWNSHIPS; "" clears it', json_schema_extra=_no_default
+    )
+    form: dict[str, Any] | SkipJsonSchema[None] = Field(None, json_schema_extra=_no_default)
 
     @field_validator("township", "form", mode="before")
     @classmethod
