@@ -9,7 +9,7 @@ imported twice is the same as once.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -151,6 +151,18 @@ def service_admin_json(service: ServiceItem) -> dict[str, Any]:
         "published_by": service.published_by,
         "retention_label": RETENTION_LABELS.get(service.retention, ""),
     }
+
+
+ARCHIVAL_ELEMENTS = ("item_code", "item_type", "secrecy", "secrecy_years", "openness")
+
+
+def with_archival_elements_of_current(session: Session, spec: ServiceSpec) -> ServiceSpec:
+    """``spec`` with the DA/T 46 elements of the service's current version (a new service keeps its own)."""
+    versions = service_versions(session, spec.code)
+    current = next((v for v in reversed(versions) if v.status != ServiceStatus.SUPERSEDED), None)
+    if current is None:
+        return spec
+    return replace(spec, **{name: getattr(current, name) for name in ARCHIVAL_ELEMENTS})
 
 
 def publish_service(session: Session, actor: Actor, spec: ServiceSpec, *, create: bool | None = None) -> ServiceItem:

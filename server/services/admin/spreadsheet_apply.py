@@ -25,6 +25,7 @@ from .catalogue import (
     publish_service,
     save_department,
     save_material_type,
+    with_archival_elements_of_current,
 )
 from .specs import DepartmentSpec, MaterialTypeSpec
 from .spreadsheet_problems import Problems
@@ -143,7 +144,8 @@ def _publish(
     session: Session, actor: Actor, planned: PlannedService, current: tuple[int, str] | None, problems: Problems
 ) -> Change | None:
     """The guide as the sheets say; ``current`` is the service's (version, status) before."""
-    spec = planned.spec
+    # The sheets have no columns for the DA/T 46 elements: a service keeps those of its current version.
+    spec = with_archival_elements_of_current(session, planned.spec)
     try:
         service = publish_service(session, actor, spec, create=None)
     except AppError as exc:

@@ -36,3 +36,23 @@ def test_a_classified_service_needs_its_secrecy_period_and_known_codes(api):
         "POST", "/admin/services", "admin", 201, json={"code": "s3", **GUIDE, "secrecy": "secret", "secrecy_years": 10}
     )
     assert (kept["secrecy"], kept["secrecy_years"]) == ("secret", 10)
+
+
+def test_a_spreadsheet_import_keeps_the_elements_it_has_no_columns_for(api, runtime):
+    """The catalogue sheets do not carry them: importing the exported catalogue changes nothing."""
+    import io
+
+    from server.services.admin.audit import CommandLine
+    from server.services.admin.spreadsheet import export_catalogue, import_catalogue
+
+    changed = {**GUIDE, "item_code": "330100-000-XK-0001", "secrecy": "internal", "secrecy_years": 5}
+    api.json("POST", "/admin/services", "admin", 201, json={"code": "da46", **changed})
+    data = io.BytesIO()
+    with runtime.db.session() as session:
+        export_catalogue(session, data)
+    data.seek(0)
+    with runtime.db.session() as session:
+        report = import_catalogue(session, CommandLine("test"), data, dry_run=False)
+    assert report.changes == []
+    [kept] = api.json("GET", "/admin/services/da46", "admin")["versions"]
+    assert (kept["item_code"], kept["secrecy"], kept["secrecy_years"]) == ("330100-000-XK-0001", "internal", 5)
