@@ -21,17 +21,20 @@ ELLIPSIS = "…"
 # Zero-width joiners belong to emoji and Indic scripts; every other format character is invisible mischief.
 _KEEP_FORMAT = {"\u200c", "\u200d"}
 _SEPARATORS = {"\u2028", "\u2029", "\x85"}
+# What a decoder leaves for bytes it could not read (a lone surrogate, a broken encoding): no character at all.
+_REPLACEMENT = "\ufffd"
 _WINDOWS_RESERVED = set('<>:"|?*')
 
 
 def clean(raw: str) -> str:
-    """NFC text without control, format (bidi override, BOM) or surrogate characters, one space between words."""
+    """NFC text without control, format (bidi override, BOM), surrogate or replacement characters, one space
+    between words: what DA/T 70's special-character item (ZS-06) would refuse never reaches a dossier."""
     out = []
     for char in unicodedata.normalize("NFC", raw or ""):
         category = unicodedata.category(char)
         if char.isspace() or char in _SEPARATORS:
             out.append(" ")
-        elif category in ("Cc", "Cs") or (category == "Cf" and char not in _KEEP_FORMAT):
+        elif category in ("Cc", "Cs") or (category == "Cf" and char not in _KEEP_FORMAT) or char == _REPLACEMENT:
             continue
         else:
             out.append(char)

@@ -21,6 +21,8 @@ LONG = "浙江省杭州市临安区青山村民宿开办申请材料之房屋产
         ("bom\ufeff 名\u200b字.pdf", "bom 名字.pdf"),
         ("a\tb\nc\u2028d.pdf", "a b c d.pdf"),
         ("broken \ud800 surrogate.pdf", "broken surrogate.pdf"),
+        ("健康证\ufffd\ufffd\ufffd.jpg", "健康证.jpg"),  # a surrogate sent as bytes, decoded with replacement
+        ("家庭\U0001f468\u200d\U0001f469.pdf", "家庭\U0001f468\u200d\U0001f469.pdf"),  # an emoji's joiner stays
         ("..", "fallback"),
         ("", "fallback"),
     ],

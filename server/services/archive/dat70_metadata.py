@@ -48,7 +48,8 @@ RULES: dict[str, Rule] = {
 CODE_CHARS = re.compile(r"[0-9A-Za-z]+(?:[-·.][0-9A-Za-z]+)*")
 ARCHIVAL_CODE = re.compile(r"[0-9A-Za-z]+(?:[-·][0-9A-Za-z]+)+")
 # Control characters, the replacement character, zero-width and bidirectional marks, private use.
-SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+# Zero-width (non-)joiners (U+200C, U+200D) are kept: emoji and Indic names need them, as file names keep them.
+SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 def elements(meta: dict[str, Any]) -> dict[str, Any]:
