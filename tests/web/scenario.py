@@ -78,6 +78,8 @@ class Builder:
         review.review(self.session, self.runtime, self.user("clerk"), app, decision="accept")
         handling.route(self.session, self.user("clerk"), app, departments)
         app.accepted_at = workdays_ago(self.calendar, accepted_days_ago)
+        # Submitted no later than accepted: the dossier's DA/T 46 times are checked for order (ZS-05).
+        app.submitted_at = min(app.submitted_at or app.accepted_at, app.accepted_at)
         return app
 
     def completed(self, service: str, department: str, accepted_days_ago: int, score: int | None) -> Application:

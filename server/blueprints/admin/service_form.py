@@ -18,6 +18,7 @@ from ...errors import AppError
 from ...models import ServiceItem
 from ...services.admin.catalogue import service_spec_of
 from ...services.admin.specs import ServiceSpec, SlotSpec
+from ...vocabulary import ItemType, Openness, Secrecy
 from .forms import checked, field_errors, refuse_if, text, whole_number
 
 MB = 1024 * 1024
@@ -107,10 +108,11 @@ class ServiceForm:
             materials=tuple(materials),
             status=status,
             item_code=text("item_code", 64),
-            item_type=text("item_type", 24),
-            secrecy=text("secrecy", 16),
+            # A form from before these fields existed (or a script) leaves them empty: the defaults.
+            item_type=text("item_type", 24) or ItemType.LICENSING,
+            secrecy=text("secrecy", 16) or Secrecy.PUBLIC,
             secrecy_years=secrecy_years,
-            openness=text("openness", 16),
+            openness=text("openness", 16) or Openness.CONTROLLED,
             **{name: text(name, 4000) for name in TEXT_FIELDS},
         )
 

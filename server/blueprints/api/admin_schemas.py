@@ -15,6 +15,7 @@ from .schemas import Body, Paging, PerPage, WholeNumber, _number, _text
 # (pydantic writes "ge"/"le" instead of minimum/maximum there, and the fuzzer sends what we refuse).
 ValidDays = Annotated[int, Field(strict=False, ge=1, le=36500), BeforeValidator(_number)]
 StatutoryDays = Annotated[int, Field(strict=False, ge=1, le=3650), BeforeValidator(_number)]
+SecrecyYears = Annotated[int, Field(strict=False, ge=1, le=100), BeforeValidator(_number)]
 
 Name = Annotated[str, *_text(200, 1)]
 LongText = Annotated[str, *_text(20000)]
@@ -107,7 +108,7 @@ class ServiceChange(Body):
     item_code: Annotated[str, *_text(64)] = Field("", description="the national 事项编码 of the service item")
     item_type: ItemType = Field(ItemType.LICENSING, description="事项类型")
     secrecy: Secrecy = Field(Secrecy.PUBLIC, description="密级 its dossiers are sealed with")
-    secrecy_years: int | None = Field(None, ge=1, le=100, description="保密期限 in years (classified services only)")
+    secrecy_years: SecrecyYears | None = Field(None, description="保密期限 in years (classified services only)")
     openness: Openness = Field(Openness.CONTROLLED, description="开放状态 its dossiers are sealed with")
 
     def spec(self, code: str) -> ServiceSpec:

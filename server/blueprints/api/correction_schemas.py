@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from ...vocabulary import Openness, Secrecy
+from .admin_schemas import SecrecyYears
 from .schemas import Body, Dossier, _text
 
 
@@ -16,7 +17,7 @@ class CorrectionBody(Body):
     title: Annotated[str, *_text(500, 1)] | None = Field(None, description="a corrected 题名")
     responsible: Annotated[str, *_text(500, 1)] | None = Field(None, description="a corrected 责任者")
     secrecy: Secrecy | None = Field(None, description="a corrected 密级")
-    secrecy_years: int | None = Field(None, ge=1, le=100, description="a corrected 保密期限 in years")
+    secrecy_years: SecrecyYears | None = Field(None, description="a corrected 保密期限 in years")
     openness: Openness | None = Field(None, description="a corrected 开放状态")
     remove_files: list[Annotated[str, *_text(64)]] = Field(
         default_factory=list, max_length=1000, description="file ids the new version no longer carries"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ...models import Application, Dossier
 from ...runtime import Runtime
 from ...timeutil import local
-from ...vocabulary import Delivery, FiledType, IdType, MaterialClass, PartStatus
+from ...vocabulary import Delivery, FiledType, IdType, MaterialClass, PartStatus, VerificationLevel
 from ..archive.corrections import Correction, correct
 from ..archive.metadata import id_type_of
 from ..archive.seal import SealFile
@@ -41,7 +41,10 @@ def _document(kind: FiledType, lines: list[str], created: datetime | None, name:
         media_type="application/pdf",
         material_type=kind,
         material_type_name=kind.label,
-        material_class=MaterialClass.BASIS if kind == FiledType.APPLICATION_FORM else MaterialClass.PROCEDURE,
+        # 程序性, the form too (as the catalogue files an application form slot): none is an applicant's material.
+        material_class=MaterialClass.PROCEDURE,
+        # The form is what the applicant typed: like any upload, nobody checked it against an original.
+        level=VerificationLevel.UPLOADED if kind == FiledType.APPLICATION_FORM else VerificationLevel.ARCHIVED_COPY,
         pages=printing.page_count(data),
     )
 

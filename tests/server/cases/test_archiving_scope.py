@@ -48,7 +48,7 @@ def test_a_joint_case_files_its_form_opinions_and_delivery_with_their_classes(ap
         assert {"application_form", "delivery_record", "notice_acceptance"} <= set(kinds)
         assert "gap_undertaking" not in kinds, "nothing was deferred"
         form = next(f for (kind, _), f in filed.items() if kind == "application_form")
-        assert form.material_class == "basis" and form.seq == 1
+        assert form.material_class == "procedure" and form.seq == 1
         opinion = filed[("department_opinion", "部门审查意见及决定（公安局）.pdf")]
         assert opinion.material_class == "procedure"
         with runtime.store.open(f"{dossier.package_prefix}/{opinion.path}") as fh:
