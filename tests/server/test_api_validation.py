@@ -73,7 +73,7 @@ BAD_BODIES = [
     ("POST", "/applications", {"service_code": "minsu", "form": []}, "form"),
     ("POST", "/applications", {"form": {}}, "service_code"),
     ("PATCH", "/applications/{app}", {"form": "business_name=x"}, "form"),
-    ("PATCH", "/applications/{app}", {}, "form"),
+    ("PATCH", "/applications/{app}", {}, "body"),  # neither form nor township: the body as a whole
     ("POST", "/applications/{app}/submit", {"defer": 1.5}, "defer"),
     ("POST", "/applications/{app}/submit", {"defer": [{}]}, "defer.0"),
     ("POST", "/applications/{app}/submit", {"defer": "health_certs"}, "defer"),

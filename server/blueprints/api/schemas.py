@@ -28,7 +28,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from indexers import DossierHit
@@ -152,23 +151,27 @@ class CreateApplication(Body):
     township: Township = Field("", description="the applicant's township or street (乡镇/街道): ONEWINDOW_TOWNSHIPS")
 
 
-def _no_default(schema: dict[str, Any]) -> None:
-    """An absent field's None is not a value the document may show: a default must fit the field's type."""
-    schema.pop("default", None)
+def _form_or_township_schema(schema: dict[str, Any]) -> None:
+    """One of the two must be given; an absent field's None is no value the document may show as a default
+    (a default must fit the field's type)."""
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+    schema["anyOf"] = [{"required": ["form"]}, {"required": ["township"]}]
 
 
 class UpdateForm(Body):
     """Form fields, the township, or both: a body with neither changes nothing and is refused."""
 
     # Neither may be null: absent means "leave it"; the document says one of the two must be given.
-    model_config = ConfigDict(
-        strict=True, extra="ignore", json_schema_extra={"anyOf": [{"required": ["form"]}, {"required": ["township"]}]}
-    )
+    model_config = ConfigDict(strict=True, extra="ignore", json_schema_extra=_form_or_township_schema)
 
-    township: Township | SkipJsonSchema[None] = Field(
-        None, description='one of ONEWINDOW_TOWNSHIPS; "" clears it', json_schema_extra=_no_default
-    )
-    form: dict[str, Any] | SkipJsonSchema[None] = Field(None, json_schema_extra=_no_default)
+    # Not unions with None (an error would then be placed under "form.dict[str,any]"): absent is None all the
+    # same, since pydantic does not validate a default.
+    township: Annotated[
+        Township,
+        Field(default=None, description='one of ONEWINDOW_TOWNSHIPS; "" clears it'),
+    ]
+    form: Annotated[dict[str, Any], Field(default=None)]
 
     @field_validator("township", "form", mode="before")
     @classmethod
