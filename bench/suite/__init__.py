@@ -1,0 +1,1 @@
+"""The benchmark suite behind ``bench/run.py`` (issue #16): sections, goals, the report."""
