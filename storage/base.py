@@ -119,6 +119,39 @@ class ObjectStore(abc.ABC):
         time; a time already past stores an ordinary object.
         """
 
+    def copy(
+        self,
+        src_key: str,
+        dst_key: str,
+        *,
+        content_type: str | None = None,
+        expected_sha256: str | None = None,
+        seal_until: datetime | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> ObjectInfo:
+        """Store a copy of ``src_key`` at ``dst_key`` with the same all-or-nothing and sealing rules as ``put``.
+
+        Backends copy within the store (S3 CopyObject, an in-kernel file copy)
+        so the bytes never pass through the application, and the copy carries
+        the source's recorded SHA-256 and SM3. ``expected_sha256`` is checked
+        against them before anything is written (DigestMismatch), so a caller
+        holding the digest from the upload keeps its fixity check.
+        ``content_type`` and ``metadata`` default to the source's. This generic
+        version streams the bytes through ``put``, which hashes them again.
+        """
+        source = self.stat(src_key)
+        if source.sha256 is not None:
+            check_digest(expected_sha256, source.sha256)
+        with self.open(src_key) as stream:
+            return self.put(
+                dst_key,
+                stream,
+                content_type=content_type or source.content_type,
+                expected_sha256=expected_sha256 or source.sha256,
+                seal_until=seal_until,
+                metadata=source.metadata if metadata is None else metadata,
+            )
+
     @abc.abstractmethod
     def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
         """Bytes ``[start, end)`` of the object as a stream (slice semantics: clamped to the size)."""

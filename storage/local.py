@@ -38,7 +38,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .base import (
     DEFAULT_CONTENT_TYPE,
@@ -71,6 +71,7 @@ _WRITEBACK_EVERY = 16 << 20
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 _FULL_BELOW = 1 << 20
 _UNAVAILABLE = {errno.EROFS, errno.EIO, errno.ENODEV, errno.ESTALE}
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
 
 
 @contextlib.contextmanager
@@ -97,6 +98,30 @@ def _start_writeback(handle: BinaryIO, start: int, end: int) -> int:
             handle.flush()
             advise(handle.fileno(), start, end - start, os.POSIX_FADV_DONTNEED)
     return end
+
+
+def _copy_bytes(src: int, dst: int, size: int, handle: BinaryIO) -> None:
+    """``size`` bytes from ``src`` to ``dst`` in the kernel (copy_file_range: no byte enters Python,
+    and a filesystem that shares extents makes it a reflink), in steps that start writeback as put does;
+    a plain pread/write loop where the kernel cannot copy between these files."""
+    done = 0
+    kernel = hasattr(os, "copy_file_range")
+    while done < size:
+        step = min(_WRITEBACK_EVERY, size - done)
+        count = 0
+        if kernel:
+            try:
+                count = os.copy_file_range(src, dst, step, done, done)
+            except OSError as exc:
+                if exc.errno not in _NO_KERNEL_COPY:
+                    raise
+                kernel = False
+        if not kernel:
+            data = os.pread(src, step, done)
+            count = os.pwrite(dst, data, done)
+        if count <= 0:
+            raise StorageError(f"the source ended after {done} of {size} bytes while being copied")
+        done = _start_writeback(handle, done, done + count)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -424,6 +449,69 @@ class LocalStore(ObjectStore):
         _fsync_dir(path.parent)
         os.replace(meta_tmp, meta_path)
         _fsync_dir(meta_path.parent)
+
+    def copy(
+        self,
+        src_key: str,
+        dst_key: str,
+        *,
+        content_type: str | None = None,
+        expected_sha256: str | None = None,
+        seal_until: datetime | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> ObjectInfo:
+        """An in-kernel copy into a temp file, fsynced and published exactly as a put (sidecar, rename,
+        seal); the digests are the ones recorded for the source file that was copied."""
+        path = self._path(dst_key)
+        user_meta = None if metadata is None else validate_metadata(metadata)
+        seal = validate_seal(seal_until)
+        with self._open_source(src_key) as (source, info):
+            check_digest(expected_sha256, cast(str, info.sha256))
+            tmp, handle = self._start_put(dst_key, path)
+            try:
+                with _os_errors(dst_key):
+                    _copy_bytes(source.fileno(), handle.fileno(), info.size, handle)
+                    os.fsync(handle.fileno())
+                meta = {
+                    "key": dst_key,
+                    "size": info.size,
+                    "sha256": info.sha256,
+                    "sm3": info.sm3,
+                    "content_type": content_type or info.content_type,
+                    "metadata": dict(info.metadata) if user_meta is None else user_meta,
+                    "sealed_until": seal.isoformat() if seal else None,
+                }
+                st = self._publish(dst_key, path, tmp, handle, meta, sealed=seal is not None)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    handle.close()
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
+        return self._info(dst_key, path, st, meta)
+
+    @contextlib.contextmanager
+    def _open_source(self, key: str) -> Iterator[tuple[BinaryIO, ObjectInfo]]:
+        """The object's open file and the info recorded for that very file (not for one renamed over it)."""
+        path = self._path(key)
+        for _ in range(3):
+            try:
+                handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in the finally below
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                raise ObjectNotFound(key) from None
+            try:
+                with _os_errors(key):
+                    st = os.fstat(handle.fileno())
+                    if not stat_mode.S_ISREG(st.st_mode):
+                        raise ObjectNotFound(key)
+                    info = self._info(key, path, st, self._load_meta(key))
+                    current = os.stat(path).st_ino
+                if current == st.st_ino:
+                    yield handle, info
+                    return
+            finally:
+                handle.close()
+        raise StorageError(f"{key}: replaced again and again while being copied")
 
     def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
         validate_range(start, end)

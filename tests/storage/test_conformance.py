@@ -516,6 +516,74 @@ def test_s3_seal_uses_object_lock(store, backend):
     assert refused.value.code == "AccessDenied"
 
 
+# --- copy -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [1000, PART + MIB], ids=["single", "multipart"])
+def test_copy_carries_bytes_digests_and_metadata(store, leftovers, size):
+    data = os.urandom(size)
+    store.put("copy/src", chunked(data), content_type="application/pdf", metadata={"slot": "身份证"})
+    info = store.copy("copy/src", "copy/dst", expected_sha256=sha256(data))
+    assert (info.key, info.size, info.sha256, info.sm3) == ("copy/dst", size, sha256(data), sm3(data))
+    stat = store.stat("copy/dst")
+    assert (stat.size, stat.sha256, stat.sm3) == (size, sha256(data), sm3(data))
+    assert stat.content_type == "application/pdf" and dict(stat.metadata) == {"slot": "身份证"}
+    assert read(store, "copy/dst") == data and read(store, "copy/src") == data
+    assert leftovers(store) == []
+
+
+def test_copy_never_reads_through_the_application(store, monkeypatch):
+    """Within the backend: neither the interface's reads nor a re-hash of the bytes."""
+    data = os.urandom(PART + MIB)
+    store.put("copy/big", io.BytesIO(data))
+
+    def refused(*args, **kwargs):
+        raise AssertionError("copy read the object back through the application")
+
+    monkeypatch.setattr(store, "open", refused)
+    monkeypatch.setattr(store, "put", refused)
+    monkeypatch.setattr("storage.hashing.Digester.update", refused)
+    info = store.copy("copy/big", "copy/big-copy", content_type="image/tiff", metadata={})
+    monkeypatch.undo()
+    assert info.sm3 == sm3(data) and read(store, "copy/big-copy") == data
+    assert store.stat("copy/big-copy").content_type == "image/tiff" and not store.stat("copy/big-copy").metadata
+
+
+def test_copy_refuses_a_wrong_digest_and_stores_nothing(store, leftovers):
+    store.put("copy/src", io.BytesIO(b"original"))
+    with pytest.raises(DigestMismatch):
+        store.copy("copy/src", "copy/dst", expected_sha256=sha256(b"something else"))
+    assert not store.exists("copy/dst") and leftovers(store) == []
+
+
+def test_copy_of_a_missing_object(store):
+    with pytest.raises(ObjectNotFound):
+        store.copy("copy/none", "copy/dst")
+    assert not store.exists("copy/dst")
+
+
+def test_copy_seals_and_respects_seals(store):
+    store.put("copy/src", io.BytesIO(b"dossier file"))
+    until = future()
+    info = store.copy("copy/src", "copy/sealed", seal_until=until)
+    assert info.sealed_until == until and store.stat("copy/sealed").sealed_until == until
+    with pytest.raises(ObjectSealed):
+        store.delete("copy/sealed")
+    store.put("copy/other", io.BytesIO(b"other"))
+    with pytest.raises(ObjectSealed):
+        store.copy("copy/other", "copy/sealed")
+    assert read(store, "copy/sealed") == b"dossier file"
+    store.delete("copy/src")  # the source stays an ordinary object
+    assert read(store, "copy/sealed") == b"dossier file"
+
+
+def test_copy_replaces_an_unsealed_object(store):
+    store.put("copy/src", io.BytesIO(b"new"))
+    store.put("copy/dst", io.BytesIO(b"old"))
+    store.copy("copy/src", "copy/dst")
+    assert read(store, "copy/dst") == b"new" and store.stat("copy/dst").sha256 == sha256(b"new")
+
+
 # --- health -----------------------------------------------------------------------------
 
 
