@@ -2,8 +2,8 @@
 
 Plain library code called from background jobs: every function takes a local
 file path and returns data (text pages, encoded previews, verdicts); storing
-it is the caller's business. Untrusted PDFs are parsed in a killable child
-process; external tools run with time and memory limits.
+it is the caller's business. Untrusted PDFs and OFD packages are parsed in a
+killable child process; external tools run with time and memory limits.
 """
 
 from .check import check_usable, count_pages, normalise_media_type, open_fully
@@ -12,8 +12,17 @@ from .extract import extract_text
 from .model import Limits, PageText, Preview
 from .ocr import Tesseract, ocr_image_file
 from .ocr_text import clean_ocr_text
+from .ofd import extract_ofd_text
 from .pdf import extract_pdf_text
-from .previews import PREVIEW_PX, THUMBNAIL_PX, image_preview, iter_previews, pdf_page_preview
+from .previews import (
+    PREVIEW_PX,
+    THUMBNAIL_PX,
+    image_preview,
+    iter_previews,
+    ofd_page_preview,
+    page_preview,
+    pdf_page_preview,
+)
 from .sandbox import PdfWorker
 from .sniff import SNIFF_BYTES, sniff_file, sniff_media_type
 
@@ -34,13 +43,16 @@ __all__ = [
     "check_usable",
     "clean_ocr_text",
     "count_pages",
+    "extract_ofd_text",
     "extract_pdf_text",
     "extract_text",
     "image_preview",
     "iter_previews",
     "normalise_media_type",
     "ocr_image_file",
+    "ofd_page_preview",
     "open_fully",
+    "page_preview",
     "pdf_page_preview",
     "sniff_file",
     "sniff_media_type",

@@ -12,7 +12,7 @@ import os
 from .errors import ExtractError, ExtractionFailed
 from .images import image_page_count
 from .model import Limits
-from .ofd import ofd_page_count
+from .ofd import ofd_check, ofd_page_count
 from .sandbox import PdfWorker, default_worker
 from .sniff import OFD, sniff_file
 
@@ -24,8 +24,20 @@ _ALIASES = {
     "image/x-tiff": "image/tiff",
     "application/x-pdf": "application/pdf",
     "image/x-ms-bmp": "image/bmp",
+    "image/heic": "image/heif",
+    "image/heic-sequence": "image/heif",
+    "image/heif-sequence": "image/heif",
 }
-PILLOW_TYPES = {"image/jpeg", "image/png", "image/tiff", "image/webp", "image/gif", "image/bmp", "image/jp2"}
+PILLOW_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/tiff",
+    "image/webp",
+    "image/gif",
+    "image/bmp",
+    "image/jp2",
+    "image/heif",
+}
 
 
 def normalise_media_type(media_type: str) -> str:
@@ -47,7 +59,7 @@ def count_pages(
     if media_type in PILLOW_TYPES:
         return image_page_count(path)
     if media_type == OFD:
-        return ofd_page_count(path)
+        return ofd_page_count(path, limits, worker)
     raise ExtractionFailed("unsupported", f"cannot count pages of {media_type}")
 
 
@@ -56,8 +68,8 @@ def open_fully(
 ) -> tuple[int, str]:
     """``(pages, description)`` of a file every page of which opens; ExtractionFailed saying why not.
 
-    PDFs and images are opened in the sandboxed child (their parsers run on
-    attacker-controlled bytes); OFD reads only small XML members, in process.
+    PDFs, images and OFD are opened in the sandboxed child (their parsers run
+    on attacker-controlled bytes).
     """
     media_type = normalise_media_type(media_type)
     if media_type == "application/pdf":
@@ -68,7 +80,7 @@ def open_fully(
         frames = int(found["page_count"])
         return frames, f"{found['format']} {found['width']}x{found['height']}, {frames} frame(s)"
     if media_type == OFD:
-        pages = ofd_page_count(path)
+        pages = ofd_check(path, limits, worker)
         return pages, f"OFD, {pages} page(s)"
     raise ExtractionFailed("unsupported", f"unsupported media type {media_type}")
 

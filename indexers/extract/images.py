@@ -4,18 +4,27 @@ Phone photos of licences are usually stored sideways with an EXIF
 Orientation tag; previews and OCR both need the upright pixels. Pillow's
 decompression-bomb guard is kept and turned into ExtractionFailed so a job
 records it instead of crashing.
+
+iPhones save HEIC: pillow-heif (libheif with libde265, in its wheel) makes it
+one more Pillow format. libheif applies the file's irot/imir transforms while
+decoding and pillow-heif then reports EXIF Orientation 1, so exif_transpose
+does not turn an iPhone photo twice.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from .errors import ExtractionFailed
+
+register_heif_opener()
 
 _ORIENTATION_TAG = 0x0112
 _DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
@@ -81,3 +90,23 @@ def iter_upright_frames(path: str | os.PathLike[str]) -> Iterator[tuple[Image.Im
 def image_page_count(path: str | os.PathLike[str]) -> int:
     with opened(path) as img:
         return frame_count(img)
+
+
+def jpeg_copy(path: str | os.PathLike[str], quality: int = 92) -> bytes:
+    """The first frame as an upright baseline JPEG, with the EXIF block kept but its Orientation reset.
+
+    For formats an archive does not take (HEIC): JPEG is on the archival list (GB/T 18894) and reads
+    everywhere; quality 92 keeps a phone photo's detail for a few megabytes.
+    """
+    with opened(path) as img:
+        try:
+            img.load()
+            exif = img.getexif()
+        except _DECODE_ERRORS as exc:
+            raise ExtractionFailed("unreadable", f"{type(exc).__name__}: {exc}") from exc
+        picture = upright(img)
+    if _ORIENTATION_TAG in exif:
+        exif[_ORIENTATION_TAG] = 1
+    buf = io.BytesIO()
+    picture.convert("RGB").save(buf, format="JPEG", quality=quality, exif=exif.tobytes())
+    return buf.getvalue()

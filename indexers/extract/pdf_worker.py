@@ -1,11 +1,13 @@
-"""Child process that opens untrusted PDFs (pypdf) and images (Pillow), inside resource limits.
+"""Child process that opens untrusted PDFs (pypdf), images (Pillow, pillow-heif) and OFD, inside resource limits.
 
 Run as a script (``python -I pdf_worker.py MEMORY_MB``), never imported by the
 server: it must not pull in the application, so it uses only the standard
-library, pypdf and Pillow. It caps its own address space before touching any PDF, so
-a decompression bomb ends in MemoryError here instead of swapping the server,
-and it arms RLIMIT_CPU before each job so it dies on its own even if the
-parent that would kill it is gone.
+library, pypdf, Pillow and pillow-heif, plus the OFD modules beside it
+(ofd_package, ofd_text, ofd_render), loaded by path, which need nothing else.
+It caps its own address space before touching any file, so a decompression
+bomb ends in MemoryError here instead of swapping the server, and it arms
+RLIMIT_CPU before each job so it dies on its own even if the parent that
+would kill it is gone.
 
 Protocol: one JSON request per line on stdin, one JSON response per line on
 the original stdout (stdout itself is pointed at stderr so stray prints from
@@ -14,6 +16,9 @@ libraries cannot corrupt the stream).
 
 from __future__ import annotations
 
+import base64
+import importlib.util
+import io
 import json
 import logging
 import os
@@ -21,6 +26,7 @@ import re
 import resource
 import sys
 import unicodedata
+from types import ModuleType
 from typing import Any
 
 EXIT_MEMORY = 3
@@ -208,12 +214,22 @@ def _op_count(reader: Any, req: dict[str, Any]) -> dict[str, Any]:
     return {"page_count": _page_count(reader, req["max_pages"])}
 
 
+def _register_heif() -> None:
+    """HEIC/HEIF (iPhone photos) through Pillow; without pillow-heif they stay unreadable."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return
+    register_heif_opener()
+
+
 def _op_image(req: dict[str, Any]) -> dict[str, Any]:
     """Decodes every frame: a header-only or cut-off image passes a header check but fails here."""
     import warnings
 
     from PIL import Image
 
+    _register_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -233,8 +249,94 @@ def _op_image(req: dict[str, Any]) -> dict[str, Any]:
         raise _Failure("unreadable", f"{type(exc).__name__}: {exc}") from exc
 
 
+_modules: dict[str, ModuleType] = {}
+
+
+def _ofd_module(name: str) -> Any:
+    """ofd_package, ofd_text or ofd_render, loaded from this directory (the server package is not importable)."""
+    if name not in _modules:
+        spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(__file__), f"{name}.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+        _modules[name] = module
+    return _modules[name]
+
+
+def _ofd_pages(package: Any, max_pages: int) -> list[tuple[Any, str]]:
+    pages = [(doc, name) for doc in package.documents() for name in doc.pages]
+    if len(pages) > max_pages:
+        raise _Failure("too_many_pages", f"{len(pages)} pages, limit {max_pages}")
+    if not pages:
+        raise _Failure("unreadable", "the OFD has no pages")
+    return pages
+
+
+def _ofd_run(req: dict[str, Any], job: Any) -> dict[str, Any]:
+    ofd = _ofd_module("ofd_package")
+    try:
+        with ofd.Package(req["path"]) as package:
+            return job(package, _ofd_pages(package, req["max_pages"]))
+    except ofd.OfdError as exc:
+        raise _Failure(exc.reason, exc.detail) from exc
+
+
+def _op_ofd_count(req: dict[str, Any]) -> dict[str, Any]:
+    return _ofd_run(req, lambda package, pages: {"page_count": len(pages)})
+
+
+def _op_ofd_check(req: dict[str, Any]) -> dict[str, Any]:
+    """Every page's content parses, and so does every image it draws."""
+
+    def check(package: Any, pages: list[tuple[Any, str]]) -> dict[str, Any]:
+        for doc, name in pages:
+            page = package.page(doc, name)
+            for image in page.images:
+                package.read(image.member, _ofd_module("ofd_package").MAX_MEDIA_BYTES)
+        return {"page_count": len(pages)}
+
+    return _ofd_run(req, check)
+
+
+def _op_ofd_text(req: dict[str, Any]) -> dict[str, Any]:
+    text_of = _ofd_module("ofd_text").page_text
+
+    def texts(package: Any, pages: list[tuple[Any, str]]) -> dict[str, Any]:
+        found = [
+            {"n": n, "text": _clean(text_of(package.page(doc, name), req["max_page_chars"]), req["max_page_chars"])}
+            for n, (doc, name) in enumerate(pages, start=1)
+        ]
+        return {"page_count": len(pages), "pages": found}
+
+    return _ofd_run(req, texts)
+
+
+def _op_ofd_render(req: dict[str, Any]) -> dict[str, Any]:
+    """One page as PNG (base64), fitted into ``px``."""
+    render = _ofd_module("ofd_render")
+    cap = _ofd_module("ofd_package").MAX_MEDIA_BYTES
+
+    def draw(package: Any, pages: list[tuple[Any, str]]) -> dict[str, Any]:
+        if not 1 <= req["page"] <= len(pages):
+            raise _Failure("unreadable", f"no page {req['page']}")
+        doc, name = pages[req["page"] - 1]
+        img = render.render_page(package, package.page(doc, name), req["px"], render.find_font(), cap)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG", compress_level=1)
+        return {"page_count": len(pages), "png": base64.b64encode(buf.getvalue()).decode("ascii")}
+
+    return _ofd_run(req, draw)
+
+
 _PDF_OPS = {"text": _op_text, "check": _op_check, "count": _op_count}
-_FILE_OPS = {"image": _op_image}
+_FILE_OPS = {
+    "image": _op_image,
+    "ofd_count": _op_ofd_count,
+    "ofd_check": _op_ofd_check,
+    "ofd_text": _op_ofd_text,
+    "ofd_render": _op_ofd_render,
+}
 
 
 def _handle(req: dict[str, Any], recorder: _Recorder) -> dict[str, Any]:

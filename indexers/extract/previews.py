@@ -1,4 +1,4 @@
-"""Thumbnails and page previews for images and PDF pages, as encoded bytes.
+"""Thumbnails and page previews for images, PDF and OFD pages, as encoded bytes.
 
 The caller stores the bytes in object storage; nothing here knows about it.
 Sizes are boxes: the long side is fitted to ``max_px`` and aspect is kept.
@@ -16,8 +16,9 @@ from PIL import Image
 from .errors import ExtractionFailed
 from .images import iter_upright_frames, opened, upright
 from .model import Limits, Preview
+from .ofd import render_ofd_page
 from .render import render_page_pnm
-from .sniff import sniff_file
+from .sniff import OFD, sniff_file
 
 THUMBNAIL_PX = 320
 PREVIEW_PX = 1200
@@ -74,6 +75,38 @@ def pdf_page_preview(
         return encode(img, max_px, fmt)
 
 
+def ofd_page_preview(
+    path: str | os.PathLike[str],
+    page_no: int,
+    max_px: int = PREVIEW_PX,
+    fmt: Format = "webp",
+    limits: Limits = Limits(),
+) -> Preview:
+    """A preview of one OFD page, drawn in the sandboxed worker at the target size."""
+    return encode(render_ofd_page(path, page_no, max_px, limits), max_px, fmt)
+
+
+def page_preview(
+    path: str | os.PathLike[str], media_type: str, page_no: int, max_px: int = PREVIEW_PX, fmt: Format = "webp"
+) -> Preview:
+    """One page (or frame) of any previewable file: PDF, OFD or image."""
+    if media_type == "application/pdf":
+        return pdf_page_preview(path, page_no, max_px, fmt)
+    if media_type == OFD:
+        return ofd_page_preview(path, page_no, max_px, fmt)
+    if media_type.startswith("image/"):
+        return image_preview(path, max_px, fmt, frame=page_no)
+    raise ExtractionFailed("unsupported", f"no previews for {media_type}")
+
+
+def _render_page(path: str | os.PathLike[str], media_type: str, page_no: int, px: int, limits: Limits) -> Image.Image:
+    if media_type == OFD:
+        return render_ofd_page(path, page_no, px, limits)
+    with Image.open(io.BytesIO(render_page_pnm(path, page_no, scale_to=px, limits=limits))) as rendered:
+        rendered.load()
+        return rendered.copy()
+
+
 def iter_previews(
     path: str | os.PathLike[str],
     media_type: str | None = None,
@@ -91,14 +124,12 @@ def iter_previews(
 
     media_type = media_type or sniff_file(path)
     sizes = sorted(set(sizes), reverse=True)
-    if media_type == "application/pdf":
+    if media_type in ("application/pdf", OFD):
         wanted = pages if pages is not None else range(1, count_pages(path, media_type, limits=limits) + 1)
         for page_no in wanted:
-            pnm = render_page_pnm(path, page_no, scale_to=sizes[0], limits=limits)
-            with Image.open(io.BytesIO(pnm)) as rendered:
-                rendered.load()
-                for size in sizes:
-                    yield page_no, size, encode(rendered, size, fmt)
+            rendered = _render_page(path, media_type, page_no, sizes[0], limits)
+            for size in sizes:
+                yield page_no, size, encode(rendered, size, fmt)
         return
     if not media_type.startswith("image/"):
         raise ExtractionFailed("unsupported", f"no previews for {media_type}")

@@ -52,13 +52,15 @@ class PdfWorker:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
 
-    def run(self, op: str, path: str | os.PathLike[str], limits: Limits) -> dict[str, Any]:
+    def run(self, op: str, path: str | os.PathLike[str], limits: Limits, **params: int | str) -> dict[str, Any]:
         """Run one job and return the child's result, or raise ExtractionFailed.
 
         The memory cap is the worker's own (``memory_mb``), fixed at spawn;
-        ``limits`` supplies the time budget and page limits of this job.
+        ``limits`` supplies the time budget and page limits of this job;
+        ``params`` are the operation's own (an OFD page and size to render).
         """
         request = {
+            **params,
             "op": op,
             "path": os.fspath(Path(path).resolve()),
             "max_pages": limits.max_pages,

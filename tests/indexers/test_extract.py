@@ -147,6 +147,8 @@ def _ofd(path: Path, pages: int, ofd_first: bool = True) -> None:
         zf.writestr("OFD.xml", ofd_xml)
         if ofd_first:
             zf.writestr("Doc_0/Document.xml", document)
+        for i in range(pages):
+            zf.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"/>')
 
 
 def test_ofd_sniff_count_and_check(tmp_path: Path) -> None:
