@@ -46,7 +46,7 @@ def mapping(complete: bool) -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "_meta": {"schema_version": unit_layout.SCHEMA_VERSION, "complete": complete},
-        "_source": {"excludes": ["body", "tri", "quad", "meta", "words", "exact", "chars"]},
+        "_source": {"excludes": ["body", "tri", "quad", "meta", "words", "exact", "chars", "forms"]},
         "properties": {
             "kind": {"type": "keyword"},
             "dossier_id": {"type": "keyword"},
@@ -58,6 +58,7 @@ def mapping(complete: bool) -> dict[str, Any]:
             "words": {**_TEXT, "index_options": "freqs"},
             "exact": {"type": "keyword"},
             "chars": {**_TEXT, "index_options": "docs"},
+            "forms": {**_TEXT, "index_options": "docs", "norms": False},
             "service": {"type": "keyword"},
             "departments": {"type": "keyword"},
             "material_types": {"type": "keyword"},
@@ -80,6 +81,7 @@ def _source(unit: Unit) -> dict[str, Any]:
         "words": unit.words,
         "exact": unit.exact,
         "chars": unit.chars,
+        "forms": unit.forms,
         "service": unit.service,
         "departments": unit.departments,
         "material_types": unit.material_types,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .query import BOOST_BODY, BOOST_EXACT, BOOST_META, BOOST_WORD, FACET_FIELDS, FACET_SIZE, Plan
+from .query import BOOST_BODY, BOOST_EXACT, BOOST_FORM, BOOST_META, BOOST_WORD, FACET_FIELDS, FACET_SIZE, Plan
 from .tokenize import TermTokens
 from .units import KIND_DOSSIER, KIND_SHARED
 
@@ -35,9 +35,20 @@ def term_clause(term: TermTokens) -> Json:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+def as_typed(term: TermTokens) -> Json | None:
+    """A constant bonus for units holding the term in the script, width and case typed (see ``form_conditions``)."""
+    if not term.forms_required and not term.forms_excluded:
+        return None
+    clause: Json = {"filter": [{"term": {"forms": t}} for t in term.forms_required] or [{"match_all": {}}]}
+    if term.forms_excluded:
+        clause["must_not"] = [{"terms": {"forms": list(term.forms_excluded)}}]
+    return {"constant_score": {"filter": {"bool": clause}, "boost": BOOST_FORM}}
+
+
 def boosts(plan: Plan) -> list[Json]:
     words = dict.fromkeys(w for t in plan.terms for w in t.boosts)
-    return [{"term": {"words": {"value": w, "boost": BOOST_WORD}}} for w in words]
+    out = [{"term": {"words": {"value": w, "boost": BOOST_WORD}}} for w in words]
+    return out + [q for q in map(as_typed, plan.terms) if q is not None]
 
 
 def filters(plan: Plan) -> list[Json]:

@@ -66,6 +66,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("exact", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("chars", tokenizer_name="whitespace", index_option="basic")
+    sb.add_text_field("forms", tokenizer_name="whitespace", index_option="basic")
     for name in ("service", "departments", "material_types"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_text_field("applicant_id", tokenizer_name="raw", index_option="basic")
@@ -88,6 +89,7 @@ def _document(unit: Unit) -> tantivy.Document:
     for value in unit.exact:
         doc.add_text("exact", value)
     doc.add_text("chars", unit.chars)
+    doc.add_text("forms", unit.forms)
     doc.add_text("service", unit.service)
     for value in unit.departments:
         doc.add_text("departments", value)

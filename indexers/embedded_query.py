@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import tantivy
 from tantivy import Occur, Query
 
-from .query import BOOST_BODY, BOOST_EXACT, BOOST_META, BOOST_WORD, Plan
+from .query import BOOST_BODY, BOOST_EXACT, BOOST_FORM, BOOST_META, BOOST_WORD, Plan
 from .tokenize import TermTokens
 from .units import KIND_DOSSIER, KIND_SHARED
 
@@ -44,9 +44,21 @@ class Compiler:
             should.append(Query.boost_query(Query.term_query(self.schema, "exact", term.exact), BOOST_EXACT))
         return Query.boolean_query([(Occur.Should, q) for q in should])
 
+    def as_typed(self, term: TermTokens) -> Query | None:
+        """A constant bonus for units holding the term in the form typed (elastic_query.as_typed)."""
+        if not term.forms_required and not term.forms_excluded:
+            return None
+        clauses = [(Occur.Must, Query.term_query(self.schema, "forms", t)) for t in term.forms_required]
+        if not clauses:
+            clauses.append((Occur.Must, Query.all_query()))
+        if term.forms_excluded:
+            clauses.append((Occur.MustNot, self._any("forms", term.forms_excluded)))
+        return Query.const_score_query(Query.boolean_query(clauses), BOOST_FORM)
+
     def boosts(self, plan: Plan) -> list[Query]:
         words = dict.fromkeys(w for t in plan.terms for w in t.boosts)
-        return [Query.boost_query(Query.term_query(self.schema, "words", w), BOOST_WORD) for w in words]
+        out = [Query.boost_query(Query.term_query(self.schema, "words", w), BOOST_WORD) for w in words]
+        return out + [q for q in map(self.as_typed, plan.terms) if q is not None]
 
     def _any(self, field: str, values: Iterable[str]) -> Query:
         values = list(values)

@@ -24,6 +24,9 @@ BOOST_BODY = 1.0
 BOOST_META = 2.0
 BOOST_EXACT = 2.0
 BOOST_WORD = 0.3
+# Added once per term found in a unit as typed (script, width, case): breaks the tie
+# with a unit where it matches only after folding, and little more (issue #15).
+BOOST_FORM = 0.5
 MAX_TERMS = 16
 FACET_FIELDS = {"service": "service", "department": "departments", "material_type": "material_types"}
 FACET_SIZE = 100

@@ -27,6 +27,16 @@ Why this design (issue #4 measured the alternatives on government texts):
   field: a document where the query is a real word ranks first.
 * The distinct CJK characters of a text form a small positionless field, so a
   one-character query is a term lookup, not a scan of every bigram.
+* Matching is on folded text, so a page in the script, width or case the user
+  typed would tie with one that matches only after folding. A small
+  positionless "forms" field breaks the tie (issue #15): for each distinct
+  letter, digit or Han character of the raw text that folding changes, a token
+  for the raw character (``r:營``) and one saying its folded character occurred
+  in a variant form (``v:营``). A query term is "as typed" in a unit holding the
+  raw forms of its changed characters and no variant marker of its unchanged
+  ones (``form_conditions``); the plan boosts such units. Computed here in
+  Python from the fold table for both implementations (a set intersection per
+  text), so the native module needs no change.
 * Each CJK run also gives its trigrams (a positionless field) and its 4-grams
   (with positions, a ``|`` after each run so no phrase spans two runs). A
   Chinese query term of three or four characters is then one term lookup, and
@@ -311,6 +321,51 @@ def char_tokens(norm: str) -> frozenset[str]:
     return frozenset(_CJK_CHAR.findall("".join(set(norm))))
 
 
+FORM_RAW = "r:"
+FORM_VARIANT = "v:"
+_MATCHED_CHAR = re.compile(r"[^\W_]")
+
+
+@lru_cache(maxsize=1)
+def _form_table() -> dict[str, tuple[str, ...]]:
+    """Each character that folding changes and matching sees, with its ``forms`` tokens.
+
+    Punctuation and spaces are left out: they never take part in a match, and
+    full-width punctuation on nearly every Chinese page would only make the field larger.
+    """
+    table: dict[str, tuple[str, ...]] = {}
+    for char, folded in _char_table().items():
+        targets = [c for c in dict.fromkeys(folded) if _MATCHED_CHAR.match(c)]
+        if targets and _MATCHED_CHAR.match(char):
+            table[char] = (FORM_RAW + char, *(FORM_VARIANT + c for c in targets))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _fold_targets() -> frozenset[str]:
+    """Characters some other character folds to: only these can have a variant marker."""
+    return frozenset(t[len(FORM_VARIANT) :] for tokens in _form_table().values() for t in tokens[1:])
+
+
+def form_tokens(text: str) -> frozenset[str]:
+    """The ``forms`` tokens of raw (not normalised) text."""
+    table = _form_table()
+    return frozenset([t for char in set(text).intersection(table) for t in table[char]])
+
+
+def form_conditions(raw_term: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a unit's ``forms`` must hold, and must not hold, for ``raw_term`` to occur there as typed."""
+    table, targets = _form_table(), _fold_targets()
+    required: list[str] = []
+    excluded: list[str] = []
+    for char in dict.fromkeys(raw_term):
+        if char in table:
+            required.append(FORM_RAW + char)
+        elif char in targets:
+            excluded.append(FORM_VARIANT + char)
+    return tuple(required), tuple(excluded)
+
+
 class Analyzed(NamedTuple):
     """Everything the index stores for one text: the token fields.
 
@@ -324,6 +379,7 @@ class Analyzed(NamedTuple):
     chars: frozenset[str] = frozenset()
     tri: str = ""
     quad: str = ""
+    forms: frozenset[str] = frozenset()
 
 
 def analyze_python(text: str) -> Analyzed:
@@ -331,7 +387,13 @@ def analyze_python(text: str) -> Analyzed:
     norm = normalize_python(text)
     tri, quad = gram_tokens(norm)
     return Analyzed(
-        match_tokens(norm), boost_tokens_python(norm), tuple(exact_tokens(norm)), char_tokens(norm), tri, quad
+        match_tokens(norm),
+        boost_tokens_python(norm),
+        tuple(exact_tokens(norm)),
+        char_tokens(norm),
+        tri,
+        quad,
+        form_tokens(text),
     )
 
 
@@ -341,7 +403,7 @@ def analyze(text: str) -> Analyzed:
     if native is None:
         return analyze_python(text)
     match, boost, exact, chars, tri, quad = native.analyze(text)
-    return Analyzed(match, boost, tuple(exact), chars, tri, quad)
+    return Analyzed(match, boost, tuple(exact), chars, tri, quad, form_tokens(text))
 
 
 @lru_cache(maxsize=1)
@@ -385,6 +447,8 @@ class TermTokens:
     A term of three or more CJK characters and nothing else is found in the
     body through ``gram_field`` (``tri`` or ``quad``) instead: ``grams`` is one
     token, or for five characters and more the phrase of its 4-grams.
+    ``forms_required`` and ``forms_excluded`` say when a unit holds the term as
+    typed (``form_conditions``); both empty means every match is as typed.
     """
 
     text: str
@@ -395,6 +459,8 @@ class TermTokens:
     boosts: tuple[str, ...]
     gram_field: str | None = None
     grams: tuple[str, ...] = ()
+    forms_required: tuple[str, ...] = ()
+    forms_excluded: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -418,7 +484,10 @@ def analyze_term(term: str) -> TermTokens:
     char = norm if not phrase and len(norm) == 1 and starts_cjk else None
     boosts = tuple(dict.fromkeys(t for t in boost_tokens(norm).split() if len(t) > 1))
     gram_field, grams = _term_grams(norm)
-    return TermTokens(term, norm, tuple(phrase), char, exact_of_term(norm), boosts, gram_field, grams)
+    required, excluded = form_conditions(term)
+    return TermTokens(
+        term, norm, tuple(phrase), char, exact_of_term(norm), boosts, gram_field, grams, required, excluded
+    )
 
 
 def _term_grams(norm: str) -> tuple[str | None, tuple[str, ...]]:

@@ -30,7 +30,7 @@ from .models import DossierDoc, FileDoc
 
 # Bump when fields, tokenisation or unit layout change: stored indexes with another
 # version report needs_rebuild() and are replaced by a rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the forms field (issue #15)
 
 KIND_DOSSIER = "dossier"
 KIND_SHARED = "shared"
@@ -51,6 +51,7 @@ class Unit:
     words: str
     exact: list[str]
     chars: str
+    forms: str
     service: str
     departments: list[str]
     material_types: list[str]
@@ -107,6 +108,7 @@ def _joined(parts: list[tokenize.Analyzed]) -> tokenize.Analyzed:
         frozenset().union(*(p.chars for p in parts)),
         " ".join(p.tri for p in parts if p.tri),
         " ".join(p.quad for p in parts if p.quad),
+        frozenset().union(*(p.forms for p in parts)),
     )
 
 
@@ -125,6 +127,7 @@ def _unit(
         words=f"{meta.boost} {body.boost}".strip(),
         exact=sorted(set(meta.exact) | set(body.exact)),
         chars=" ".join(sorted(meta.chars | body.chars)),
+        forms=" ".join(sorted(meta.forms | body.forms)),
         service=doc.service_code,
         departments=doc.allowed_departments,
         material_types=sorted({f.material_type for f in files if f.material_type}),

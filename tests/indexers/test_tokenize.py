@@ -158,3 +158,27 @@ def test_highlighter_marks_original_characters():
     assert Highlighter([tk.analyze_term("jy2026")]).mark("编号ＪＹ２０２６号") == "编号<mark>ＪＹ２０２６</mark>号"
     snippet = Highlighter([tk.analyze_term("民宿")]).snippets("<b>开办\n民宿</b>")[0]
     assert snippet == "&lt;b&gt;开办 <mark>民宿</mark>&lt;/b&gt;"
+
+
+def test_form_tokens_name_raw_characters_that_fold_and_what_they_fold_to():
+    forms = tk.form_tokens("營業执照 ＩＰ６ Café，（２）：")
+    pairs = [("營", "营"), ("業", "业"), ("Ｉ", "i"), ("Ｐ", "p"), ("６", "6"), ("C", "c"), ("é", "e"), ("２", "2")]
+    assert forms == {f"{kind}:{char}" for pair in pairs for kind, char in zip("rv", pair, strict=True)}
+    assert tk.form_tokens("营业执照 ipv6 2026年，（）") == frozenset()  # punctuation never counts
+    assert tk.analyze("營業执照").forms == tk.analyze_python("營業执照").forms == {"r:營", "v:营", "r:業", "v:业"}
+
+
+@pytest.mark.parametrize(
+    ("term", "required", "excluded"),
+    [
+        ("營業執照", ("r:營", "r:業", "r:執"), ()),
+        ("营业执照", (), ("v:营", "v:业", "v:执")),
+        ("营業", ("r:業",), ("v:营",)),
+        ("IPv6", ("r:I", "r:P"), ("v:v", "v:6")),
+        ("２０", ("r:２", "r:０"), ()),
+        ("民宿", (), ()),  # nothing folds to 民 or 宿: every match is as typed
+    ],
+)
+def test_query_terms_say_which_forms_make_them_as_typed(term, required, excluded):
+    analysed = tk.analyze_term(term)
+    assert (analysed.forms_required, analysed.forms_excluded) == (required, excluded)
