@@ -61,6 +61,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import generate  # noqa: E402
+import variants  # noqa: E402
 from label import CORPUS, QUERIES, load_jsonl, normalise  # noqa: E402
 
 FOLDING_KINDS = ("traditional", "fullwidth")
@@ -527,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="use cached text even if indexers/extract has changed since (quick re-runs of the search part)",
     )
+    ap.add_argument("--no-variants", action="store_true", help="skip the exact-vs-folded ranking (variants.py)")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--queries", type=Path, default=QUERIES)
     args = ap.parse_args(argv)
@@ -591,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
                 run["mode"] = mode
                 run["score"] = score(queries, run, scanned if mode == "e2e" else set())
                 report["runs"].append(run)
+        if not args.no_variants:
+            report["variants"] = variants.measure(docs, backends, sys.modules[__name__])
     finally:
         tmp.cleanup()
     for mode in modes:
@@ -604,6 +608,8 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
     print_report(report)
+    if "variants" in report:
+        variants.print_report(report["variants"])
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         print(f"results written to {args.json}")
