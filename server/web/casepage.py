@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Application, Licence, Material, MaterialSlot, ReuseConsent, User
 from ..services.cases import applying, policy, reuse
+from ..services.cases.uploads import accepted_formats
 
 
 @dataclass
@@ -31,10 +32,7 @@ class SlotRow:
     @property
     def accept(self) -> str:
         """The file picker's filter, from the slot's formats (the server still checks by content)."""
-        exts = [f".{f}" for f in self.slot.formats]
-        if "jpg" in self.slot.formats:
-            exts.append(".jpeg")
-        return ",".join(exts)
+        return ",".join(f".{f}" for f in accepted_formats(self.slot.formats))
 
     @property
     def needs_fix(self) -> bool:

@@ -13,7 +13,7 @@ import tempfile
 
 from flask import Response
 
-from indexers.extract import ExtractError, image_preview, pdf_page_preview
+from indexers.extract import ExtractError, page_preview
 from indexers.extract.previews import PREVIEW_PX, THUMBNAIL_PX
 from storage import StorageError
 
@@ -85,10 +85,7 @@ def _render(runtime: Runtime, object_key: str, media_type: str, page: int, px: i
             shutil.copyfileobj(src, local, 1024 * 1024)
         local.flush()
         try:
-            if media_type == "application/pdf":
-                return pdf_page_preview(local.name, page, px).data
-            if media_type.startswith("image/"):
-                return image_preview(local.name, px, frame=page).data
+            return page_preview(local.name, media_type, page, px).data
         except ExtractError as error:
             log.warning("no preview for %s page %s: %s", object_key, page, error)
     return None

@@ -89,8 +89,13 @@ class Spool(io.RawIOBase):
         super().close()
 
 
+OFD_NAME = "OFD (Open Fixed-layout Document, GB/T 33190)"
+
+
 def identify(path: str, media_type: str) -> FormatInfo:
     info = _pronom(path)
+    if media_type == "application/ofd":
+        return _ofd_identity(path, info)
     if media_type == "application/pdf":
         info.software, info.digitization = _pdf_details(path)
     elif media_type.startswith("image/"):
@@ -112,6 +117,29 @@ def _pronom(path: str) -> FormatInfo:
         return FormatInfo()
     match = matches[0]
     return FormatInfo(name=match.get("format", ""), version=match.get("version", ""), pronom=match["id"])
+
+
+def _ofd_identity(path: str, found: FormatInfo) -> FormatInfo:
+    """PRONOM has no OFD entry, so Siegfried sees its zip (x-fmt/263); the format is named from OFD.xml instead.
+
+    The version and the producing software come from OFD.xml (``Version``, DocInfo ``Creator`` and
+    ``CreatorVersion``), read with the bounded reader the sandbox uses: one small member, size-capped, no DTD.
+    """
+    from indexers.extract.ofd_package import OfdError, Package, local
+
+    info = FormatInfo(name=OFD_NAME, pronom="" if found.pronom == "x-fmt/263" else found.pronom)
+    try:
+        with Package(path) as package:
+            root = package.xml("OFD.xml")
+    except OfdError as exc:
+        log.info("no OFD details for %s: %s", path, exc)
+        return info
+    info.version = (root.get("Version") or "")[:20]
+    fields = {
+        local(el.tag): (el.text or "").strip() for el in root.iter() if local(el.tag) in ("Creator", "CreatorVersion")
+    }
+    info.software = " ".join(v for v in (fields.get("Creator"), fields.get("CreatorVersion")) if v)[:200]
+    return info
 
 
 def _pdf_details(path: str) -> tuple[str, dict[str, Any]]:

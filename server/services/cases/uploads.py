@@ -35,7 +35,25 @@ FORMAT_TYPES = {
     "tiff": "image/tiff",
     "ofd": "application/ofd",
     "webp": "image/webp",
+    "heic": "image/heif",
+    "heif": "image/heif",
 }
+# A slot that takes JPEG photos takes what an iPhone saves them as (HEIC) too, without the catalogue saying so.
+IMPLIED_FORMATS = {"jpg": ("jpeg", "heic", "heif"), "jpeg": ("jpg", "heic", "heif")}
+
+
+def accepted_formats(formats: list[str] | tuple[str, ...]) -> list[str]:
+    """The slot's formats and those they imply, in order, for the check and the file picker."""
+    out = list(dict.fromkeys(formats))
+    for name in formats:
+        out.extend(f for f in IMPLIED_FORMATS.get(name, ()) if f not in out)
+    return out
+
+
+def accepted_media_types(formats: list[str] | tuple[str, ...]) -> set[str]:
+    return {FORMAT_TYPES[f] for f in accepted_formats(formats) if f in FORMAT_TYPES}
+
+
 _DAMAGED = (
     "文件已损坏或不完整，无法打开，请重新保存、导出或扫描后上传新文件 "
     "(the file is damaged or incomplete and cannot be opened: save, export or scan it again and upload the new file)"
@@ -84,8 +102,7 @@ def store_upload(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list
     if not head:
         raise InvalidInput("文件为空 (the file is empty)")
     media_type = sniff_media_type(head)
-    allowed = {FORMAT_TYPES[f] for f in formats if f in FORMAT_TYPES}
-    if media_type not in allowed:
+    if media_type not in accepted_media_types(formats):
         raise UnsupportedType(
             f"文件内容为 {media_type}，此项材料只接受 {'/'.join(f.upper() for f in formats)} "
             f"(the content is {media_type}; this slot accepts {', '.join(formats)})",
