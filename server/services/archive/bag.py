@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO, cast
 
-from storage import ObjectInfo, ObjectStore
+from storage import DigestMismatch, ObjectInfo, ObjectStore
 
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+CHUNK = 1 << 20
 
 
 class _HashingReader(io.RawIOBase):
@@ -63,6 +65,47 @@ class BagWriter:
         self, path: str, stream: BinaryIO, *, content_type: str, expected_sha256: str | None = None
     ) -> WrittenFile:
         written = self._put(f"data/{path}", stream, content_type, expected_sha256)
+        self.payload.append(written)
+        return written
+
+    def copy_payload(
+        self,
+        path: str,
+        src_key: str,
+        source: BinaryIO,
+        *,
+        content_type: str,
+        expected_sha256: str | None = None,
+        while_copying: Callable[[], object] = lambda: None,
+    ) -> WrittenFile:
+        """A file already in the store, copied within it (no byte written back through the application).
+
+        ``source`` is that object's bytes, read here while the store copies,
+        for the SHA-512 manifest and to check that the bytes copied are the
+        ones whose SHA-256 was recorded (the fixity check ``put`` made when
+        it hashed what it wrote). ``while_copying`` runs once the bytes are
+        read, before waiting for the copy (format identification overlaps it).
+        """
+        key = f"{self.prefix}/data/{path}"
+        with ThreadPoolExecutor(1, thread_name_prefix="bag-copy") as pool:
+            copying = pool.submit(
+                self.store.copy,
+                src_key,
+                key,
+                content_type=content_type,
+                expected_sha256=expected_sha256,
+                seal_until=self.seal_until,
+                metadata={},
+            )
+            sha256, sha512 = hashlib.sha256(), hashlib.sha512()
+            while chunk := source.read(CHUNK):
+                sha256.update(chunk)
+                sha512.update(chunk)
+            while_copying()
+            info = copying.result()
+        if sha256.hexdigest() != info.sha256:
+            raise DigestMismatch(f"{src_key}: the bytes read have sha256 {sha256.hexdigest()}, recorded {info.sha256}")
+        written = WrittenFile(path=f"data/{path}", info=info, sha512=sha512.hexdigest())
         self.payload.append(written)
         return written
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, BinaryIO, cast
 
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ from ..filenames import payload_name
 from ..object_keys import package_prefix
 from .assessment import finalise
 from .bag import BagWriter
-from .formats import Spool
+from .formats import FormatInfo, Spool
 from .metadata import description_columns, dossier_elements, elements_xml
 from .numbering import CodeParts, format_code, next_number
 
@@ -54,6 +55,9 @@ class SealFile:
     material_class: str = "basis"
     pages: int | None = None
     expected_sha256: str | None = None
+    # The object holding the file in the same store (a material, a result): sealing copies it within the
+    # store rather than writing its bytes again.
+    source_key: str | None = None
     shared: bool = False
     valid_until: datetime | None = None
     # vocabulary.VerificationLevel; a file without a level of its own is an archived copy (imported records).
@@ -177,15 +181,26 @@ def _replaced(session: Session, request: SealRequest) -> Dossier | None:
 
 
 def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> list[DossierFile]:
-    """Streams every file into the package and returns their rows (digests from the writes)."""
+    """Copies every stored file into the package within the store (streams the others) and returns their rows."""
     rows = []
     for seq, spec in enumerate(request.files, start=1):
         path = payload_name(seq, spec.name)
         with spec.open() as stream, Spool(stream, spec.name) as spool:
-            written = writer.add_payload(
-                path, cast(BinaryIO, spool), content_type=spec.media_type, expected_sha256=spec.expected_sha256
-            )
-            found = spool.identify(spec.media_type)
+            identified: list[FormatInfo] = []
+            if spec.source_key is not None:
+                written = writer.copy_payload(
+                    path,
+                    spec.source_key,
+                    cast(BinaryIO, spool),
+                    content_type=spec.media_type,
+                    expected_sha256=spec.expected_sha256,
+                    while_copying=partial(_identify_into, identified, spool, spec.media_type),
+                )
+            else:
+                written = writer.add_payload(
+                    path, cast(BinaryIO, spool), content_type=spec.media_type, expected_sha256=spec.expected_sha256
+                )
+            found = identified[0] if identified else spool.identify(spec.media_type)
         stored = StoredObject(
             backend=backend,
             key=written.info.key,
@@ -225,6 +240,10 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
             )
         )
     return rows
+
+
+def _identify_into(found: list[FormatInfo], spool: Spool, media_type: str) -> None:
+    found.append(spool.identify(media_type))
 
 
 def _identity(session: Session, runtime: Runtime, request: SealRequest, replaces: Dossier | None) -> Identity:
