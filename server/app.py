@@ -14,7 +14,7 @@ from flask_wtf import CSRFProtect
 
 from . import i18n, tasks  # noqa: F401 - tasks registers the job handlers
 from .config import Settings, load_settings
-from .jobs import Worker
+from .jobs import WorkerPool
 from .runtime import build_runtime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -76,9 +76,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False, start
             session.close()
 
     if start_jobs if start_jobs is not None else settings.run_jobs_in_process:
-        worker = Worker(runtime.db, runtime, poll_seconds=settings.job_poll_seconds)
-        worker.start_thread()
-        app.extensions["onewindow.worker"] = worker
+        pool = WorkerPool(runtime.db, runtime, settings.job_threads, poll_seconds=settings.job_poll_seconds)
+        app.extensions["onewindow.worker"] = pool.start()
     return app
 
 

@@ -31,6 +31,8 @@ class Settings:
     demo_password: str = "demo"
     run_jobs_in_process: bool = True
     job_poll_seconds: float = 1.0
+    # Job threads per process (serve's in-process jobs and `onewindow worker`): OCR on every core.
+    job_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_upload_bytes: int = 2 * 1024**3
     default_locale: str = "zh_CN"
     fonds: str = "0001"
@@ -136,6 +138,7 @@ _OPTIONAL: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("DEMO_PASSWORD", "demo_password", str),
     ("JOBS_IN_PROCESS", "run_jobs_in_process", _flag),
     ("JOB_POLL_SECONDS", "job_poll_seconds", float),
+    ("JOB_THREADS", "job_threads", int),
     ("MAX_UPLOAD_BYTES", "max_upload_bytes", int),
     ("LOCALE", "default_locale", str),
     ("FONDS", "fonds", str),

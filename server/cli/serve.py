@@ -44,17 +44,21 @@ def serve(cli: CliContext, host: str, port: int, demo: bool, threads: int, worke
 
 
 @click.command()
+@click.option(
+    "--threads", type=int, default=None, help="Job threads (default ONEWINDOW_JOB_THREADS, else one per core)."
+)
 @pass_cli
-def worker(cli: CliContext) -> None:
+def worker(cli: CliContext, threads: int | None) -> None:
     """Run background jobs (extraction, OCR, indexing, integrity checks) in this process."""
     from .. import tasks  # noqa: F401 - registers the job handlers
-    from ..jobs import Worker
+    from ..jobs import WorkerPool
 
     runtime = cli.runtime
     schedule_startup_duties(runtime)
-    runner = Worker(runtime.db, runtime, poll_seconds=cli.settings.job_poll_seconds)
+    count = threads or cli.settings.job_threads
+    runner = WorkerPool(runtime.db, runtime, count, poll_seconds=cli.settings.job_poll_seconds)
     signal.signal(signal.SIGTERM, lambda *_: runner.stop(timeout=0))
-    click.echo(f"worker {runner.worker_id} started")
+    click.echo(f"worker {runner.workers[0].worker_id.rpartition(':')[0]} started with {count} job threads")
     with contextlib.suppress(KeyboardInterrupt):
         runner.serve_forever()
 

@@ -9,7 +9,7 @@ the queue itself is a table and a compare-and-set claim.
 
 from .queue import enqueue, enqueue_once, job_counts, progress_of
 from .registry import JobContext, PermanentFailure, RetryLater, handler, registered_kinds
-from .worker import Worker
+from .worker import Worker, WorkerPool
 
 __all__ = [
     "enqueue",
@@ -22,4 +22,5 @@ __all__ = [
     "handler",
     "registered_kinds",
     "Worker",
+    "WorkerPool",
 ]

@@ -1,4 +1,4 @@
-"""Runs jobs: as a thread inside `onewindow serve`, or as `onewindow worker`."""
+"""Runs jobs: as threads inside `onewindow serve`, or as `onewindow worker`."""
 
 from __future__ import annotations
 
@@ -96,3 +96,37 @@ class Worker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+class WorkerPool:
+    """Several job threads in one process.
+
+    Extraction and OCR jobs spend their time in a tool (tesseract, the pypdf
+    worker) outside the interpreter, so one thread per core keeps every core
+    busy; one thread would leave all but one idle however long the backlog.
+    The claim is a compare-and-set, so threads never run the same job.
+    """
+
+    def __init__(self, db: Database, services: Any, threads: int, *, poll_seconds: float = 1.0) -> None:
+        prefix = f"{socket.gethostname()}:{os.getpid()}"
+        self.workers = [
+            Worker(db, services, poll_seconds=poll_seconds, name=f"{prefix}:{n}") for n in range(max(1, threads))
+        ]
+
+    def start(self) -> WorkerPool:
+        for worker in self.workers:
+            worker.start_thread()
+        return self
+
+    def serve_forever(self) -> None:
+        """Runs the pool until ``stop``: the first worker in the calling thread, the others in their own."""
+        for worker in self.workers[1:]:
+            worker.start_thread()
+        self.workers[0].serve_forever()
+        self.stop()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for worker in self.workers:
+            worker._stop.set()
+        for worker in self.workers:
+            worker.stop(timeout)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import threading
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -11,7 +14,7 @@ from sqlalchemy import select
 
 from indexers import IndexCorrupt, IndexUnavailable, open_index
 from server.db import Database
-from server.jobs import Worker, enqueue, handler, job_counts, progress_of, queue
+from server.jobs import Worker, WorkerPool, enqueue, handler, job_counts, progress_of, queue
 from server.jobs.registry import PermanentFailure, RetryLater
 from server.models import Department, Dossier, Job, utcnow
 
@@ -35,6 +38,16 @@ def _flaky(ctx):
 @handler("test.broken")
 def _broken(ctx):
     raise PermanentFailure("file is not a PDF")
+
+
+TOGETHER = threading.Barrier(2, timeout=30)
+
+
+@handler("test.together")
+def _together(ctx):
+    """Returns only while another job runs at the same moment: a pool of one thread fails it."""
+    TOGETHER.wait()
+    CALLS.append({"payload": ctx.payload, "attempt": ctx.attempt})
 
 
 @handler("test.bug")
@@ -130,8 +143,6 @@ def test_two_workers_never_run_the_same_job(db):
     with db.session() as session:
         for n in range(20):
             enqueue(session, "test.record", {"n": n})
-    import threading
-
     workers = [Worker(db, None, name=f"w{i}") for i in range(2)]
     threads = [threading.Thread(target=w.run_until_idle) for w in workers]
     for t in threads:
@@ -139,6 +150,33 @@ def test_two_workers_never_run_the_same_job(db):
     for t in threads:
         t.join()
     assert sorted(c["payload"]["n"] for c in CALLS) == list(range(20))
+
+
+def test_a_pool_runs_jobs_on_every_thread_at_once(db):
+    """OCR on every core: two jobs of a pool of two threads run side by side, each claimed once."""
+    TOGETHER.reset()
+    with db.session() as session:
+        enqueue(session, "test.together", {"n": 1})
+        enqueue(session, "test.together", {"n": 2})
+    pool = WorkerPool(db, None, 2, poll_seconds=0.05).start()
+    try:
+        for _ in range(600):  # the barrier fails both jobs after 30 s if they do not meet
+            with db.session() as session:
+                if job_counts(session)["done"] == 2:
+                    break
+            time.sleep(0.1)
+    finally:
+        pool.stop()
+    assert sorted((c["payload"]["n"], c["attempt"]) for c in CALLS) == [(1, 1), (2, 1)], "met at the first try"
+
+
+def test_job_threads_default_to_one_per_core_and_can_be_set(tmp_path):
+    from server.config import load_settings
+
+    base = {"ONEWINDOW_DATA_DIR": str(tmp_path)}
+    assert load_settings(base).job_threads == (os.cpu_count() or 1)
+    assert load_settings({**base, "ONEWINDOW_JOB_THREADS": "3"}).job_threads == 3
+    assert len(WorkerPool(None, None, 0).workers) == 1  # type: ignore[arg-type]
 
 
 # --- index jobs: an unreachable index is waited for, a bug is not ------------------
