@@ -182,3 +182,12 @@ def test_form_tokens_name_raw_characters_that_fold_and_what_they_fold_to():
 def test_query_terms_say_which_forms_make_them_as_typed(term, required, excluded):
     analysed = tk.analyze_term(term)
     assert (analysed.forms_required, analysed.forms_excluded) == (required, excluded)
+
+
+def test_form_tokens_equal_the_table_applied_to_every_distinct_character():
+    table = tk._form_table()
+    rng = random.Random(15)
+    alphabet = list("營業执照开办民宿ＡＢＣａ１２３ABCabc123é①，。：（）\n ") + ["𠀀", "\U0002f800", "豈", "e\u0301"]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert tk.form_tokens(text) == {t for c in set(text) if c in table for t in table[c]}, text
