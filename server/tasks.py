@@ -15,7 +15,7 @@ from .services.archive.checks import check_dossier
 from .services.archive.ledger import seal_head as seal_ledger_head
 from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
-from .services.archive.text import docs_from_storage, dossier_doc, extract_file
+from .services.archive.text import docs_from_storage, dossier_doc, extract_file, store_previews
 from .services.cases.archiving_scope import file_rating
 from .services.cases.deadlines import sweep as sweep_deadlines
 from .services.cases.events import SYSTEM_NAME
@@ -105,16 +105,22 @@ def archive_verify_all(ctx: JobContext) -> None:
         schedule_verification(session, runtime.settings.verify_interval_hours)
 
 
+def _archived_file(session, ctx: JobContext) -> DossierFile:
+    file = session.get(DossierFile, ctx.payload["file_id"])
+    if file is None:
+        raise PermanentFailure(f"no archived file {ctx.payload['file_id']}")
+    return file
+
+
 @handler("archive.extract_file")
 def archive_extract_file(ctx: JobContext) -> None:
-    """Text (layer or OCR) and previews of one archived file, then re-index its dossier."""
+    """Text (layer or OCR) of one archived file, then re-index its dossier; the previews follow as their
+    own job, queued after the re-indexing, so a file is searchable without waiting for its renders."""
     runtime = ctx.services
     with runtime.db.session() as session:
-        file = session.get(DossierFile, ctx.payload["file_id"])
-        if file is None:
-            raise PermanentFailure(f"no archived file {ctx.payload['file_id']}")
+        file = _archived_file(session, ctx)
         ctx.progress(0, 1, file.name)
-        extract_file(runtime.store, file.dossier, file)
+        extract_file(runtime.store, file.dossier, file, previews=False)
         enqueue_once(
             session,
             "index.dossier",
@@ -122,8 +128,19 @@ def archive_extract_file(ctx: JobContext) -> None:
             subject=f"index:{file.dossier_id}",
             max_attempts=INDEX_ATTEMPTS,
         )
+        if file.text_status != "failed":
+            enqueue(session, "archive.previews", {"file_id": file.id}, subject=f"file:{file.id}")
         name = file.name
     ctx.progress(1, 1, name)
+
+
+@handler("archive.previews")
+def archive_previews(ctx: JobContext) -> None:
+    """Preview images of one archived file (after its text)."""
+    runtime = ctx.services
+    with runtime.db.session() as session:
+        file = _archived_file(session, ctx)
+        store_previews(runtime.store, file.dossier, file)
 
 
 @handler("index.dossier")

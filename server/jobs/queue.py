@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Job, utcnow
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
+_ENQUEUED = "onewindow.jobs_enqueued"
+# The workers of this process, woken when a commit adds jobs rather than at their next poll.
+_wakers: weakref.WeakSet[threading.Event] = weakref.WeakSet()
+
+
+def wake_on_enqueue(wake: threading.Event) -> None:
+    """``wake`` is set after every commit in this process that enqueued a job."""
+    _wakers.add(wake)
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_workers(session: Session) -> None:
+    if session.info.pop(_ENQUEUED, False):
+        for wake in list(_wakers):
+            wake.set()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_enqueued(session: Session) -> None:
+    session.info.pop(_ENQUEUED, None)
 
 
 def enqueue(
@@ -28,6 +50,7 @@ def enqueue(
         kind=kind, payload=payload or {}, subject=subject, max_attempts=max_attempts, run_after=run_after or utcnow()
     )
     session.add(job)
+    session.info[_ENQUEUED] = True
     return job
 
 

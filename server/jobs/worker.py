@@ -23,6 +23,9 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.worker_id = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self._stop = threading.Event()
+        # Set by a commit that enqueued work (queue.wake_on_enqueue): the job starts now, not at the next poll.
+        self._wake = threading.Event()
+        queue.wake_on_enqueue(self._wake)
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> bool:
@@ -85,7 +88,8 @@ class Worker:
                 log.exception("worker poll failed")
                 busy = False
             if not busy:
-                self._stop.wait(self.poll_seconds)
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
 
     def start_thread(self) -> threading.Thread:
         self._thread = threading.Thread(target=self.serve_forever, name="onewindow-jobs", daemon=True)
@@ -94,6 +98,7 @@ class Worker:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
 

@@ -50,6 +50,26 @@ def _together(ctx):
     CALLS.append({"payload": ctx.payload, "attempt": ctx.attempt})
 
 
+RAN = threading.Event()
+
+
+@handler("test.signal")
+def _signal(ctx):
+    RAN.set()
+
+
+class _WatchedEvent(threading.Event):
+    """A worker's wake-up event that tells when the worker has gone idle and waits on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waited = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waited.set()
+        return super().wait(timeout)
+
+
 @handler("test.bug")
 def _bug(ctx):
     raise ZeroDivisionError("oops")
@@ -168,6 +188,27 @@ def test_a_pool_runs_jobs_on_every_thread_at_once(db):
     finally:
         pool.stop()
     assert sorted((c["payload"]["n"], c["attempt"]) for c in CALLS) == [(1, 1), (2, 1)], "met at the first try"
+
+
+def test_an_idle_worker_starts_a_job_when_its_enqueue_commits_not_at_its_next_poll(db):
+    """Completion → searchable: the first job after a quiet spell must not wait for the poll interval."""
+    RAN.clear()
+    worker = Worker(db, None, poll_seconds=3600)
+    worker._wake = _WatchedEvent()
+    queue.wake_on_enqueue(worker._wake)
+    worker.start_thread()
+    try:
+        assert worker._wake.waited.wait(30), "the worker found nothing and went idle for an hour"
+        with pytest.raises(RuntimeError), db.session() as session:
+            enqueue(session, "test.signal")
+            raise RuntimeError("rolled back: no job, and nothing breaks")
+        with db.session() as session:
+            enqueue(session, "test.signal")
+        assert RAN.wait(30), "the commit cut the hour-long wait short"
+    finally:
+        worker.stop()
+    with db.session() as session:
+        assert job_counts(session)["done"] == 1
 
 
 def test_job_threads_default_to_one_per_core_and_can_be_set(tmp_path):

@@ -63,6 +63,22 @@ def extract_file(store: ObjectStore, dossier: Dossier, file: DossierFile, *, pre
         file.text_status, file.text_detail = status, detail[:2000]
 
 
+def store_previews(store: ObjectStore, dossier: Dossier, file: DossierFile) -> None:
+    """Renders the previews of a file whose text is already extracted (the caller commits).
+
+    A job of its own, after the file's text is indexed: rendering every page
+    at two sizes costs many times the text layer's extraction, and the
+    previews page renders a missing preview on the fly meanwhile.
+    """
+    with tempfile.TemporaryDirectory(prefix="ow-previews-") as tmp:
+        local = os.path.join(tmp, "file")
+        _download(store, f"{dossier.package_prefix}/{file.path}", local)
+        try:
+            file.preview_pages = _store_previews(store, dossier.id, file.seq, local, file.media_type)
+        except ExtractError as exc:
+            file.text_detail = ((file.text_detail + "; " if file.text_detail else "") + f"previews: {exc}")[:2000]
+
+
 def _store_previews(store: ObjectStore, dossier_id: str, seq: int, local: str, media_type: str) -> int:
     pages = set()
     for page_no, size, preview in iter_previews(local, media_type, sizes=(THUMBNAIL_PX, PREVIEW_PX)):

@@ -52,6 +52,34 @@ def test_sealed_text_is_extracted_stored_per_page_and_searchable(seal, runtime):
     assert _search(runtime, "民宿 不存在的词语").total == 0
 
 
+def _next_kind(runtime) -> str | None:
+    with runtime.db.session() as session:
+        return session.scalar(select(Job.kind).where(Job.status == "pending").order_by(Job.run_after).limit(1))
+
+
+def test_a_file_is_searchable_before_its_previews_are_rendered(seal, runtime):
+    """Rendering every page twice costs many times a text layer: it waits until the text is indexed."""
+    dossier = seal(files={"营业执照.pdf": make_chinese_pdf(LICENCE), "照片.jpg": make_jpeg()})
+    worker = Worker(runtime.db, runtime)
+    ran = []
+    while (kind := _next_kind(runtime)) != "archive.previews":
+        assert kind is not None, f"no previews job queued after {ran}"
+        ran.append(kind)
+        worker.run_once()
+    assert ran.count("archive.extract_file") == 2 and ran[-1] == "index.dossier", ran
+    assert [h.dossier_id for h in _search(runtime, "91330127MA2H3K4L5P").hits] == [dossier.id]
+    with runtime.db.session() as session:
+        licence = session.scalar(select(DossierFile).where(DossierFile.name == "营业执照.pdf"))
+        assert licence.text_status == "done" and licence.preview_pages == 0
+        assert not runtime.store.exists(preview_key(dossier.id, licence.seq, 1, 320))
+
+    _run_jobs(runtime)
+    with runtime.db.session() as session:
+        for file in session.scalars(select(DossierFile).where(DossierFile.dossier_id == dossier.id)):
+            assert file.preview_pages == 1, file.name
+            assert runtime.store.exists(preview_key(dossier.id, file.seq, 1, 320))
+
+
 class _DownIndex:
     """An index whose server does not answer."""
 
