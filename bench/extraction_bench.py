@@ -84,14 +84,17 @@ def pdftotext(paths: list[Path]) -> list[list[str]]:
     return out
 
 
-def bench_text_layer(work: Path, files: int, pages: int, rounds: int) -> None:
+def text_pdfs(work: Path, files: int, pages: int) -> list[Path]:
     paths = []
     for i in range(files):
         path = work / f"text{i}.pdf"
         samples.make_text_pdf(path, [samples.dense_page_text(i + j, 12) for j in range(pages)], font_size=10.5)
         paths.append(path)
-    total_pages = files * pages
-    total_chars = sum(len(samples.normalise(t)) for doc in bare_pypdf(paths[:1]) for t in doc) * files
+    return paths
+
+
+def measure_text_layer(paths: list[Path], rounds: int) -> dict:
+    """Wall and CPU seconds per method over interleaved rounds, and whether the texts agree."""
     cold, _ = timed(lambda: extract_text(paths[0], "application/pdf", ocr=False))
     methods = (("bare pypdf", bare_pypdf), ("indexers.extract", ours), ("pdftotext", pdftotext))
     wall: dict[str, list[float]] = {name: [] for name, _ in methods}
@@ -111,6 +114,15 @@ def bench_text_layer(work: Path, files: int, pages: int, rounds: int) -> None:
         samples.similarity("".join(a), "".join(b))
         for a, b in zip(results["bare pypdf"], results["pdftotext"], strict=True)
     )
+    return {"wall": wall, "cpu": cpu, "same": same, "agree": agree, "cold": cold, "results": results}
+
+
+def bench_text_layer(work: Path, files: int, pages: int, rounds: int) -> None:
+    paths = text_pdfs(work, files, pages)
+    total_pages = files * pages
+    total_chars = sum(len(samples.normalise(t)) for doc in bare_pypdf(paths[:1]) for t in doc) * files
+    found = measure_text_layer(paths, rounds)
+    wall, cpu, same, agree, cold = found["wall"], found["cpu"], found["same"], found["agree"], found["cold"]
     best = {name: min(v) for name, v in wall.items()}
     print(
         f"\n== Text-layer PDF extraction: {files} files x {pages} pages"
@@ -149,12 +161,16 @@ def bench_ocr(work: Path, rounds: int, ocr_pages: int) -> None:
         bench_ocr_accuracy(work, ocr_pages)
 
 
-def bench_ocr_speed(work: Path, rounds: int) -> None:
-    img, drawn = samples.render_text_image(samples.dense_page_text(0, 12), height=3508)
+def ocr_scan(work: Path) -> Path:
+    """An ordinary dense A4 page scanned at 300 dpi (2480x3508 PNG), lightly degraded."""
+    img, _ = samples.render_text_image(samples.dense_page_text(0, 12), height=3508)
     scan = work / "dense_a4.png"
     samples.degrade(img, seed=1).save(scan, dpi=(300, 300))
-    pdf = work / "dense_a4_scan.pdf"
-    samples.make_scanned_pdf(pdf, [samples.degrade(img, seed=1)])
+    return scan
+
+
+def measure_ocr_pairs(scan: Path, rounds: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """(CPU, wall) of bare tesseract and of indexers.extract on the same image, in alternating pairs."""
     bare = lambda: bare_tesseract(scan, SINGLE_THREAD_ENV)  # noqa: E731
     mine = lambda: extract_text(scan)  # noqa: E731
     pairs = []
@@ -162,6 +178,15 @@ def bench_ocr_speed(work: Path, rounds: int) -> None:
         order = (bare, mine) if r % 2 == 0 else (mine, bare)
         measured = {fn: cpu_and_wall(fn) for fn in order}
         pairs.append((measured[bare], measured[mine]))
+    return pairs
+
+
+def bench_ocr_speed(work: Path, rounds: int) -> None:
+    img, drawn = samples.render_text_image(samples.dense_page_text(0, 12), height=3508)
+    scan = ocr_scan(work)
+    pdf = work / "dense_a4_scan.pdf"
+    samples.make_scanned_pdf(pdf, [samples.degrade(img, seed=1)])
+    pairs = measure_ocr_pairs(scan, rounds)
     threaded, _ = timed(lambda: bare_tesseract(scan, None))
     pdf_s, pdf_pages = timed(lambda: extract_text(pdf))
     bare_wall, mine_wall = [b[1] for b, _ in pairs], [m[1] for _, m in pairs]

@@ -118,6 +118,34 @@ def hash_ceilings(mib: int = 256) -> dict[str, float]:
     return speeds
 
 
+def make_source(path: Path, size_mib: int) -> Path:
+    """A random file of ``size_mib`` MiB, read once so that it sits in the page cache."""
+    with open(path, "wb") as out:
+        for _ in range(size_mib):
+            out.write(os.urandom(MIB))
+    with open(path, "rb") as warm:
+        while warm.read(16 * MIB):
+            pass
+    return path
+
+
+def measure(url: str, source: Path, runs: int, *, temporary: bool = False) -> dict:
+    """The child's report for one store (``temporary``: a bench bucket, removed afterwards)."""
+    try:
+        run = subprocess.run(
+            [sys.executable, __file__, "--runs", str(runs), "--child", url, str(source)],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+    finally:
+        if temporary:
+            remove_bucket(url)
+    if run.returncode != 0:
+        raise RuntimeError(run.stderr.strip()[-2000:])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def fresh_s3_url(base: str) -> str:
     parts = urlsplit(base)
     return urlunsplit((parts.scheme, parts.netloc, f"/ow-bench-{secrets.token_hex(4)}", parts.query, ""))
@@ -153,13 +181,7 @@ def main() -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="ow-bench-") as tmp:
-        source = Path(tmp) / "source.bin"
-        with open(source, "wb") as out:
-            for _ in range(args.size_mib):
-                out.write(os.urandom(MIB))
-        with open(source, "rb") as warm:
-            while warm.read(16 * MIB):
-                pass
+        source = make_source(Path(tmp) / "source.bin", args.size_mib)
         targets: list[tuple[str, str, bool]] = []
         if args.storage_url:
             targets = [(urlsplit(u).scheme.replace("file", "local"), u, False) for u in args.storage_url]
@@ -172,19 +194,10 @@ def main() -> int:
         print(f"{'backend':8} {'ours MB/s':>10} {'raw MB/s':>10} {'ratio':>6} {'peak RSS growth':>16}")
         for name, url, temporary in targets:
             try:
-                run = subprocess.run(
-                    [sys.executable, __file__, "--runs", str(args.runs), "--child", url, str(source)],
-                    capture_output=True,
-                    text=True,
-                    timeout=3600,
-                )
-            finally:
-                if temporary:
-                    remove_bucket(url)
-            if run.returncode != 0:
-                print(f"{name:8} failed: {run.stderr.strip()[-2000:]}")
+                report = measure(url, source, args.runs, temporary=temporary)
+            except RuntimeError as exc:
+                print(f"{name:8} failed: {exc}")
                 continue
-            report = json.loads(run.stdout.strip().splitlines()[-1])
             size = report["size"]
             ours = size / min(report["ours"]) / 1e6
             raw = size / min(report["raw"]) / 1e6

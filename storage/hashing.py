@@ -39,15 +39,15 @@ class _Worker(threading.Thread):
 
 
 class Digester:
-    """SHA-256 and SM3 of a byte stream, fed in order with ``update``.
+    """SHA-256 and SM3 (or the named ``algorithms``) of a byte stream, fed in order with ``update``.
 
     The data passed to ``update`` must not be mutated afterwards (the hash
     threads may still be reading it). Call ``finish`` for the digests, or
     ``close`` to abandon; both stop the threads.
     """
 
-    def __init__(self) -> None:
-        self._hashers = [hashlib.new(name) for name in ALGORITHMS]
+    def __init__(self, algorithms: tuple[str, ...] = ALGORITHMS) -> None:
+        self._hashers = [hashlib.new(name) for name in algorithms]
         self._workers: list[_Worker] = []
         self.size = 0
 
@@ -65,7 +65,7 @@ class Digester:
                 hasher.update(data)
 
     def finish(self) -> dict[str, str]:
-        """Wait for the hash threads and return ``{"sha256": hex, "sm3": hex}``."""
+        """Wait for the hash threads and return ``{"sha256": hex, "sm3": hex}`` (one entry per algorithm)."""
         self.close()
         for worker in self._workers:
             if worker.error is not None:

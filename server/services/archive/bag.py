@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import BinaryIO, cast
 
 from storage import DigestMismatch, ObjectInfo, ObjectStore
+from storage.hashing import Digester
 
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 CHUNK = 1 << 20
@@ -97,15 +98,18 @@ class BagWriter:
                 seal_until=self.seal_until,
                 metadata={},
             )
-            sha256, sha512 = hashlib.sha256(), hashlib.sha512()
-            while chunk := source.read(CHUNK):
-                sha256.update(chunk)
-                sha512.update(chunk)
+            digester = Digester(("sha256", "sha512"))  # each in its own thread, beside the copy
+            try:
+                while chunk := source.read(CHUNK):
+                    digester.update(chunk)
+                digests = digester.finish()
+            finally:
+                digester.close()
             while_copying()
             info = copying.result()
-        if sha256.hexdigest() != info.sha256:
-            raise DigestMismatch(f"{src_key}: the bytes read have sha256 {sha256.hexdigest()}, recorded {info.sha256}")
-        written = WrittenFile(path=f"data/{path}", info=info, sha512=sha512.hexdigest())
+        if digests["sha256"] != info.sha256:
+            raise DigestMismatch(f"{src_key}: the bytes read have sha256 {digests['sha256']}, recorded {info.sha256}")
+        written = WrittenFile(path=f"data/{path}", info=info, sha512=digests["sha512"])
         self.payload.append(written)
         return written
 

@@ -1,0 +1,111 @@
+"""Sealing a dossier's payload against a raw copy of the same bytes within the same backend.
+
+What is timed is the package as ``seal_dossier`` writes it (``_write_payload``:
+each stored file copied within the store, read once for SHA-512, the SHA-256
+check and format identification; then the tag files and manifests), without
+the database rows, which do not grow with the bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from functools import partial
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from minio.commonconfig import CopySource
+
+from server.services.archive import seal
+from server.services.archive.bag import BagWriter
+from server.services.archive.formats import identify
+from storage import ObjectStore
+
+MIB = 1 << 20
+
+
+JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+
+
+def stored_sources(store: ObjectStore, total_mib: int, files: int = 3) -> list[tuple[str, str]]:
+    """``files`` scans (random bytes framed as JPEG) adding up to ``total_mib``, stored: (key, sha256)."""
+    out = []
+    for i in range(files):
+        info = store.put(f"bench/seal-src/{i}", _scan(total_mib * MIB // files))
+        out.append((info.key, str(info.sha256)))
+    return out
+
+
+def _scan(size: int):
+    yield JPEG_HEAD
+    left = size - len(JPEG_HEAD) - 2
+    while left > 0:
+        step = min(MIB, left)
+        yield os.urandom(step)
+        left -= step
+    yield b"\xff\xd9"
+
+
+def identify_pdf_seconds(folder: Path, mib: int) -> float:
+    """Siegfried on a PDF of ``mib`` MiB: it reads a PDF whole (a JPEG it names from its first bytes)."""
+    path = folder / "identify.pdf"
+    with open(path, "wb") as out:
+        out.write(b"%PDF-1.4\n")
+        for _ in range(mib):
+            out.write(os.urandom(MIB))
+        out.write(b"\ntrailer\n<<>>\nstartxref\n0\n%%EOF\n")
+    began = time.perf_counter()
+    identify(str(path), "application/octet-stream")
+    seconds = time.perf_counter() - began
+    path.unlink()
+    return seconds
+
+
+def seal_once(store: ObjectStore, sources: list[tuple[str, str]], prefix: str, *, copy: bool = True) -> float:
+    specs = [
+        seal.SealFile(
+            name=f"scan-{i}.jpg",
+            open=partial(store.open, key),
+            media_type="image/jpeg",
+            expected_sha256=digest,
+            source_key=key if copy else None,
+        )
+        for i, (key, digest) in enumerate(sources)
+    ]
+    writer = BagWriter(store, prefix, None)
+    began = time.perf_counter()
+    seal._write_payload(writer, SimpleNamespace(files=specs), backend=store.describe())  # type: ignore[arg-type]
+    writer.finish({"External-Identifier": prefix, "Bag-Software-Agent": "OneWindow bench"})
+    return time.perf_counter() - began
+
+
+def raw_copy_once(store: Any, sources: list[tuple[str, str]], run: int) -> float:
+    """The bytes copied within the backend by the plainest means: copyfile + fsync, or CopyObject."""
+    began = time.perf_counter()
+    for i, (key, _) in enumerate(sources):
+        if store.backend == "local":
+            target = Path(store.root) / f"raw-{run}-{i}"
+            shutil.copyfile(Path(store.root) / key, target)
+            fd = os.open(target, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+        else:
+            store._client.copy_object(store.bucket, f"bench/raw-{run}-{i}", CopySource(store.bucket, key))
+    return time.perf_counter() - began
+
+
+def compare(store: ObjectStore, total_mib: int, rounds: int) -> dict[str, Any]:
+    """Interleaved rounds of ours and the raw copy (best of each), and one streamed sealing for reference."""
+    sources = stored_sources(store, total_mib)
+    seal_once(store, sources[:1], "bench/seal-warm-up")  # imports, the ORM's mappers
+    ours, raw = [], []
+    for run in range(rounds):
+        if run % 2:
+            raw.append(raw_copy_once(store, sources, run))
+        ours.append(seal_once(store, sources, f"bench/seal-{run}"))
+        if not run % 2:
+            raw.append(raw_copy_once(store, sources, run))
+    streamed = seal_once(store, sources, "bench/seal-streamed", copy=False)
+    return {"ours": min(ours), "raw": min(raw), "streamed": streamed, "bytes": total_mib * MIB}
