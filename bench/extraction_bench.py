@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexers.extract import Limits, Tesseract, extract_text  # noqa: E402
-from indexers.extract.ocr import SINGLE_THREAD_ENV  # noqa: E402
+from indexers.extract.ocr import PAGE_SEGMENTATION, SINGLE_THREAD_ENV  # noqa: E402
 from indexers.extract.sandbox import default_worker  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("extract_samples", ROOT / "tests/indexers/fixtures/extract_samples.py")
@@ -145,9 +145,13 @@ def bench_text_layer(work: Path, files: int, pages: int, rounds: int) -> None:
 
 
 def bare_tesseract(image: Path, env: dict[str, str] | None) -> str:
+    """The CLI with the settings indexers.extract gives it: languages, page segmentation, TSV output."""
     full = {**os.environ, **env} if env else None
     return subprocess.run(
-        ["tesseract", str(image), "stdout", "-l", "chi_sim+eng"], capture_output=True, check=True, env=full
+        ["tesseract", str(image), "stdout", "-l", "chi_sim+eng", "--psm", PAGE_SEGMENTATION, "tsv"],
+        capture_output=True,
+        check=True,
+        env=full,
     ).stdout.decode("utf-8")
 
 
