@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PIL import Image
@@ -13,6 +15,10 @@ from .model import Limits, PageText
 from .ocr import Tesseract, default_engine
 from .render import render_page_pnm, safe_dpi
 from .sandbox import PdfWorker, default_worker
+
+# A scan's pages are read side by side, one Tesseract per core (each runs single-threaded); the bound is
+# per process, so several job threads reading scans at once still run no more Tesseracts than cores.
+OCR_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
 def text_layer(
@@ -45,10 +51,16 @@ def extract_pdf_text(
     engine = engine or default_engine()
     try:
         engine.executable()
-        ocr_pages = [_ocr_page(path, p, engine, limits) for p in pending]
+        with ThreadPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
+            ocr_pages = list(pool.map(lambda p: _ocr_slot(path, p, engine, limits), pending))
     except (OcrUnavailable, RendererUnavailable) as exc:
         raise OcrUnavailable(str(exc), partial=done, pending_pages=[p["n"] for p in pending]) from exc
     return sorted(done + ocr_pages, key=lambda page: page.page_no)
+
+
+def _ocr_slot(path: str | os.PathLike[str], page: dict[str, Any], engine: Tesseract, limits: Limits) -> PageText:
+    with OCR_SLOTS:
+        return _ocr_page(path, page, engine, limits)
 
 
 def _ocr_page(path: str | os.PathLike[str], page: dict[str, Any], engine: Tesseract, limits: Limits) -> PageText:

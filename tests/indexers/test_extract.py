@@ -12,6 +12,7 @@ import importlib.util
 import io
 import os
 import shutil
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -445,3 +446,39 @@ def test_missing_engine_degrades_with_partial_text(
     assert [p.page_no for p in extract_text(mixed, ocr=False)] == [1, 2]
     with pytest.raises(OcrUnavailable):
         extract_text(scanned_pdf[0], engine=Tesseract(languages="chi_sim+xyz_missing"))
+
+
+# --- OCR of a scan's pages on every core ---------------------------------------
+
+PAGES_MEET = threading.Barrier(2, timeout=30)
+
+
+class _PagesThatMeet(Tesseract):
+    """Reads a page only while another page of the scan is read at the same moment: one page after
+    another, the first page waits at the barrier until it breaks and the extraction fails."""
+
+    def executable(self) -> str:
+        return "tesseract"
+
+    def recognize(self, image, *, dpi=None, limits=Limits()) -> str:
+        PAGES_MEET.wait()
+        return f"第{len(image)}字节"
+
+
+def test_a_scans_pages_are_read_side_by_side_within_the_cores(workdir: Path, monkeypatch) -> None:
+    require(shutil.which("pdftoppm") is not None, "pdftoppm is not installed (apt: poppler-utils)")
+    from indexers.extract import pdf
+
+    monkeypatch.setattr(pdf, "OCR_SLOTS", threading.BoundedSemaphore(2))
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
+    path = workdir / "two-page-scan.pdf"
+    samples.make_scanned_pdf(path, [Image.new("L", (400, 560), 255), Image.new("L", (420, 560), 255)])
+    PAGES_MEET.reset()
+    pages = extract_text(path, "application/pdf", engine=_PagesThatMeet(preprocess=False))
+    assert [(p.page_no, p.source) for p in pages] == [(1, "ocr"), (2, "ocr")]
+
+    monkeypatch.setattr(pdf, "OCR_SLOTS", threading.BoundedSemaphore(1))
+    monkeypatch.setitem(globals(), "PAGES_MEET", threading.Barrier(2, timeout=2))
+    with pytest.raises(threading.BrokenBarrierError):
+        # one Tesseract at a time in the process (a one-core machine, or the other core busy)
+        pdf.extract_pdf_text(path, engine=_PagesThatMeet(preprocess=False), limits=Limits())
