@@ -15,12 +15,22 @@ from .gunicorn_app import GunicornServer, gunicorn_options
 
 log = logging.getLogger(__package__)  # "server.cli", as the log lines always said
 
+# More threads than concurrent uploaders: with 8, fifty uploads held every thread and a status lookup queued for
+# seconds behind them. Their CPU work is bounded elsewhere (services/cases/uploads.py, STREAMING at a time).
+REQUEST_THREADS = 64
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--demo", is_flag=True, help="Load the demo catalogue and users first.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Request threads per worker process.")
+@click.option(
+    "--threads",
+    default=REQUEST_THREADS,
+    show_default=True,
+    type=int,
+    help="Request threads per worker process (most wait: on slow links, or for an upload's turn to stream).",
+)
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
 @pass_cli
 def serve(cli: CliContext, host: str, port: int, demo: bool, threads: int, workers: int) -> None:

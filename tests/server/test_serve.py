@@ -147,3 +147,16 @@ def test_refusals_read_no_body(client, demo, method, path, content_type, over_li
         environ_overrides={"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(length)},
     )
     assert response.status_code == status, response.get_data(as_text=True)[:300]
+
+
+def test_a_worker_hands_the_gil_back_within_half_a_millisecond(settings):
+    """A request thread back from a query or a socket waits at most this long for the GIL behind a busy
+    upload thread (Python's 5 ms default, paid at every query, left status lookups seconds behind)."""
+    from server.cli.gunicorn_app import SWITCH_SECONDS, gunicorn_options
+
+    before = sys.getswitchinterval()
+    try:
+        gunicorn_options(settings, "127.0.0.1", 0, 1, 8)["post_worker_init"](None)
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_SECONDS) and SWITCH_SECONDS <= 0.0005
+    finally:
+        sys.setswitchinterval(before)

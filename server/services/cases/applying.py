@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from ...errors import Conflict, InvalidInput, NotFound
+from ...errors import AppError, Conflict, InvalidInput, NotFound
 from ...models import (
     Application,
     Material,
@@ -24,7 +24,7 @@ from ..filenames import display_name
 from ..object_keys import material_key
 from . import events, gaps, policy
 from .townships import check_township
-from .uploads import store_upload
+from .uploads import discard, store_upload
 
 
 def _applicant_fields(user: User, given: dict[str, Any]) -> dict[str, str]:
@@ -123,15 +123,31 @@ def attach(
     return material
 
 
+def _end_reads(session: Session) -> bool:
+    """Ends a transaction that has only read, so that a body streaming for seconds holds no database
+    connection (the pool has fewer than the server has threads) and no snapshot; True if it did."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    session.commit()
+    return True
+
+
 def upload_material(
     session: Session, runtime: Runtime, user: User, app: Application, slot_code: str, stream: IO[bytes], filename: str
 ) -> Material:
     slot = slot_of(app, slot_code)
     policy.require_add_material(user, app, slot_code)
     material_id = new_id()
-    upload = store_upload(
-        runtime, material_key(app.id, material_id), stream, formats=list(slot.formats), max_bytes=slot.max_bytes
-    )
+    key = material_key(app.id, material_id)
+    reads_ended = _end_reads(session)
+    upload = store_upload(runtime, key, stream, formats=list(slot.formats), max_bytes=slot.max_bytes)
+    if reads_ended:  # the case may have moved on while the bytes streamed
+        session.refresh(app)
+        try:
+            policy.require_add_material(user, app, slot_code)
+        except AppError:
+            discard(runtime, key)
+            raise
     session.add(upload.stored)
     session.flush()
     material = Material(

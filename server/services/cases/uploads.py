@@ -5,13 +5,21 @@ disk; the spool is then opened in the sandbox (every page or frame) and, when
 a scanner is configured, scanned. A file that fails either is deleted from the
 store before anything refers to it, so a refused upload never replaces the
 slot's current file and never reaches the archive.
+
+Only ``STREAMING`` uploads per process stream at a time; the others wait
+(their bytes wait in the socket) without taking CPU or the GIL. Reading a body,
+digesting and opening it are CPU work in the request thread: fifty of them at
+once left a status lookup waiting seconds for a thread and then for the GIL,
+while a few at a time carry the same bytes per second.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -26,6 +34,8 @@ from ...runtime import Runtime
 from ...scanning import ScannerUnavailable
 
 CHUNK = 1024 * 1024
+STREAMING = max(2, os.cpu_count() or 1)
+_streaming = threading.BoundedSemaphore(STREAMING)
 FORMAT_TYPES = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
@@ -96,6 +106,11 @@ def store_upload(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list
 
     Memory stays bounded: chunks go to the store and to a temporary file on disk.
     """
+    with _streaming:
+        return _store(runtime, key, stream, formats=formats, max_bytes=max_bytes)
+
+
+def _store(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list[str], max_bytes: int) -> StoredUpload:
     head = stream.read(SNIFF_BYTES)
     while len(head) < SNIFF_BYTES and (more := stream.read(SNIFF_BYTES - len(head))):
         head += more
@@ -121,7 +136,7 @@ def store_upload(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list
         try:
             pages = _accept(runtime, spool.name, media_type)
         except BaseException:
-            _discard(runtime, key)
+            discard(runtime, key)
             raise
     stored = StoredObject(
         backend=runtime.store.describe(),
@@ -161,7 +176,7 @@ def _accept(runtime: Runtime, path: str, media_type: str) -> int:
     return pages
 
 
-def _discard(runtime: Runtime, key: str) -> None:
+def discard(runtime: Runtime, key: str) -> None:
     """Removes a refused upload; if the store refuses too, start-up reconciliation sweeps it."""
     with contextlib.suppress(StorageError):
         runtime.store.delete(key)
