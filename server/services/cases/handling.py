@@ -33,6 +33,7 @@ from ...vocabulary import (
     Status,
     VerificationLevel,
 )
+from ..archive.archival_copies import archival_copy
 from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
 from ..object_keys import result_key
@@ -238,6 +239,7 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
             SealFile(
                 name=material.filename,
                 open=partial(runtime.store.open, stored.key),
+                source_key=stored.key,
                 media_type=material.media_type,
                 material_type=slot.material_type.code if slot else "",
                 material_type_name=slot.material_type.name if slot else "",
@@ -251,6 +253,7 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
                 verified_at=material.verified_at,
             )
         )
+    files = [archival_copy(f) for f in files]  # HEIC photos are archived as JPEG
     for notice in app.notices:
         data = notice_pdf(app, notice)
         filed = NoticeKind(notice.kind).filed_type
@@ -270,6 +273,7 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
         stored = session.get(StoredObject, result.object_id)
         assert stored is not None  # every result's object is recorded with it
         files.append(_result_file(result, partial(runtime.store.open, stored.key), issued.get(result.id)))
+        files[-1].source_key = stored.key
     return files
 
 
