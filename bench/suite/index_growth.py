@@ -1,0 +1,265 @@
+"""Indexes grown from the shared corpus, with throughput, size and search latency at each size.
+
+The indexing and search sections read the same growth (built once per run,
+whichever section asks first), so the quick run indexes its 100k pages once.
+The embedded index is built in the run's scratch folder every time; on
+Elasticsearch a small collection is built fresh for the throughput figures
+and the large ones are kept in the server between runs (built once, keyed by
+the corpus and the index schema version), since building 100k pages there
+alone takes longer than the quick run's budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import search_latency as sl
+from indexers import DossierDoc, SearchIndex, SearchQuery, open_index, tokenize
+from indexers import units as unit_layout
+
+from . import archive_corpus
+from .model import Context
+
+QUICK_QUERIES = 240
+FULL_QUERIES = 400
+WARM_QUERIES = 20
+
+
+@dataclass
+class Checkpoint:
+    pages: int
+    dossiers: int
+    step_pages: int
+    step_seconds: float
+    disk_bytes: int
+    search: dict[str, float] = field(default_factory=dict)
+    """``p50_ms``/``p95_ms`` ours, ``bare_p50_ms``/``bare_p95_ms`` the bare engine, ``queries``, ``with_hits``."""
+
+    @property
+    def step_rate(self) -> float:
+        return self.step_pages / self.step_seconds if self.step_seconds else 0.0
+
+
+@dataclass
+class Growth:
+    backend: str
+    built: list[Checkpoint]
+    """Sizes built in this run, in order: throughput, disk size, latency."""
+    kept: list[Checkpoint] = field(default_factory=list)
+    """Elasticsearch's kept collections: latency and size (throughput only when built in this run)."""
+    notes: list[str] = field(default_factory=list)
+
+    def latency_points(self) -> list[Checkpoint]:
+        return sorted((c for c in self.built + self.kept if c.search), key=lambda c: c.pages)
+
+
+_GROWN: dict[tuple[str, str, str], Growth] = {}
+
+
+def grown(ctx: Context, backend: str) -> Growth:
+    """The growth of ``backend`` ("embedded" or "elasticsearch") for this run, built on first use."""
+    key = (backend, ctx.mode, str(ctx.work))
+    if key not in _GROWN:
+        _GROWN[key] = _embedded(ctx) if backend == "embedded" else _elastic(ctx)
+    return _GROWN[key]
+
+
+def embedded_stops(quick: bool) -> list[int]:
+    small = [10_000, 20_000, 50_000, 100_000]
+    return small if quick else [*small, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000]
+
+
+def _queries(ctx: Context, docs: list[DossierDoc], pages: int) -> list[SearchQuery]:
+    count = QUICK_QUERIES if ctx.quick else FULL_QUERIES
+    return sl.queries(archive_corpus.facts_of(docs, pages), random.Random(pages), count)
+
+
+def _disk_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+def _latency(index: SearchIndex, bare: Callable[[SearchQuery], object], qs: list[SearchQuery]) -> dict[str, float]:
+    """Ours and the bare engine on the same queries, interleaved query by query."""
+    for q in qs[:WARM_QUERIES]:
+        index.search(q)
+        bare(q)
+    ours, base, cpu, hits = [], [], [], 0
+    for i, q in enumerate(qs):
+        pair = [(ours, lambda q=q: index.search(q)), (base, lambda q=q: bare(q))]
+        for times, call in pair if i % 2 == 0 else pair[::-1]:
+            t, c = time.perf_counter(), time.process_time()
+            result = call()
+            times.append((time.perf_counter() - t) * 1000)
+            if times is ours:
+                cpu.append((time.process_time() - c) * 1000)
+                hits += bool(getattr(result, "hits", None))
+    return {
+        "p50_ms": sl.percentile(ours, 50),
+        "p95_ms": sl.percentile(ours, 95),
+        "bare_p50_ms": sl.percentile(base, 50),
+        "bare_p95_ms": sl.percentile(base, 95),
+        "mean_ms": statistics.fmean(ours),
+        # this process's CPU per query (all its threads): what a shared machine's other load does not stretch
+        "cpu_p50_ms": sl.percentile(cpu, 50),
+        "cpu_p95_ms": sl.percentile(cpu, 95),
+        "load_1min": os.getloadavg()[0],
+        "queries": len(qs),
+        "with_hits": hits,
+    }
+
+
+def _body_terms(q: SearchQuery) -> list[str]:
+    return sorted(set(tokenize.match_tokens(tokenize.normalize(q.q)).split()))
+
+
+def _bare_embedded(index: SearchIndex) -> Callable[[SearchQuery], object]:
+    """The same words as one OR of body-field terms straight to tantivy: top 20, no highlights,
+    facets, permission filter or payload decoding (what the engine alone costs)."""
+    from tantivy import Occur, Query
+
+    schema = index._schema  # type: ignore[attr-defined]
+
+    def run(q: SearchQuery) -> object:
+        terms = _body_terms(q)
+        if not terms:
+            return None
+        query = Query.boolean_query([(Occur.Should, Query.term_query(schema, "body", t)) for t in terms])
+        return index._open().searcher().search(query, limit=20, count=False)  # type: ignore[attr-defined]
+
+    return run
+
+
+def _embedded(ctx: Context) -> Growth:
+    root = ctx.work / "embedded-growth"
+    index = open_index(f"sqlite:///{root / 'index.db'}")
+    growth = Growth("embedded", [])
+    done: list[DossierDoc] = []
+    pages = dossiers = 0
+    step_pages, step_seconds = 0, 0.0
+    bare = _bare_embedded(index)
+    try:
+        for stop, chunk, last in archive_corpus.batches(ctx, embedded_stops(ctx.quick)):
+            t = time.perf_counter()
+            index.index_many(chunk)
+            step_seconds += time.perf_counter() - t
+            n = sl.page_count(chunk)
+            pages, dossiers, step_pages = pages + n, dossiers + len(chunk), step_pages + n
+            if len(done) < 50_000:
+                done.extend(chunk[: 50_000 - len(done)])
+            if not last:
+                continue
+            point = Checkpoint(pages, dossiers, step_pages, step_seconds, _disk_bytes(index.root))  # type: ignore[attr-defined]
+            point.search = _latency(index, bare, _queries(ctx, done, stop))
+            growth.built.append(point)
+            step_pages, step_seconds = 0, 0.0
+    finally:
+        index.destroy()
+    return growth
+
+
+# --- Elasticsearch ---------------------------------------------------------------
+
+
+def _es_url(ctx: Context, prefix: str) -> str:
+    base = (ctx.server("index") or "").split("?")[0]
+    return f"{base}?prefix={prefix}"
+
+
+def _es_bare(index: SearchIndex) -> Callable[[SearchQuery], object]:
+    client, alias = index._client, index.alias  # type: ignore[attr-defined]
+
+    def run(q: SearchQuery) -> object:
+        terms = _body_terms(q)
+        if not terms:
+            return None
+        return client.search(
+            index=alias, query={"match": {"body": " ".join(terms)}}, size=20, source=False, track_total_hits=False
+        )
+
+    return run
+
+
+def _es_disk_bytes(index: SearchIndex) -> int:
+    client, alias = index._client, index.alias  # type: ignore[attr-defined]
+    client.indices.refresh(index=alias)
+    stats = client.indices.stats(index=alias, metric="store").body
+    return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+
+
+def _es_grow(ctx: Context, index: SearchIndex, stops: list[int], search_from: int) -> list[Checkpoint]:
+    points: list[Checkpoint] = []
+    done: list[DossierDoc] = []
+    pages = dossiers = step_pages = 0
+    step_seconds = 0.0
+    bare = _es_bare(index)
+    for stop, chunk, last in archive_corpus.batches(ctx, stops):
+        t = time.perf_counter()
+        index.index_many(chunk)
+        step_seconds += time.perf_counter() - t
+        n = sl.page_count(chunk)
+        pages, dossiers, step_pages = pages + n, dossiers + len(chunk), step_pages + n
+        if len(done) < 50_000:
+            done.extend(chunk[: 50_000 - len(done)])
+        if not last:
+            continue
+        point = Checkpoint(pages, dossiers, step_pages, step_seconds, _es_disk_bytes(index))
+        if stop >= search_from:
+            point.search = _latency(index, bare, _queries(ctx, done, stop))
+        points.append(point)
+        step_pages, step_seconds = 0, 0.0
+    return points
+
+
+def _kept(ctx: Context, size: int) -> Checkpoint:
+    """The kept ``size``-page collection on the server, built first if missing or stale."""
+    prefix = f"owbench-{archive_corpus.fingerprint()}-{size}"
+    marker = ctx.cache / f"es-{prefix}.json"
+    index = open_index(_es_url(ctx, prefix))
+    try:
+        wanted = {"schema_version": unit_layout.SCHEMA_VERSION, "pages": size}
+        stored: dict[str, Any] = json.loads(marker.read_text()) if marker.exists() else {}
+        units = index.describe()["units"]
+        if stored.get("wanted") == wanted and stored.get("units") == units:
+            point = Checkpoint(stored["pages"], stored["dossiers"], 0, 0.0, _es_disk_bytes(index))
+            docs = archive_corpus.sample_docs(ctx, size)
+            point.search = _latency(index, _es_bare(index), _queries(ctx, docs, size))
+            return point
+        index.destroy()
+        index = open_index(_es_url(ctx, prefix))
+        [point] = _es_grow(ctx, index, [size], search_from=size)
+        marker.write_text(
+            json.dumps(
+                {"wanted": wanted, "units": index.describe()["units"], "pages": point.pages, "dossiers": point.dossiers}
+            )
+        )
+        return point
+    finally:
+        index.close()
+
+
+def _elastic(ctx: Context) -> Growth:
+    growth = Growth("elasticsearch", [])
+    if not ctx.server("index"):
+        growth.notes.append("Elasticsearch was not running: no figures.")
+        return growth
+    index = open_index(_es_url(ctx, f"owbench-run-{secrets.token_hex(3)}"))
+    try:
+        growth.built = _es_grow(ctx, index, [10_000], search_from=10_000)
+    finally:
+        index.destroy()
+        index.close()
+    for size in [100_000] if ctx.quick else [100_000, 1_000_000]:
+        point = _kept(ctx, size)
+        if point.step_seconds:
+            growth.notes.append(f"the kept {size:,}-page collection was (re)built in this run")
+        growth.kept.append(point)
+    return growth

@@ -1,0 +1,151 @@
+"""Search latency with highlights, facets and a permission filter, and its growth with the collection."""
+
+from __future__ import annotations
+
+import os
+
+from bench.suite import index_growth
+from bench.suite.index_growth import Checkpoint, Growth
+from bench.suite.model import Context, Figure, Goal, SectionResult, Series
+
+TITLE = "Search"
+NOT_MEASURED = 1e9
+# (backend, collection size in pages) -> p95 target in ms, per mode
+TARGETS = {
+    True: {("embedded", 100_000): 20.0, ("elasticsearch", 100_000): 50.0},
+    False: {
+        ("embedded", 1_000_000): 20.0,
+        ("embedded", 10_000_000): 50.0,
+        ("elasticsearch", 1_000_000): 50.0,
+    },
+}
+NOTES = """\
+Each query is one officer's search as the archive page sends it (bench/search_latency.py's mix: common
+words, phrases, names, ID and licence numbers, several terms, a service and date filter, single
+characters, traditional characters), in the scope of one department (文旅局) plus the shared material
+types, with highlights, snippets and the three facets, through the backend's `search` (the
+application's code path). The baseline is the bare engine given the same words as one OR of
+body-field terms (top 20, no highlights, facets, permission filter or payload decoding), run
+alternately with ours query by query; both p95s are from the same run. Latency is measured at every
+collection size as the index grows (Indexing); Elasticsearch's 100k (and, full, 1M) collections are
+kept on the server between runs."""
+
+
+def _size_label(pages: int) -> str:
+    return f"{pages // 1_000_000}M" if pages >= 1_000_000 and pages % 1_000_000 == 0 else f"{pages // 1000}k"
+
+
+def _near(points: list[Checkpoint], pages: int) -> Checkpoint | None:
+    """The checkpoint of this collection size (the generator stops within one dossier of it)."""
+    return next((p for p in points if abs(p.pages - pages) <= 20), None)
+
+
+def _cpu_note(backend: str) -> str:
+    return "CPU of the searching process" if backend == "embedded" else "CPU of the client (the work is the server's)"
+
+
+def _goals(ctx: Context, result: SectionResult, growth: Growth) -> None:
+    points = growth.latency_points()
+    for (backend, pages), target in TARGETS[ctx.quick].items():
+        if backend != growth.backend:
+            continue
+        point = _near(points, pages)
+        if point is None:
+            result.goals.append(
+                Goal(f"{backend}: search p95 at {_size_label(pages)} pages", NOT_MEASURED, target, "ms", "at_most")
+            )
+            continue
+        s = point.search
+        result.goals.append(
+            Goal(
+                f"{backend}: search p95 at {_size_label(pages)} pages",
+                s["p95_ms"],
+                target,
+                "ms",
+                "at_most",
+                baseline=f"bare engine, same words: p95 {s['bare_p95_ms']:.2f} ms (p50 {s['bare_p50_ms']:.2f})",
+                detail=f"p50 {s['p50_ms']:.2f} ms; {s['with_hits']} of {s['queries']} queries found something",
+            )
+        )
+
+
+def _series(result: SectionResult, growth: Growth) -> None:
+    points = growth.latency_points()
+    if not points:
+        return
+    xs = [float(p.pages) for p in points]
+    result.series.append(
+        Series(
+            file=f"search-latency-{growth.backend}.png",
+            title=f"Search latency, {growth.backend} (highlights, facets, permission filter)",
+            x_label="collection size (pages)",
+            y_label="ms",
+            xs=xs,
+            lines={
+                "p50": [round(p.search["p50_ms"], 2) for p in points],
+                "p95": [round(p.search["p95_ms"], 2) for p in points],
+                "bare engine p95": [round(p.search["bare_p95_ms"], 2) for p in points],
+            },
+            log_x=True,
+        )
+    )
+    sized = sorted((p for p in growth.built + growth.kept if p.disk_bytes), key=lambda p: p.pages)
+    result.series.append(
+        Series(
+            file=f"index-size-{growth.backend}.png",
+            title=f"Index size on disk, {growth.backend}",
+            x_label="collection size (pages)",
+            y_label="MB",
+            xs=[float(p.pages) for p in sized],
+            lines={growth.backend: [round(p.disk_bytes / 1e6, 1) for p in sized]},
+            log_x=True,
+            log_y=True,
+        )
+    )
+    for p in points:
+        result.figures.append(
+            Figure(
+                f"{growth.backend}: p50 / p95 at {p.pages:,} pages",
+                p.search["p95_ms"],
+                "ms",
+                f"p50 {p.search['p50_ms']:.2f} ms; bare engine p95 {p.search['bare_p95_ms']:.2f} ms; "
+                f"{_cpu_note(growth.backend)} p50 {p.search['cpu_p50_ms']:.2f} / p95 {p.search['cpu_p95_ms']:.2f} ms",
+            )
+        )
+    loads = [p.search["load_1min"] for p in points]
+    result.figures.append(
+        Figure(
+            f"{growth.backend}: machine load while measuring",
+            max(loads),
+            "",
+            f"1-minute load average, highest of the {len(loads)} sizes (lowest {min(loads):.1f}) on "
+            f"{os.cpu_count()} cores: other work on the machine stretches wall-clock latency, not CPU time",
+        )
+    )
+    biggest = sized[-1]
+    result.figures.append(
+        Figure(
+            f"{growth.backend}: index size at {biggest.pages:,} pages",
+            biggest.disk_bytes / 1e6,
+            "MB",
+            f"{biggest.disk_bytes / biggest.pages / 1000:.1f} kB a page",
+        )
+    )
+
+
+def run(ctx: Context) -> SectionResult:
+    result = SectionResult(TITLE, notes=NOTES)
+    backends = ["embedded"] + (["elasticsearch"] if ctx.server("index") else [])
+    for backend in backends:
+        growth = index_growth.grown(ctx, backend)
+        _goals(ctx, result, growth)
+        _series(result, growth)
+        if growth.notes:
+            result.notes += "\n\n" + f"{backend}: " + "; ".join(growth.notes) + "."
+    if len(backends) == 1:
+        for (backend, pages), target in TARGETS[ctx.quick].items():
+            if backend == "elasticsearch":
+                result.goals.append(
+                    Goal(f"{backend}: search p95 at {_size_label(pages)} pages", NOT_MEASURED, target, "ms", "at_most")
+                )
+    return result
