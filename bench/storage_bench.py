@@ -152,15 +152,28 @@ def fresh_s3_url(base: str) -> str:
 
 
 def remove_bucket(url: str) -> None:
+    """Every version of every object, then the bucket (bench objects carry no retention)."""
+    import re
+
     from storage import open_store
 
     store = open_store(url)
+    client, bucket = store._client, store.bucket
     try:
-        for item in store._client.list_objects(store.bucket, recursive=True, include_version=False):
-            store._client.remove_object(store.bucket, item.object_name)
-        store._client.remove_bucket(store.bucket)
+        # minio cannot parse the nanosecond times versitygw gives delete markers: read the listing's XML here.
+        data = client._execute("GET", bucket, query_params={"versions": ""}).data.decode()
+        for entry in re.findall(r"<(?:Version|DeleteMarker)>(.*?)</(?:Version|DeleteMarker)>", data, re.S):
+            key = re.search(r"<Key>(.*?)</Key>", entry, re.S).group(1)
+            version = re.search(r"<VersionId>(.*?)</VersionId>", entry, re.S).group(1)
+            key = key.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            client._execute("DELETE", bucket, key, query_params={"versionId": version})
+        for item in client.list_objects(bucket, recursive=True):
+            client.remove_object(bucket, item.object_name)
+        client.remove_bucket(bucket)
     except Exception as exc:  # noqa: BLE001 - a leftover bucket is worth a warning, not a failed benchmark
-        print(f"warning: could not remove bench bucket {store.bucket}: {exc}", file=sys.stderr)
+        print(f"warning: could not remove bench bucket {bucket}: {exc}", file=sys.stderr)
+    finally:
+        store.close()
 
 
 def main() -> int:
