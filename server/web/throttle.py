@@ -15,7 +15,7 @@ counts every attempt per client address; a wrong current password at a
 password change counts as a failed sign-in from that address.
 
 Counters live in ``settings.ratelimit_url``: ``memory://`` keeps them in this
-app instance (one process; a fresh app starts from zero), ``redis://`` shares
+app instance (one process; a fresh app starts from zero; SweptMemoryStorage), ``redis://`` shares
 them between every process. ``?prefix=NAME`` on the URL namespaces the keys
 (several instances or test runs on one Redis). When the store fails, counting
 goes on in process memory and the failure is logged: a Redis outage weakens
@@ -31,6 +31,7 @@ import hashlib
 import ipaddress
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -39,12 +40,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
+from limits.storage import MemoryStorage
 
 from ..config import Settings
 from ..errors import TooManyRequests
 
 EXTENSION = "onewindow.limiter"
 DEFAULT_KEY_PREFIX = "onewindow"
+MEMORY_SCHEME = "onewindow-memory"
+SWEEP_SECONDS = 60.0
 
 log = logging.getLogger(__name__)
 
@@ -132,17 +136,40 @@ RULES: dict[str, Sequence[Rule]] = {
 }
 
 
+class SweptMemoryStorage(MemoryStorage):
+    """``memory://`` without a thread per request: limits' store starts a 10 ms timer thread after nearly
+    every hit to drop expired entries; here the hit that finds the last sweep over a minute old does it.
+    Expired entries are ignored when counting either way, so only memory waits for the sweep."""
+
+    STORAGE_SCHEME = [MEMORY_SCHEME]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str) -> None:
+        self.swept_at = time.monotonic()
+        self.sweeping = threading.Lock()
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - the parent's private timer start
+        if time.monotonic() - self.swept_at < SWEEP_SECONDS or not self.sweeping.acquire(blocking=False):
+            return
+        try:
+            self.swept_at = time.monotonic()
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+        finally:
+            self.sweeping.release()
+
+
 def _storage(url: str) -> tuple[str, str, dict[str, Any]]:
     """The store URL without our ``prefix`` parameter, the key prefix, and the store's options."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     prefix = next((value for name, value in query if name == "prefix"), "") or DEFAULT_KEY_PREFIX
     rest = urlencode([(name, value) for name, value in query if name != "prefix"])
+    scheme = MEMORY_SCHEME if parts.scheme == "memory" else parts.scheme
     options: dict[str, Any] = {}  # passed on to the storage's client (redis-py takes float timeouts)
     if parts.scheme.startswith("redis"):
         # Without timeouts an unreachable Redis would hold each sign-in for the OS's TCP timeout.
         options = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, parts.fragment)), prefix, options
+    return urlunsplit((scheme, parts.netloc, parts.path, rest, parts.fragment)), prefix, options
 
 
 def init_app(app: Flask, settings: Settings) -> Limiter:

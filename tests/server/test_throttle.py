@@ -250,3 +250,26 @@ def test_registration_rule_counts_every_attempt_per_client(app):
     assert_throttled(client.post("/api/v1/test-register", environ_base={"REMOTE_ADDR": "192.0.2.8"}))
     with pytest.raises(LookupError):
         throttle.throttle(app, limiter, "api.register-not-yet", throttle.REGISTRATION_LIMITS)
+
+
+def test_counting_lookups_starts_no_thread_per_request(client, tracking, settings, monkeypatch):
+    import threading
+
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: (started.append(thread), real_start(thread))[1])
+    for n in range(20):
+        assert track_api(client, tracking, "4321", f"192.0.2.{n + 10}").status_code == 200
+        assert track_api(client, f"TR{n:010d}", "0000", f"198.51.100.{n + 10}").status_code == 404
+    assert started == [], f"{len(started)} threads for 40 tracked requests ({settings.ratelimit_url})"
+
+
+def test_the_memory_counters_drop_expired_entries_at_a_later_hit(monkeypatch, clock):
+    from server.web import throttle
+
+    storage = throttle.SweptMemoryStorage()
+    assert storage.acquire_entry("old", 5, 1) and storage.get_moving_window("old", 5, 1)[1] == 1
+    clock(5)
+    monkeypatch.setattr(throttle, "SWEEP_SECONDS", 0.0)
+    assert storage.acquire_entry("new", 5, 60)
+    assert not storage.events.get("old") and storage.events["new"]
