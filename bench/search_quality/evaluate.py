@@ -60,7 +60,9 @@ sys.path.insert(0, str(HERE))
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import formats  # noqa: E402
 import generate  # noqa: E402
+import lowres  # noqa: E402
 import variants  # noqa: E402
 from label import CORPUS, QUERIES, load_jsonl, normalise  # noqa: E402
 
@@ -181,6 +183,7 @@ def extract_all(
                         "seconds": seconds,
                         "cached": hit,
                         "exif_orientation": scan.get("exif_orientation", 1),
+                        "kind": scan.get("kind", "photo"),
                     }
                 )
             return doc["id"], Extracted(pages, total, "scan", cached, ocr_pages)
@@ -392,7 +395,7 @@ def score(queries: list[dict], run: dict, scanned: set[str]) -> dict:
 
 
 def ocr_summary(texts: dict[str, Extracted]) -> dict | None:
-    pages = [p for e in texts.values() for p in e.ocr_pages]
+    pages = [p for e in texts.values() for p in e.ocr_pages if p.get("kind") != lowres.KIND]
     if not pages:
         return None
     chars = sum(p["ref_chars"] for p in pages)
@@ -529,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         help="use cached text even if indexers/extract has changed since (quick re-runs of the search part)",
     )
     ap.add_argument("--no-variants", action="store_true", help="skip the exact-vs-folded ranking (variants.py)")
+    ap.add_argument("--no-formats", action="store_true", help="skip the OFD and HEIC documents (formats.py)")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--queries", type=Path, default=QUERIES)
     args = ap.parse_args(argv)
@@ -539,10 +543,12 @@ def main(argv: list[str] | None = None) -> int:
     files_dir = args.files or generate.cache_root()
     manifest = None
     texts_by_mode: dict[str, dict[str, Extracted]] = {}
+    lowres_ids: set[str] = set()
     if "e2e" in modes:
         if generate.main(["--out", str(files_dir), "--corpus", str(args.corpus)]) != 0:
             return 1
         manifest = json.loads((files_dir / "manifest.json").read_text(encoding="utf-8"))
+        lowres_ids = lowres.add_to_manifest(manifest, files_dir, args.corpus)  # scan-only, reported separately
         cache_dir = None
         if not args.no_cache:
             cache_dir = files_dir / "extract-cache"
@@ -595,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
                 report["runs"].append(run)
         if not args.no_variants:
             report["variants"] = variants.measure(docs, backends, sys.modules[__name__])
+        if manifest is not None and not args.no_formats:
+            report["formats"] = formats.measure(docs, queries, manifest, files_dir, backends, sys.modules[__name__])
     finally:
         tmp.cleanup()
     for mode in modes:
@@ -607,9 +615,13 @@ def main(argv: list[str] | None = None) -> int:
                     "mrr_delta": by["embedded"]["mrr"] - by["elasticsearch"]["mrr"],
                 }
             )
+    report["lowres"] = lowres.summarise(texts_by_mode.get("e2e", {}), queries, report["runs"], lowres_ids)
     print_report(report)
+    lowres.print_report(report["lowres"])
     if "variants" in report:
         variants.print_report(report["variants"])
+    if "formats" in report:
+        formats.print_report(report["formats"])
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         print(f"results written to {args.json}")
