@@ -1,6 +1,6 @@
 """A hello-world WSGI app under the production server's gunicorn options: the web section's baseline.
 
-    python -m bench.suite.bare_wsgi --port 8001 --workers 1 --threads 8 --bytes 12000
+    python -m bench.suite.bare_wsgi --port 8001 --workers 1 --threads 8 --bytes 12000 [--flask]
 
 Only the app differs from ``onewindow serve``: the options come from
 ``server.cli.gunicorn_app.gunicorn_options`` itself, so a change to the
@@ -31,8 +31,23 @@ class BareApp:
         return [self.body]
 
 
+def minimal_flask(size: int, content_type: str) -> Any:
+    """A Flask app with one view returning the same body: the framework's own share, without our extensions."""
+    from flask import Flask, Response
+
+    app = Flask("bare")
+    body = BareApp(size, content_type).body
+
+    @app.route("/", defaults={"path": ""})
+    @app.route("/<path:path>")
+    def same(path: str) -> Response:
+        return Response(body, content_type=content_type)
+
+    return app
+
+
 class BareServer(GunicornServer):
-    def __init__(self, app: BareApp, options: dict[str, Any]) -> None:
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
         self.bare_app = app
         super().__init__(load_settings(), options)
 
@@ -47,9 +62,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--bytes", type=int, default=2000)
     parser.add_argument("--content-type", default="text/html; charset=utf-8")
+    parser.add_argument("--flask", action="store_true", help="a one-view Flask app instead of the bare callable")
     args = parser.parse_args()
     options = gunicorn_options(load_settings(), "127.0.0.1", args.port, args.workers, args.threads)
-    BareServer(BareApp(args.bytes, args.content_type), options).run()
+    app = minimal_flask if args.flask else BareApp
+    BareServer(app(args.bytes, args.content_type), options).run()
 
 
 if __name__ == "__main__":

@@ -123,8 +123,11 @@ def production(
     return _started(argv, full_env, data_dir / "server.log", port, "/healthz")
 
 
-def bare(work: Path, body_bytes: int, content_type: str) -> contextlib.AbstractContextManager[Server]:
-    """The hello-world baseline under ``onewindow serve``'s default workers, threads and gunicorn options."""
+def bare(
+    work: Path, body_bytes: int, content_type: str, *, flask: bool = False
+) -> contextlib.AbstractContextManager[Server]:
+    """The hello-world baseline under ``onewindow serve``'s default workers, threads and gunicorn options;
+    with ``flask`` a one-view Flask app instead (the framework's share of the gap)."""
     port = free_port()
     work.mkdir(parents=True, exist_ok=True)
     defaults = serve_defaults()
@@ -142,5 +145,7 @@ def bare(work: Path, body_bytes: int, content_type: str) -> contextlib.AbstractC
         str(body_bytes),
         "--content-type",
         content_type,
+        *(["--flask"] if flask else []),
     ]
-    return _started(argv, {"ONEWINDOW_DATA_DIR": str(work)}, work / "bare.log", port, "/")
+    log = work / ("flask.log" if flask else "bare.log")
+    return _started(argv, {"ONEWINDOW_DATA_DIR": str(work)}, log, port, "/")

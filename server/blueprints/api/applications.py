@@ -424,7 +424,8 @@ def download_notice(app_id: str, notice_id: str):
 def track(tracking_number: str, query: s.TrackQuery):
     session = db_session()
     app = queries.track(session, tracking_number, query.phone_last4 or "")
-    return public_status(app, Calendar.load(session))
+    # Working days matter only once the clock runs: a case not yet accepted has no due date to count.
+    return public_status(app, Calendar.load(session) if app.accepted_at else Calendar(set(), set()))
 
 
 @endpoint(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ...errors import InvalidInput, NotFound
 from ...models import Application, Material, Notice, ResultFile, ServiceItem, User
@@ -63,8 +63,20 @@ def list_cases(
 
 
 def track(session: Session, tracking_number: str, phone_last4: str) -> Application:
-    """The public lookup: the tracking number and the last four digits of the phone, or nothing."""
-    app = session.scalar(select(Application).where(Application.tracking_number == tracking_number))
+    """The public lookup: the tracking number and the last four digits of the phone, or nothing. What the public
+    status shows comes in the same round trip (service, department and steps joined), not four."""
+    app = (
+        session.scalars(
+            select(Application)
+            .where(Application.tracking_number == tracking_number)
+            .options(
+                joinedload(Application.service).joinedload(ServiceItem.department),
+                joinedload(Application.events),
+            )
+        )
+        .unique()
+        .first()
+    )
     if app is None or not phone_last4 or not app.applicant_phone.endswith(phone_last4) or len(phone_last4) != 4:
         raise NotFound(
             "未找到该受理编号，或手机号后四位不符 (no such tracking number, or the phone digits do not match)"
