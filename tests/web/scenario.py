@@ -34,12 +34,17 @@ class Expected:
 
 
 def workdays_ago(calendar: Calendar, days: int, now: datetime | None = None) -> datetime:
-    """10:00 local time on the day that lies ``days`` working days before today."""
-    today = local(now or utcnow()).date()
+    """10:00 local time on the day that lies ``days`` working days before today, never later than now.
+
+    Before 10:00 in China (16:00-02:00 UTC) today's 10:00 is still to come; a case accepted then would be
+    closed before it was accepted, and the four-property check (ZS-05) refuses to seal it.
+    """
+    now = now or utcnow()
+    today = local(now).date()
     day = today
     while calendar.workdays_between(day, today) < days:
         day -= timedelta(days=1)
-    return datetime.combine(day, time(10), LOCAL_TZ)
+    return min(datetime.combine(day, time(10), LOCAL_TZ), now)
 
 
 class Builder:
