@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
@@ -17,6 +18,8 @@ from flask import Flask, request
 SOURCE_DIR = Path(__file__).with_name("translations")
 LOCALES = ("zh_CN", "en")
 COOKIE = "lang"
+# Parsed once: Flask-Babel parses a locale name on every request (a locale-data lookup), a Locale it keeps.
+PARSED = {name: Locale.parse(name) for name in LOCALES}
 
 
 def compile_catalogues(target: Path) -> Path:
@@ -34,13 +37,13 @@ def compile_catalogues(target: Path) -> Path:
     return target
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """An explicit choice (?lang= or the cookie it sets) wins over the browser's languages."""
     chosen = request.args.get("lang") or request.cookies.get(COOKIE)
     if chosen in LOCALES:
-        return chosen
+        return PARSED[chosen]
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
-    return "en" if best == "en" else "zh_CN"
+    return PARSED["en" if best == "en" else "zh_CN"]
 
 
 def remember_locale(app: Flask) -> None:

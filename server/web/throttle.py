@@ -46,6 +46,7 @@ from ..config import Settings
 from ..errors import TooManyRequests
 
 EXTENSION = "onewindow.limiter"
+THROTTLED = "onewindow.throttled"  # the endpoints throttle() wrapped
 DEFAULT_KEY_PREFIX = "onewindow"
 MEMORY_SCHEME = "onewindow-memory"
 SWEEP_SECONDS = 60.0
@@ -187,6 +188,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         in_memory_fallback_enabled=True,
     )
     limiter.init_app(app)
+    # Every rule is on a view; without this filter each other request pays for looking its limits up.
+    app.extensions[THROTTLED] = set()
+    limiter.request_filter(lambda: request.endpoint not in current_app.extensions[THROTTLED])
     app.extensions[EXTENSION] = limiter
     for endpoint, rules in RULES.items():
         throttle(app, limiter, endpoint, rules)
@@ -210,6 +214,7 @@ def throttle(app: Flask, limiter: Limiter, endpoint: str, rules: Sequence[Rule])
             exempt_when=rule.exempt,
         )(view)
     app.view_functions[endpoint] = view
+    app.extensions[THROTTLED].add(endpoint)
 
 
 def _retry_after(limiter: Limiter) -> int:
