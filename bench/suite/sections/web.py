@@ -92,6 +92,8 @@ def run(ctx: Context) -> SectionResult:
         "catalogue commits, 30 s across workers); the memory throttle store no longer starts a thread per counted "
         "request; a lookup is one joined query. What remains (cProfile, test-client loop, 2026-12): status about 40 %"
         " the ORM query, 15-20 % Flask-Limiter's two budgets, the rest Flask, session, Babel and the security "
-        "headers; under gunicorn each SQLite call also gives up the GIL among 64 threads switching every 0.5 ms.\n"
+        "headers. Under gunicorn (py-spy, 2026-12) the status lookup's query is ~43 % and the access log's handler "
+        "lock ~19 % of samples: each SQLite call and log write gives the GIL up among 64 threads switching every "
+        "0.5 ms, which a request too short to be preempted (the bare app) does not pay.\n"
     )
     return result
