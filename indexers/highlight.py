@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from .tokenize import CJK, TermTokens, is_cjk, variants
@@ -23,6 +24,9 @@ SNIPPET_CHARS = 90
 _PIECES = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+")
 _WHITESPACE = re.compile(r"\s+")
 _MAX_SPANS = 400
+# Stand-ins (private use) for the mark tags while a window is escaped in one pass.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_SENTINELS = re.compile(f"[{_OPEN}{_CLOSE}]")
 # Word boundaries for Latin and digits, full-width included. A class with the whole
 # CJK range (beyond the BMP) would cost the regex compiler milliseconds per query.
 _ALNUM = "0-9A-Za-z\u00c0-\u00ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
@@ -56,13 +60,19 @@ def term_pattern(term: TermTokens) -> str:
     return pattern
 
 
+@lru_cache(maxsize=512)
+def _compiled(alternatives: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The same words come back all day (and on every page of results): compile them once."""
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
 class Highlighter:
     """Finds and marks the query's terms in any text."""
 
     def __init__(self, terms: Sequence[TermTokens]) -> None:
         ordered = sorted(range(len(terms)), key=lambda i: -len(terms[i].norm))
-        alternatives = [f"(?P<t{i}>{term_pattern(terms[i])})" for i in ordered if term_pattern(terms[i])]
-        self._regex = re.compile("|".join(alternatives)) if alternatives else None
+        patterns = {i: term_pattern(terms[i]) for i in ordered}
+        self._regex = _compiled(tuple(f"(?P<t{i}>{patterns[i]})" for i in ordered if patterns[i]))
 
     def spans(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, term index) of each match, in original-text offsets."""
@@ -113,6 +123,9 @@ class Highlighter:
 
 
 def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int, int]]) -> str:
+    """Marks become stand-in characters so the window is whitespace-folded and escaped in one pass
+    (per fragment only in the rare text that holds a stand-in itself)."""
+    one_pass = not _SENTINELS.search(text, lo, hi)
     out = ["…"] if lo > 0 else []
     at = lo
     first = bisect_left(spans, (lo, -1, -1))
@@ -121,13 +134,17 @@ def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int, int]]) -> s
             break
         if start < at or end > hi:
             continue
-        out.append(_plain(text[at:start]))
-        out.append(MARK_OPEN + _plain(text[start:end]) + MARK_CLOSE)
+        if one_pass:
+            out += (text[at:start], _OPEN, text[start:end], _CLOSE)
+        else:
+            out += (_plain(text[at:start]), MARK_OPEN, _plain(text[start:end]), MARK_CLOSE)
         at = end
-    out.append(_plain(text[at:hi]))
+    out.append(text[at:hi] if one_pass else _plain(text[at:hi]))
     if hi < len(text):
         out.append("…")
-    return "".join(out).strip()
+    if not one_pass:
+        return "".join(out).strip()
+    return _plain("".join(out)).replace(_OPEN, MARK_OPEN).replace(_CLOSE, MARK_CLOSE).strip()
 
 
 def _plain(fragment: str) -> str:

@@ -50,26 +50,31 @@ class _FileScan:
     """Where the terms occur in one file; found cheaply, rendered only for the best files."""
 
     file: Mapping[str, Any]
+    name: str
     terms: set[int]
     labels: list[tuple[str, Spans]]
     pages: list[tuple[str, Spans]]
 
 
-def _scan(file: Mapping[str, Any], hl: Highlighter) -> _FileScan:
-    labels = [
-        (label, spans) for label in (file.get("name", ""), file.get("type_name", "")) if (spans := hl.spans(label))
-    ]
+def _scan(file: Mapping[str, Any], hl: Highlighter, mask: Masker | None) -> _FileScan:
+    """Pages are masked as they are read: those after the last one needed are never masked."""
+    name, type_name = file.get("name", ""), file.get("type_name", "")
+    if mask is not None:
+        name, type_name = mask(name), mask(type_name)
+    labels = [(label, spans) for label in (name, type_name) if (spans := hl.spans(label))]
     terms = {s[2] for _, spans in labels for s in spans}
     pages: list[tuple[str, Spans]] = []
     for _, text in file.get("pages", []):
         if len(pages) == SNIPPETS_PER_FILE and len(terms) == hl.size:
             break
+        if mask is not None:
+            text = mask(text)
         spans = hl.spans(text)
         if spans:
             terms.update(s[2] for s in spans)
             if len(pages) < SNIPPETS_PER_FILE:
                 pages.append((text, spans))
-    return _FileScan(file, terms, labels, pages)
+    return _FileScan(file, name, terms, labels, pages)
 
 
 def _render(scan: _FileScan, hl: Highlighter, with_snippets: bool) -> FileHit:
@@ -82,9 +87,7 @@ def _render(scan: _FileScan, hl: Highlighter, with_snippets: bool) -> FileHit:
         highlights.extend(found)
         left -= len(found)
     file = scan.file
-    return FileHit(
-        file_id=file["id"], name=file.get("name", ""), material_type=file.get("type", ""), highlights=highlights
-    )
+    return FileHit(file_id=file["id"], name=scan.name, material_type=file.get("type", ""), highlights=highlights)
 
 
 def _shared_files(files: list[_FileScan], payload: Mapping[str, Any], plan: Plan, hl: Highlighter) -> list[_FileScan]:
@@ -99,15 +102,6 @@ def _shared_files(files: list[_FileScan], payload: Mapping[str, Any], plan: Plan
     identity = {s[2] for value in payload.get("identity", []) for s in hl.spans(value)}
     complete = [f for f in files if len(f.terms | identity) == hl.size]
     return complete or [f for f in files if f.terms] or files
-
-
-def _masked_file(file: Mapping[str, Any], mask: Masker) -> dict[str, Any]:
-    return {
-        **file,
-        "name": mask(file.get("name", "")),
-        "type_name": mask(file.get("type_name", "")),
-        "pages": [[no, mask(text)] for no, text in file.get("pages", [])],
-    }
 
 
 def build_hit(group: Group, plan: Plan, hl: Highlighter) -> DossierHit:
@@ -126,14 +120,18 @@ def build_hit(group: Group, plan: Plan, hl: Highlighter) -> DossierHit:
     files: dict[str, Mapping[str, Any]] = {}
     for _, unit_payload in group.units:
         for file in unit_payload.get("files", []):
-            files.setdefault(file["id"], file if mask is None else _masked_file(file, mask))
+            files.setdefault(file["id"], file)
     scans: list[_FileScan] = []
     for file in files.values():
         if wanted_type and file.get("type") != wanted_type:
             continue
         if only_shared and file.get("type") not in plan.visibility.shared_types:
             continue
-        scans.append(_scan(file, hl) if plan.has_terms else _FileScan(file, set(), [], []))
+        if plan.has_terms:
+            scans.append(_scan(file, hl, mask))
+        else:
+            name = file.get("name", "")
+            scans.append(_FileScan(file, name if mask is None else mask(name), set(), [], []))
     if only_shared:
         listed = _shared_files(scans, payload, plan, hl)
     else:

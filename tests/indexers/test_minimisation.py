@@ -66,3 +66,24 @@ def test_facets_count_only_the_types_the_viewer_may_open(loaded):
     assert result.total == 1
     assert result.facets["material_type"] == {"business_licence": 1}, "not the food licence it cannot open"
     assert loaded.search(SearchQuery(q="李四", scope=licences_only, material_type="food_licence")).total == 0
+
+
+def test_file_names_are_masked_with_or_without_terms(search_index: SearchIndex, corpus: list[DossierDoc]):
+    template = next(d for d in corpus if d.dossier_id == "d-sp-002")
+    licence = next(f for f in template.files if f.material_type == "business_licence")
+    page = PageText(1, f"营业执照 青山副食品店 经营者 李四 身份证号 {NUMBER}", "text")
+    search_index.index_dossier(replace(template, files=[replace(licence, name="李四营业执照.pdf", pages=[page])]))
+    for query in (
+        SearchQuery(q="青山副食品店", scope=TOURISM),
+        SearchQuery(q="", scope=TOURISM, material_type="business_licence"),
+    ):
+        [hit] = search_index.search(query).hits
+        assert [f.name for f in hit.files] == ["李*营业执照.pdf"], query
+        assert "李四" not in _shown(search_index.search(query))
+
+
+def test_numbers_next_to_each_other_are_masked_one_by_one():
+    mask = Masker([])
+    text = "330127198805123429-13857105678 1385710 5678 123456789012345，33012719880512342x；138-5710-56789"
+    expected = "3301**********3429-138****5678 138****5678 1234*******2345，3301**********342x；138-5710-56789"
+    assert mask(text) == expected
