@@ -10,7 +10,9 @@ Only ``STREAMING`` uploads per process stream at a time; the others wait
 (their bytes wait in the socket) without taking CPU or the GIL. Reading a body,
 digesting and opening it are CPU work in the request thread: fifty of them at
 once left a status lookup waiting seconds for a thread and then for the GIL,
-while a few at a time carry the same bytes per second.
+while a few at a time carry the same bytes per second. The wait is bounded by
+``ADMISSION_WAIT_SECONDS``: a phone on a slow line holds its place for minutes
+while costing almost no CPU, and must not hold back every other applicant.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ...scanning import ScannerUnavailable
 
 CHUNK = 1024 * 1024
 STREAMING = max(2, os.cpu_count() or 1)
+ADMISSION_WAIT_SECONDS = 5.0
 _streaming = threading.BoundedSemaphore(STREAMING)
 FORMAT_TYPES = {
     "pdf": "application/pdf",
@@ -106,8 +109,12 @@ def store_upload(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list
 
     Memory stays bounded: chunks go to the store and to a temporary file on disk.
     """
-    with _streaming:
+    admitted = _streaming.acquire(timeout=ADMISSION_WAIT_SECONDS)
+    try:
         return _store(runtime, key, stream, formats=formats, max_bytes=max_bytes)
+    finally:
+        if admitted:
+            _streaming.release()
 
 
 def _store(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list[str], max_bytes: int) -> StoredUpload:

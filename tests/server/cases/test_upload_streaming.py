@@ -78,6 +78,63 @@ def test_a_case_submitted_while_its_upload_streamed_refuses_it_and_keeps_nothing
     assert not list(runtime.store.list(f"applications/{case_id}/"))
 
 
+def _stalled_uploads(runtime, count: int, prefix: str):
+    """``count`` uploads started and stalled on their first read; returns (release event, threads, errors)."""
+    inside, release = threading.Semaphore(0), threading.Event()
+
+    def blocking_read() -> None:
+        if not getattr(threading.current_thread(), "entered", False):
+            threading.current_thread().entered = True  # type: ignore[attr-defined]
+            inside.release()
+            assert release.wait(HANG_GUARD)
+
+    errors: list[BaseException] = []
+
+    def store(n: int) -> None:
+        try:
+            body = _Watched(pdf_bytes(f"材料 {n}"), blocking_read)
+            uploads.store_upload(runtime, f"{prefix}-{n}", body, formats=["pdf"], max_bytes=1 << 20)
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller's assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=store, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for _ in threads:
+        assert inside.acquire(timeout=HANG_GUARD)
+    return release, threads, errors
+
+
+def test_a_stalled_client_does_not_hold_back_other_uploads(runtime, monkeypatch):
+    """Phones on slow lines hold every streaming place; the next upload still goes through after a bounded wait."""
+    monkeypatch.setattr(uploads, "ADMISSION_WAIT_SECONDS", 0.05)
+    release, threads, errors = _stalled_uploads(runtime, uploads.STREAMING, "bench/stalled")
+    try:
+        assert not uploads._streaming.acquire(blocking=False)
+        done: list[str] = []
+        after = threading.Thread(
+            target=lambda: done.append(
+                uploads.store_upload(
+                    runtime, "bench/after-stalled", io.BytesIO(pdf_bytes("材料")), formats=["pdf"], max_bytes=1 << 20
+                ).media_type
+            )
+        )
+        after.start()
+        after.join(HANG_GUARD / 4)  # without the bounded wait it would wait for the stalled clients
+        assert done == ["application/pdf"]
+        assert runtime.store.exists("bench/after-stalled")
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(HANG_GUARD)
+    assert errors == []
+    # the upload that went past the limit returned no place it never took
+    assert all(uploads._streaming.acquire(blocking=False) for _ in range(uploads.STREAMING))
+    assert not uploads._streaming.acquire(blocking=False)
+    for _ in range(uploads.STREAMING):
+        uploads._streaming.release()
+
+
 def test_only_a_few_uploads_stream_at_once(runtime):
     inside, release = threading.Semaphore(0), threading.Event()
 
