@@ -136,28 +136,7 @@ def test_a_stalled_client_does_not_hold_back_other_uploads(runtime, monkeypatch)
 
 
 def test_only_a_few_uploads_stream_at_once(runtime):
-    inside, release = threading.Semaphore(0), threading.Event()
-
-    def blocking_read() -> None:
-        if not getattr(threading.current_thread(), "entered", False):
-            threading.current_thread().entered = True  # type: ignore[attr-defined]
-            inside.release()
-            assert release.wait(HANG_GUARD)
-
-    errors: list[BaseException] = []
-
-    def store(n: int) -> None:
-        try:
-            body = _Watched(pdf_bytes(f"材料 {n}"), blocking_read)
-            uploads.store_upload(runtime, f"bench/streaming-{n}", body, formats=["pdf"], max_bytes=1 << 20)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=store, args=(n,)) for n in range(uploads.STREAMING)]
-    for thread in threads:
-        thread.start()
-    for _ in threads:
-        assert inside.acquire(timeout=HANG_GUARD)
+    release, threads, errors = _stalled_uploads(runtime, uploads.STREAMING, "bench/streaming")
     # every streaming place is taken: the next upload would wait here, before reading its first byte
     assert not uploads._streaming.acquire(blocking=False)
     release.set()
