@@ -317,6 +317,7 @@ class PreservationEventType(Named):
     VALIDATION = "validation", "四性检测"
     TRANSFER = "transfer", "移交"
     METADATA_MODIFICATION = "metadata modification", "元数据修改"
+    MIGRATION = "migration", "格式转换"
 
 
 class EventOutcome(Named):

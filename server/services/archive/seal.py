@@ -27,8 +27,10 @@ from ...models import (
 )
 from ...runtime import Runtime
 from ...timeutil import local, local_year
+from ...vocabulary import EventOutcome, PreservationEventType
 from ..filenames import payload_name
 from ..object_keys import package_prefix
+from . import premis
 from .assessment import finalise
 from .bag import BagWriter
 from .formats import FormatInfo, Spool
@@ -67,6 +69,9 @@ class SealFile:
     # An e-licence: its id, and its facts as the dossier's metadata states them.
     licence_id: str | None = None
     licence: dict[str, Any] | None = None
+    # Set when the bytes are an archival copy of what was uploaded (archival_copies.py): the original's
+    # format and digest, recorded as a PREMIS migration event so the package says what it was made from.
+    converted_from: str = ""
 
 
 @dataclass
@@ -161,10 +166,24 @@ def seal_dossier(session: Session, runtime: Runtime, request: SealRequest) -> Do
         )
     )
     session.flush()
+    _record_migrations(session, dossier, request.files, files)
     finalise(session, runtime, dossier, writer.seal_until)
     _enqueue_follow_ups(session, dossier)
     crash_point(runtime, "seal.before_commit")
     return dossier
+
+
+def _record_migrations(session: Session, dossier: Dossier, specs: list[SealFile], rows: list[DossierFile]) -> None:
+    for spec, row in zip(specs, rows, strict=True):
+        if spec.converted_from:
+            premis.record(
+                session,
+                dossier,
+                PreservationEventType.MIGRATION,
+                EventOutcome.SUCCESS,
+                f"{spec.converted_from} -> {row.path} ({spec.media_type})",
+                file_path=row.path,
+            )
 
 
 def _replaced(session: Session, request: SealRequest) -> Dossier | None:

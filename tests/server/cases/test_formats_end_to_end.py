@@ -7,6 +7,7 @@ archival format, GB/T 33190) and the HEIC as an upright JPEG copy (HEIC is not a
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy import select, update
 from indexers import Scope, SearchQuery
 from server.jobs import Worker
 from server.models import Dossier, MaterialSlot
+from server.services.archive import premis
 from server.services.archive.formats import OFD_NAME
 
 FIXTURES = Path(__file__).parents[2] / "indexers" / "fixtures"
@@ -104,6 +106,12 @@ def test_a_case_with_an_ofd_and_a_heic_completes_seals_passes_the_check_and_is_f
         assert ofd_file.text_status == "done" and ofd_file.text_pages == 1 and ofd_file.preview_pages == 1
         assert photo_file.preview_pages == 1
         assert dossier.check_status == ("passed" if runtime.scanner else "incomplete"), "nothing failed"
+        # the package says what the JPEG was made from: the upload's format and digest, as a PREMIS migration
+        migrations = [e for e in premis.events_of(session, dossier.id) if e.event_type == "migration"]
+        assert [(e.file_path, e.outcome) for e in migrations] == [(photo_file.path, "success")]
+        assert "image/heif" in migrations[0].detail
+        assert hashlib.sha256(photo.read_bytes()).hexdigest() in migrations[0].detail
+        assert b">migration</" in premis.premis_xml(dossier, migrations)
         dossier_id = dossier.id
     hits = runtime.index.search(SearchQuery(q="红叶山居民宿有限公司", scope=Scope(departments=["wlj"])))
     assert dossier_id in [h.dossier_id for h in hits.hits]
