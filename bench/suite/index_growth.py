@@ -19,6 +19,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -138,32 +139,46 @@ def _bare_embedded(index: SearchIndex) -> Callable[[SearchQuery], object]:
     return run
 
 
+def _grow(
+    ctx: Context,
+    index: SearchIndex,
+    stops: list[int],
+    bare: Callable[[SearchQuery], object],
+    disk_bytes: Callable[[], int],
+    search_from: int = 0,
+) -> list[Checkpoint]:
+    """Bulk-index the corpus up to each stop; at each, the pages/s of that step, the size on disk and
+    (from ``search_from`` pages on) the search latency against ``bare``."""
+    points: list[Checkpoint] = []
+    done: list[DossierDoc] = []
+    pages = dossiers = step_pages = 0
+    step_seconds = 0.0
+    for stop, chunk, last in archive_corpus.batches(ctx, stops):
+        t = time.perf_counter()
+        index.index_many(chunk)
+        step_seconds += time.perf_counter() - t
+        n = sl.page_count(chunk)
+        pages, dossiers, step_pages = pages + n, dossiers + len(chunk), step_pages + n
+        if len(done) < 50_000:
+            done.extend(chunk[: 50_000 - len(done)])
+        if not last:
+            continue
+        point = Checkpoint(pages, dossiers, step_pages, step_seconds, disk_bytes())
+        if stop >= search_from:
+            point.search = _latency(index, bare, _queries(ctx, done, stop))
+        points.append(point)
+        step_pages, step_seconds = 0, 0.0
+    return points
+
+
 def _embedded(ctx: Context) -> Growth:
     root = ctx.work / "embedded-growth"
     index = open_index(f"sqlite:///{root / 'index.db'}")
-    growth = Growth("embedded", [])
-    done: list[DossierDoc] = []
-    pages = dossiers = 0
-    step_pages, step_seconds = 0, 0.0
-    bare = _bare_embedded(index)
     try:
-        for stop, chunk, last in archive_corpus.batches(ctx, embedded_stops(ctx.quick)):
-            t = time.perf_counter()
-            index.index_many(chunk)
-            step_seconds += time.perf_counter() - t
-            n = sl.page_count(chunk)
-            pages, dossiers, step_pages = pages + n, dossiers + len(chunk), step_pages + n
-            if len(done) < 50_000:
-                done.extend(chunk[: 50_000 - len(done)])
-            if not last:
-                continue
-            point = Checkpoint(pages, dossiers, step_pages, step_seconds, _disk_bytes(index.root))  # type: ignore[attr-defined]
-            point.search = _latency(index, bare, _queries(ctx, done, stop))
-            growth.built.append(point)
-            step_pages, step_seconds = 0, 0.0
+        disk = partial(_disk_bytes, index.root)  # type: ignore[attr-defined]
+        return Growth("embedded", _grow(ctx, index, embedded_stops(ctx.quick), _bare_embedded(index), disk))
     finally:
         index.destroy()
-    return growth
 
 
 # --- Elasticsearch ---------------------------------------------------------------
@@ -196,27 +211,7 @@ def _es_disk_bytes(index: SearchIndex) -> int:
 
 
 def _es_grow(ctx: Context, index: SearchIndex, stops: list[int], search_from: int) -> list[Checkpoint]:
-    points: list[Checkpoint] = []
-    done: list[DossierDoc] = []
-    pages = dossiers = step_pages = 0
-    step_seconds = 0.0
-    bare = _es_bare(index)
-    for stop, chunk, last in archive_corpus.batches(ctx, stops):
-        t = time.perf_counter()
-        index.index_many(chunk)
-        step_seconds += time.perf_counter() - t
-        n = sl.page_count(chunk)
-        pages, dossiers, step_pages = pages + n, dossiers + len(chunk), step_pages + n
-        if len(done) < 50_000:
-            done.extend(chunk[: 50_000 - len(done)])
-        if not last:
-            continue
-        point = Checkpoint(pages, dossiers, step_pages, step_seconds, _es_disk_bytes(index))
-        if stop >= search_from:
-            point.search = _latency(index, bare, _queries(ctx, done, stop))
-        points.append(point)
-        step_pages, step_seconds = 0, 0.0
-    return points
+    return _grow(ctx, index, stops, _es_bare(index), partial(_es_disk_bytes, index), search_from)
 
 
 def _kept(ctx: Context, size: int) -> Checkpoint:
