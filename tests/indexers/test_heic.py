@@ -77,12 +77,14 @@ def test_the_archival_copy_is_an_upright_jpeg(photo: Path, tmp_path: Path) -> No
 
 
 def test_ocr_of_a_sideways_heic_photo(tmp_path: Path) -> None:
-    if not Tesseract().available():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true and tesseract with chi_sim is not installed")
-        pytest.skip("tesseract with chi_sim is not installed")
-    if samples.cjk_font_path() is None:
-        pytest.skip("no CJK font (apt: fonts-wqy-zenhei)")
+    for missing, reason in (
+        (not Tesseract().available(), "tesseract with chi_sim is not installed"),
+        (samples.cjk_font_path() is None, "no CJK font (apt: fonts-wqy-zenhei)"),
+    ):
+        if missing and os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {reason}")
+        if missing:
+            pytest.skip(reason)
     img, drawn = samples.render_text_image(samples.PARAGRAPHS[1], width=1800)
     path = tmp_path / "IMG_0002.HEIC"
     heic.sideways_heic(path, samples.phone_photo(img, seed=2))
