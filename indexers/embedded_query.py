@@ -15,6 +15,9 @@ from .query import BOOST_BODY, BOOST_EXACT, BOOST_FORM, BOOST_META, BOOST_WORD, 
 from .tokenize import TermTokens
 from .units import KIND_DOSSIER, KIND_SHARED
 
+# Past this many values a term set (one bitset) beats advancing that many posting lists together.
+UNION_MAX = 32
+
 
 class Compiler:
     """Plan -> tantivy queries (the Elasticsearch backend compiles the same plan to JSON)."""
@@ -61,12 +64,17 @@ class Compiler:
         return out + [q for q in map(self.as_typed, plan.terms) if q is not None]
 
     def _any(self, field: str, values: Iterable[str]) -> Query:
+        """A union of term queries, not a term set: tantivy builds a term set's bitset over every
+        posting of every value on each search (the whole shared part of the archive for the
+        permission filter), while a union is only advanced to the documents the terms match."""
         values = list(values)
         if not values:
             return Query.empty_query()
         if len(values) == 1:
             return Query.term_query(self.schema, field, values[0])
-        return Query.term_set_query(self.schema, field, values)
+        if len(values) > UNION_MAX:
+            return Query.term_set_query(self.schema, field, values)
+        return Query.boolean_query([(Occur.Should, Query.term_query(self.schema, field, v)) for v in values])
 
     def filters(self, plan: Plan) -> list[Query]:
         f = plan.filters

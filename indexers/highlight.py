@@ -60,10 +60,13 @@ def term_pattern(term: TermTokens) -> str:
     return pattern
 
 
+Compiled = tuple[tuple[re.Pattern[str], int], ...]
+
+
 @lru_cache(maxsize=512)
-def _compiled(alternatives: tuple[str, ...]) -> re.Pattern[str] | None:
+def _compiled(patterns: tuple[tuple[str, int], ...]) -> Compiled:
     """The same words come back all day (and on every page of results): compile them once."""
-    return re.compile("|".join(alternatives)) if alternatives else None
+    return tuple((re.compile(pattern), term) for pattern, term in patterns)
 
 
 class Highlighter:
@@ -72,26 +75,33 @@ class Highlighter:
     def __init__(self, terms: Sequence[TermTokens]) -> None:
         ordered = sorted(range(len(terms)), key=lambda i: -len(terms[i].norm))
         patterns = {i: term_pattern(terms[i]) for i in ordered}
-        self._regex = _compiled(tuple(f"(?P<t{i}>{patterns[i]})" for i in ordered if patterns[i]))
+        self._regexes = _compiled(tuple((patterns[i], i) for i in ordered if patterns[i]))
 
     def spans(self, text: str) -> list[tuple[int, int, int]]:
-        """(start, end, term index) of each match, in original-text offsets."""
-        if self._regex is None or not text:
+        """(start, end, term index) of each match, in original-text offsets.
+
+        What one alternation of the terms (the longer first) would find, but each term is searched
+        with its own expression: re skips ahead to a term's first character in C, which it cannot
+        do for an alternation of groups (4x slower on a page for two terms)."""
+        if not self._regexes or not text:
             return []
-        found = []
-        for match in self._regex.finditer(text):
-            start, end = match.span()
-            if start == end:
-                continue
-            found.append((start, end, int((match.lastgroup or "t0")[1:])))
-            if len(found) >= _MAX_SPANS:
-                break
-        return found
+        if len(self._regexes) == 1:
+            regex, term = self._regexes[0]
+            found = []
+            for match in regex.finditer(text):
+                start, end = match.span()
+                if start == end:
+                    continue
+                found.append((start, end, term))
+                if len(found) >= _MAX_SPANS:
+                    break
+            return found
+        return _leftmost(self._regexes, text)
 
     @property
     def size(self) -> int:
         """How many distinct terms the highlighter looks for."""
-        return self._regex.groups if self._regex is not None else 0
+        return len(self._regexes)
 
     def mark(self, text: str, spans: list[tuple[int, int, int]] | None = None) -> str | None:
         """The whole (short) text with its matches marked, or None when nothing matches."""
@@ -120,6 +130,28 @@ class Highlighter:
             if len(chosen) == limit:
                 break
         return [_render(text, lo, hi, spans) for lo, hi in sorted(chosen)]
+
+
+def _leftmost(regexes: Compiled, text: str) -> list[tuple[int, int, int]]:
+    """Non-overlapping matches from left to right, the earliest term in ``regexes`` first at one
+    position; a term pattern never matches the empty string (every piece is at least one character)."""
+    ahead = [regex.search(text) for regex, _ in regexes]
+    found: list[tuple[int, int, int]] = []
+    at = 0
+    while True:
+        best, start = -1, len(text) + 1
+        for k, match in enumerate(ahead):
+            if match is not None and match.start() < at:
+                match = ahead[k] = regexes[k][0].search(text, at)
+            if match is not None and match.start() < start:
+                best, start = k, match.start()
+        if best < 0:
+            return found
+        end = ahead[best].end()  # type: ignore[union-attr]
+        found.append((start, end, regexes[best][1]))
+        if len(found) >= _MAX_SPANS:
+            return found
+        at = end
 
 
 def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int, int]]) -> str:

@@ -252,6 +252,25 @@ def test_a_type_no_longer_shared_hides_the_dossiers_holding_it(loaded):
     assert ids(search(loaded, "李四", Scope(departments=[LY], shared_material_types=["food_licence"]))) == {"d-sp-002"}
 
 
+def test_long_lists_in_a_scope_filter_as_the_short_ones(loaded):
+    """A scope's departments and types become a union of term queries, or a term set past
+    ``UNION_MAX`` values on the embedded backend: the same dossiers, counts, facets and scores."""
+    for extra in (2, 40):
+        padded = Scope(
+            departments=[LY, *(f"NOPE{n}" for n in range(extra))],
+            shared_material_types=[*SHARED_TYPES, *(f"nope_{n}" for n in range(extra))],
+            withheld_material_types=[f"gone_{n}" for n in range(extra)],
+        )
+        for q in ("青山", "李四", "民宿", ""):
+            assert search(loaded, q, padded) == search(loaded, q, TOURISM), (extra, q)
+        food_only = Scope(
+            departments=[LY, "NOPE"],
+            shared_material_types=["food_licence"],
+            withheld_material_types=["business_licence", *(f"gone_{n}" for n in range(extra))],
+        )
+        assert search(loaded, "李四", food_only).total == 0
+
+
 def test_counts_and_facets_respect_the_scope(loaded, corpus):
     result = search(loaded, "青山", TOURISM)
     expected = {d.dossier_id for d in corpus if folded("青山") in visible_text(d, TOURISM)}
