@@ -115,14 +115,16 @@ class Highlighter:
         spans = self.spans(text) if spans is None else spans
         if not spans:
             return []
-        starts = [s[0] for s in spans]
+        starts, ends, terms = zip(*spans, strict=True)
         candidates = []
-        for first, (start, _, _) in enumerate(spans[:50]):
+        for first, start in enumerate(starts[:50]):
             lo = max(0, start - width // 4)
             hi = min(len(text), lo + width)
-            # Spans are in text order and do not overlap: those inside start at or after lo.
-            inside = [s for s in spans[bisect_left(starts, lo, 0, first + 1) : bisect_right(starts, hi)] if s[1] <= hi]
-            candidates.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
+            # Spans are in text order and do not overlap, so their ends are in order too:
+            # those inside the window are one run, from the first starting at lo to the last ending by hi.
+            a = bisect_left(starts, lo, 0, first + 1)
+            b = bisect_right(ends, hi, a)
+            candidates.append((-len(set(terms[a:b])), a - b, lo, hi))
         chosen: list[tuple[int, int]] = []
         for _, _, lo, hi in sorted(candidates):
             if all(hi <= a or lo >= b for a, b in chosen):

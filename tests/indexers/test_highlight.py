@@ -67,3 +67,16 @@ def test_several_terms_are_found_as_one_alternation_of_them_would(terms):
     first, the longer term first where two start together, never overlapping, duplicates found once."""
     hl = Highlighter([tk.analyze_term(t) for t in terms])
     assert [hl.spans(text) for text in TEXTS] == _one_alternation(terms)
+
+
+def test_the_window_with_most_distinct_terms_then_most_matches_comes_first():
+    hl = Highlighter([tk.analyze_term("民宿"), tk.analyze_term("消防")])
+    crowded = "民宿" * 5
+    both = "民宿消防"
+    text = crowded + "。" * 200 + both + "。" * 200 + "民宿"
+    first, second = hl.snippets(text, limit=2, width=20)
+    assert "消防" in second and first.count("<mark>") == 5  # windows come back in text order
+    [best] = hl.snippets(text, limit=1, width=20)
+    assert "<mark>民宿</mark><mark>消防</mark>" in best
+    [busiest] = Highlighter([tk.analyze_term("民宿")]).snippets(text, limit=1, width=20)
+    assert busiest.count("<mark>") == 5
