@@ -9,8 +9,9 @@ or --s3-url names an S3 server, a fresh bucket on it (removed afterwards).
 For each backend one child process writes the same random source file
 (pre-read into the page cache) ``--runs`` times each way, alternating:
 
-* ours: ``store.put(key, open(source))`` - length unknown to the store,
-  SHA-256 and SM3 computed, durable (fsync / completed multipart) on return;
+* ours: ``store.put(key, open(source), digests=UPLOAD_DIGESTS)`` as an upload
+  writes it - length unknown to the store, SHA-256 computed (SM3 is learned
+  afterwards by a job), durable (fsync / completed multipart) on return;
 * raw, local: ``shutil.copyfileobj`` into a file in the same folder, then fsync
   (the same durability; the figure without fsync is printed too);
 * raw, S3: minio ``put_object`` with the length known, no digests of ours.
@@ -61,6 +62,7 @@ def peak_kib() -> int:
 
 def child(url: str, source: str, runs: int) -> dict:
     """Runs in a fresh process: timings and the peak-RSS growth of our puts."""
+    from server.services.cases.uploads import UPLOAD_DIGESTS
     from storage import open_store
 
     store = open_store(url)
@@ -70,7 +72,7 @@ def child(url: str, source: str, runs: int) -> dict:
     for run in range(runs):
         began = time.perf_counter()
         with open(source, "rb") as stream:
-            info = store.put(f"bench/ours-{run}", stream)
+            info = store.put(f"bench/ours-{run}", stream, digests=UPLOAD_DIGESTS)
         result["ours"].append(time.perf_counter() - began)
         assert info.size == size
         result["rss_growth_kib"] = peak_kib() - start

@@ -8,11 +8,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from indexers import IndexCorrupt, IndexUnavailable
+from storage import DigestMismatch, ObjectNotFound
 
 from .jobs import JobContext, PermanentFailure, RetryLater, enqueue, enqueue_once, handler
-from .models import Application, Dossier, DossierFile, Job, utcnow
+from .models import Application, Dossier, DossierFile, Job, StoredObject, utcnow
 from .services.archive.checks import check_dossier
 from .services.archive.ledger import seal_head as seal_ledger_head
+from .services.archive.object_facts import FACTS_JOB, learn, remember
 from .services.archive.reconcile import reconcile, write_commit_marker
 from .services.archive.seal import INDEX_ATTEMPTS
 from .services.archive.text import docs_from_storage, dossier_doc, extract_file, store_previews
@@ -141,6 +143,29 @@ def archive_previews(ctx: JobContext) -> None:
     with runtime.db.session() as session:
         file = _archived_file(session, ctx)
         store_previews(runtime.store, file.dossier, file)
+
+
+@handler(FACTS_JOB)
+def uploads_facts(ctx: JobContext) -> None:
+    """SM3, SHA-512 and format of an uploaded file (object_facts), read with no database transaction open."""
+    runtime, name = ctx.services, ctx.payload["name"]
+    with runtime.db.session() as session:
+        stored = session.get(StoredObject, ctx.payload["object_id"])
+        if stored is None:
+            return  # the upload was discarded
+        key, sha256, media_type = stored.key, stored.sha256, stored.media_type
+    ctx.progress(0, 1)
+    try:
+        facts = learn(runtime.store, key, sha256, media_type, name)
+    except ObjectNotFound:
+        return  # replaced and removed since: nothing left to seal
+    except DigestMismatch as exc:
+        raise PermanentFailure(str(exc)) from None
+    with runtime.db.session() as session:
+        stored = session.get(StoredObject, ctx.payload["object_id"])
+        if stored is not None:
+            remember(stored, facts, name)
+    ctx.progress(1, 1)
 
 
 @handler("index.dossier")

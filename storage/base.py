@@ -22,6 +22,8 @@ Source = BinaryIO | Iterable[bytes]
 """What ``put`` accepts: a readable binary file-like object or an iterable of byte chunks."""
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
+# What put computes unless told otherwise; SHA-256 is always among them (the fixity check).
+DIGESTS = ("sha256", "sm3")
 RESERVED_SEGMENT = ".onewindow"
 """First key segment reserved for the backends' hidden area (temp files, digests, locks)."""
 
@@ -67,7 +69,8 @@ class StorageFull(StorageUnavailable):
 class ObjectInfo:
     """What a store knows about one object.
 
-    ``sha256`` and ``sm3`` are lowercase hex digests recorded at write time;
+    ``sha256`` and ``sm3`` are lowercase hex digests recorded at write time
+    (``sm3`` is ``None`` for an object written with SHA-256 only);
     ``sealed_until`` is the end of the retention period of a sealed object
     (aware UTC datetime), ``None`` for ordinary objects.
     """
@@ -108,12 +111,16 @@ class ObjectStore(abc.ABC):
         max_bytes: int | None = None,
         seal_until: datetime | None = None,
         metadata: Mapping[str, str] | None = None,
+        digests: tuple[str, ...] = DIGESTS,
     ) -> ObjectInfo:
         """Store the stream at ``key`` (replacing an unsealed object) and return its info.
 
-        The length need not be known. SHA-256 and SM3 are computed while
-        streaming. Raises DigestMismatch / TooLarge (nothing stored),
-        ObjectSealed (the key holds a sealed object), InvalidKey. An exception
+        The length need not be known. The ``digests`` (SHA-256 always, SM3 by
+        default) are computed while streaming; SM3 on one core is slower than
+        a disk write, so an upload asks for SHA-256 only and has SM3 computed
+        afterwards, off the request (``ObjectInfo.sm3`` is then ``None``).
+        Raises DigestMismatch / TooLarge (nothing stored), ValueError (bad
+        ``digests``), ObjectSealed (the key holds a sealed object), InvalidKey. An exception
         raised by the stream itself propagates unchanged, with nothing stored.
         ``seal_until`` (timezone-aware) makes the object undeletable until that
         time; a time already past stores an ordinary object.
@@ -257,6 +264,14 @@ def validate_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
             raise ValueError(f"metadata value for {name!r} must be a string")
         result[name] = value
     return result
+
+
+def validate_digests(digests: tuple[str, ...]) -> tuple[str, ...]:
+    """The digests a put computes: SHA-256 always (every check rests on it), SM3 if asked."""
+    unknown = set(digests) - set(DIGESTS)
+    if unknown or "sha256" not in digests:
+        raise ValueError(f"digests must include sha256 and be among {DIGESTS}, not {digests}")
+    return tuple(d for d in DIGESTS if d in digests)
 
 
 def validate_seal(seal_until: datetime | None) -> datetime | None:

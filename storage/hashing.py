@@ -14,9 +14,9 @@ import queue
 import threading
 from collections.abc import Iterator
 
-from .base import Source, TooLarge
+from .base import DIGESTS, Source, TooLarge
 
-ALGORITHMS = ("sha256", "sm3")
+ALGORITHMS = DIGESTS
 CHUNK = 1 << 20
 _THREAD_AFTER = 4 * CHUNK  # below this, inline hashing is cheaper than starting threads
 _QUEUE_DEPTH = 8

@@ -42,6 +42,7 @@ from typing import BinaryIO, cast
 
 from .base import (
     DEFAULT_CONTENT_TYPE,
+    DIGESTS,
     RESERVED_SEGMENT,
     InvalidKey,
     ObjectInfo,
@@ -54,6 +55,7 @@ from .base import (
     StorageUnavailable,
     call_with_deadline,
     check_digest,
+    validate_digests,
     validate_key,
     validate_metadata,
     validate_prefix,
@@ -216,7 +218,7 @@ class LocalStore(ObjectStore):
             key=key,
             size=st.st_size,
             sha256=meta["sha256"],
-            sm3=meta["sm3"],
+            sm3=meta.get("sm3"),
             content_type=meta.get("content_type") or DEFAULT_CONTENT_TYPE,
             metadata=dict(meta.get("metadata") or {}),
             sealed_until=datetime.fromisoformat(sealed) if sealed else None,
@@ -336,18 +338,21 @@ class LocalStore(ObjectStore):
         max_bytes: int | None = None,
         seal_until: datetime | None = None,
         metadata: Mapping[str, str] | None = None,
+        digests: tuple[str, ...] = DIGESTS,
     ) -> ObjectInfo:
         path = self._path(key)
         user_meta = validate_metadata(metadata)
         seal = validate_seal(seal_until)
+        algorithms = validate_digests(digests)
         tmp, handle = self._start_put(key, path)
-        digester = Digester()
+        digester = Digester(algorithms)
         try:
-            digests = self._fill(key, handle, stream, digester, max_bytes, expected_sha256)
+            recorded = self._fill(key, handle, stream, digester, max_bytes, expected_sha256)
             meta = {
                 "key": key,
                 "size": digester.size,
-                **digests,
+                "sm3": None,
+                **recorded,
                 "content_type": content_type or DEFAULT_CONTENT_TYPE,
                 "metadata": user_meta,
                 "sealed_until": seal.isoformat() if seal else None,

@@ -62,6 +62,7 @@ from minio.error import InvalidResponseError, MinioException, S3Error, ServerErr
 
 from .base import (
     DEFAULT_CONTENT_TYPE,
+    DIGESTS,
     RESERVED_SEGMENT,
     InvalidKey,
     ObjectInfo,
@@ -74,6 +75,7 @@ from .base import (
     StorageUnavailable,
     call_with_deadline,
     check_digest,
+    validate_digests,
     validate_key,
     validate_metadata,
     validate_prefix,
@@ -373,10 +375,12 @@ class S3Store(ObjectStore):
         max_bytes: int | None = None,
         seal_until: datetime | None = None,
         metadata: Mapping[str, str] | None = None,
+        digests: tuple[str, ...] = DIGESTS,
     ) -> ObjectInfo:
         name = self._name(key)
         user_meta = validate_metadata(metadata)
         seal = validate_seal(seal_until)
+        algorithms = validate_digests(digests)
         with _s3_errors(key):
             self._ensure_bucket()
             previous = self._head(name)
@@ -384,19 +388,18 @@ class S3Store(ObjectStore):
             raise ObjectSealed(f"{key} is sealed until {until:%Y-%m-%d %H:%M:%S}Z")
         headers = self._write_headers(content_type, user_meta, seal)
         reader = PartReader(limited(iter_chunks(stream), max_bytes), self.part_size)
-        digester = Digester()
+        digester = Digester(algorithms)
         try:
             head = [reader.read_part()]
             _feed(digester, head[0])
             if len(head[0]) == self.part_size:
                 head.append(reader.read_part())
             if len(head) == 2 and head[1]:
-                digests, result = self._multipart(key, name, headers, seal, reader, digester, head, expected_sha256)
+                recorded, result = self._multipart(key, name, headers, seal, reader, digester, head, expected_sha256)
             else:
-                digests = digester.finish()
-                check_digest(expected_sha256, digests["sha256"])
-                headers[META + "ow-sha256"] = digests["sha256"]
-                headers[META + "ow-sm3"] = digests["sm3"]
+                recorded = digester.finish()
+                check_digest(expected_sha256, recorded["sha256"])
+                headers.update({f"{META}ow-{alg}": value for alg, value in recorded.items()})
                 with _s3_errors(key):
                     result = self._client._put_object(self.bucket, name, cast(bytes, head[0]), headers)
         finally:
@@ -406,8 +409,8 @@ class S3Store(ObjectStore):
         return ObjectInfo(
             key=key,
             size=digester.size,
-            sha256=digests["sha256"],
-            sm3=digests["sm3"],
+            sha256=recorded["sha256"],
+            sm3=recorded.get("sm3"),
             content_type=headers["Content-Type"],
             metadata=user_meta,
             sealed_until=seal,
@@ -511,7 +514,8 @@ class S3Store(ObjectStore):
     ) -> ObjectInfo:
         """Server-side CopyObject of the source's current version (minio composes part copies above
         5 GiB): no byte passes through the application. The recorded digests go into the copy's own
-        headers. An object without recorded digests (written by another tool) is streamed and hashed."""
+        headers (SM3 only if recorded). An object without a recorded SHA-256 (written by another tool)
+        is streamed and hashed."""
         name = self._name(dst_key)
         user_meta = None if metadata is None else validate_metadata(metadata)
         seal = validate_seal(seal_until)
@@ -521,7 +525,7 @@ class S3Store(ObjectStore):
             if head is None:
                 raise ObjectNotFound(src_key)
             source = self._info(src_key, head)
-        if source.sha256 is None or source.sm3 is None:
+        if source.sha256 is None:
             return super().copy(
                 src_key,
                 dst_key,
@@ -537,7 +541,7 @@ class S3Store(ObjectStore):
             raise ObjectSealed(f"{dst_key} is sealed until {until:%Y-%m-%d %H:%M:%S}Z")
         user = dict(source.metadata) if user_meta is None else user_meta
         headers = self._write_headers(content_type or source.content_type, user, seal)
-        headers[META + "ow-sha256"], headers[META + "ow-sm3"] = source.sha256, source.sm3
+        headers.update({f"{META}ow-{alg}": v for alg, v in (("sha256", source.sha256), ("sm3", source.sm3)) if v})
         version = head.version_id if self.versioned and head.version_id != "null" else None
         with _s3_errors(dst_key):
             result = self._client.copy_object(

@@ -29,7 +29,11 @@ class StoredObject(Base):
     key: Mapped[str] = mapped_column(String(1024))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # An upload records SHA-256 only; the object_facts job adds SM3, SHA-512 and the format (formats.FormatInfo
+    # as a dict, with the file-name suffix it was identified under) before the case is sealed.
     sm3: Mapped[str] = mapped_column(String(64), default="")
+    sha512: Mapped[str] = mapped_column(String(128), default="")
+    format: Mapped[dict | None] = mapped_column(nullable=True)
     media_type: Mapped[str] = mapped_column(String(128), default="application/octet-stream")
     sealed_until: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = created_column()

@@ -549,6 +549,32 @@ def test_copy_never_reads_through_the_application(store, monkeypatch):
     assert store.stat("copy/big-copy").content_type == "image/tiff" and not store.stat("copy/big-copy").metadata
 
 
+@pytest.mark.parametrize("size", [1000, PART + MIB], ids=["single", "multipart"])
+def test_a_put_with_sha256_only_records_no_sm3_and_copies_within_the_store(store, monkeypatch, size):
+    """What an upload asks for: SM3 is left to a job, and sealing still copies without a read-back."""
+    data = os.urandom(size)
+    info = store.put("copy/upload", chunked(data), digests=("sha256",), expected_sha256=sha256(data))
+    assert (info.size, info.sha256, info.sm3) == (size, sha256(data), None)
+    assert (store.stat("copy/upload").sha256, store.stat("copy/upload").sm3) == (sha256(data), None)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("copy read the object back through the application")
+
+    monkeypatch.setattr(store, "open", refused)
+    monkeypatch.setattr("storage.hashing.Digester.update", refused)
+    copied = store.copy("copy/upload", "copy/upload-copy", expected_sha256=sha256(data))
+    monkeypatch.undo()
+    assert (copied.sha256, copied.sm3, store.stat("copy/upload-copy").sha256) == (sha256(data), None, sha256(data))
+    assert read(store, "copy/upload-copy") == data
+
+
+@pytest.mark.parametrize("digests", [("sm3",), ("sha256", "md5"), ()])
+def test_a_put_must_compute_sha256_and_only_known_digests(store, digests):
+    with pytest.raises(ValueError):
+        store.put("copy/odd", io.BytesIO(b"x"), digests=digests)
+    assert not store.exists("copy/odd")
+
+
 def test_copy_refuses_a_wrong_digest_and_stores_nothing(store, leftovers):
     store.put("copy/src", io.BytesIO(b"original"))
     with pytest.raises(DigestMismatch):

@@ -36,6 +36,7 @@ def archival_copy(spec: SealFile) -> SealFile:
         media_type=media_type,
         expected_sha256=None,
         source_key=None,
+        known=None,
         converted_from=f"{spec.name} ({spec.media_type}, SHA-256 {spec.expected_sha256 or 'unknown'}), "
         "turned upright and saved as JPEG quality 92",
     )

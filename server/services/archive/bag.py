@@ -50,6 +50,7 @@ class WrittenFile:
     path: str
     info: ObjectInfo
     sha512: str
+    sm3: str = ""
 
 
 @dataclass
@@ -98,7 +99,7 @@ class BagWriter:
                 seal_until=self.seal_until,
                 metadata={},
             )
-            digester = Digester(("sha256", "sha512"))  # each in its own thread, beside the copy
+            digester = Digester(("sha256", "sha512", "sm3"))  # each in its own thread, beside the copy
             try:
                 while chunk := source.read(CHUNK):
                     digester.update(chunk)
@@ -109,7 +110,25 @@ class BagWriter:
             info = copying.result()
         if digests["sha256"] != info.sha256:
             raise DigestMismatch(f"{src_key}: the bytes read have sha256 {digests['sha256']}, recorded {info.sha256}")
-        written = WrittenFile(path=f"data/{path}", info=info, sha512=digests["sha512"])
+        written = WrittenFile(path=f"data/{path}", info=info, sha512=digests["sha512"], sm3=digests["sm3"])
+        self.payload.append(written)
+        return written
+
+    def copy_known(
+        self, path: str, src_key: str, *, content_type: str, expected_sha256: str, sha512: str, sm3: str
+    ) -> WrittenFile:
+        """A stored file whose digests were learned after its upload (object_facts): copied within the
+        store, none of its bytes read here. The store checks ``expected_sha256`` against the SHA-256 it
+        recorded for the source; the DA/T 70 check before the dossier is final reads the copy."""
+        info = self.store.copy(
+            src_key,
+            f"{self.prefix}/data/{path}",
+            content_type=content_type,
+            expected_sha256=expected_sha256,
+            seal_until=self.seal_until,
+            metadata={},
+        )
+        written = WrittenFile(path=f"data/{path}", info=info, sha512=sha512, sm3=sm3)
         self.payload.append(written)
         return written
 
@@ -144,7 +163,7 @@ class BagWriter:
             expected_sha256=expected_sha256,
             seal_until=self.seal_until,
         )
-        return WrittenFile(path=path, info=info, sha512=reader.sha512.hexdigest())
+        return WrittenFile(path=path, info=info, sha512=reader.sha512.hexdigest(), sm3=info.sm3 or "")
 
 
 def _digest(file: WrittenFile, algorithm: str) -> str:

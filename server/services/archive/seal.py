@@ -32,10 +32,11 @@ from ..filenames import payload_name
 from ..object_keys import package_prefix
 from . import premis
 from .assessment import finalise
-from .bag import BagWriter
+from .bag import BagWriter, WrittenFile
 from .formats import FormatInfo, Spool
 from .metadata import description_columns, dossier_elements, elements_xml
 from .numbering import CodeParts, format_code, next_number
+from .object_facts import ObjectFacts
 
 RETENTION_YEARS = {"10y": 10, "30y": 30}
 # Object-lock dates must be concrete; "permanent" is locked for a century and extended by policy.
@@ -72,6 +73,9 @@ class SealFile:
     # Set when the bytes are an archival copy of what was uploaded (archival_copies.py): the original's
     # format and digest, recorded as a PREMIS migration event so the package says what it was made from.
     converted_from: str = ""
+    # SM3, SHA-512 and format of the stored source, learned after its upload (object_facts): sealing then
+    # copies the object without reading it.
+    known: ObjectFacts | None = None
 
 
 @dataclass
@@ -204,28 +208,13 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
     rows = []
     for seq, spec in enumerate(request.files, start=1):
         path = payload_name(seq, spec.name)
-        with spec.open() as stream, Spool(stream, spec.name) as spool:
-            identified: list[FormatInfo] = []
-            if spec.source_key is not None:
-                written = writer.copy_payload(
-                    path,
-                    spec.source_key,
-                    cast(BinaryIO, spool),
-                    content_type=spec.media_type,
-                    expected_sha256=spec.expected_sha256,
-                    while_copying=partial(_identify_into, identified, spool, spec.media_type),
-                )
-            else:
-                written = writer.add_payload(
-                    path, cast(BinaryIO, spool), content_type=spec.media_type, expected_sha256=spec.expected_sha256
-                )
-            found = identified[0] if identified else spool.identify(spec.media_type)
+        written, found = _write_file(writer, path, spec)
         stored = StoredObject(
             backend=backend,
             key=written.info.key,
             size=written.info.size,
             sha256=written.info.sha256,
-            sm3=written.info.sm3 or "",
+            sm3=written.sm3,
             media_type=spec.media_type,
             sealed_until=writer.seal_until,
         )
@@ -243,7 +232,7 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
                 pages=spec.pages,
                 sha256=written.info.sha256,
                 sha512=written.sha512,
-                sm3=written.info.sm3 or "",
+                sm3=written.sm3,
                 stored=stored,
                 shared=spec.shared,
                 valid_until=spec.valid_until,
@@ -259,6 +248,38 @@ def _write_payload(writer: BagWriter, request: SealRequest, *, backend: str) -> 
             )
         )
     return rows
+
+
+def _write_file(writer: BagWriter, path: str, spec: SealFile) -> tuple[WrittenFile, FormatInfo]:
+    """A stored file with learned facts is copied unread; another stored file is read once while the store
+    copies it (digests, format); a file from elsewhere is streamed into the package."""
+    known = spec.known
+    if spec.source_key is not None and spec.expected_sha256 is not None and known is not None:
+        written = writer.copy_known(
+            path,
+            spec.source_key,
+            content_type=spec.media_type,
+            expected_sha256=spec.expected_sha256,
+            sha512=known.sha512,
+            sm3=known.sm3,
+        )
+        return written, known.format
+    with spec.open() as stream, Spool(stream, spec.name) as spool:
+        identified: list[FormatInfo] = []
+        if spec.source_key is not None:
+            written = writer.copy_payload(
+                path,
+                spec.source_key,
+                cast(BinaryIO, spool),
+                content_type=spec.media_type,
+                expected_sha256=spec.expected_sha256,
+                while_copying=partial(_identify_into, identified, spool, spec.media_type),
+            )
+        else:
+            written = writer.add_payload(
+                path, cast(BinaryIO, spool), content_type=spec.media_type, expected_sha256=spec.expected_sha256
+            )
+        return written, identified[0] if identified else spool.identify(spec.media_type)
 
 
 def _identify_into(found: list[FormatInfo], spool: Spool, media_type: str) -> None:

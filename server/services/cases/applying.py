@@ -19,6 +19,7 @@ from ...models import (
 from ...runtime import Runtime
 from ...vocabulary import Channel, EventAction, Status
 from ..accounts import require_valid_person
+from ..archive.object_facts import request_facts
 from ..catalogue import get_service
 from ..filenames import display_name
 from ..object_keys import material_key
@@ -150,6 +151,7 @@ def upload_material(
             raise
     session.add(upload.stored)
     session.flush()
+    request_facts(session, upload.stored, display_name(filename, slot.name))
     material = Material(
         id=material_id,
         slot=slot_code,

@@ -34,6 +34,7 @@ from ...vocabulary import (
     VerificationLevel,
 )
 from ..archive.archival_copies import archival_copy
+from ..archive.object_facts import known, request_facts
 from ..archive.seal import SealFile, SealRequest, seal_dossier
 from ..filenames import clean, display_name
 from ..object_keys import result_key
@@ -145,6 +146,7 @@ def upload_result(
     )
     session.add(upload.stored)
     session.flush()
+    request_facts(session, upload.stored, display_name(filename, name))
     if existing is not None:
         app.results.remove(existing)
         session.flush()
@@ -246,6 +248,7 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
                 material_class=slot.material_class if slot else MaterialClass.BASIS,
                 pages=material.pages,
                 expected_sha256=material.sha256,
+                known=known(stored, material.filename, material.media_type),
                 shared=bool(slot and slot.material_type.shared),
                 level=material.level,
                 valid_until=material.valid_until,
@@ -274,6 +277,7 @@ def _seal_files(session: Session, runtime: Runtime, app: Application) -> list[Se
         assert stored is not None  # every result's object is recorded with it
         files.append(_result_file(result, partial(runtime.store.open, stored.key), issued.get(result.id)))
         files[-1].source_key = stored.key
+        files[-1].known = known(stored, result.filename, result.media_type)
     return files
 
 

@@ -13,9 +13,12 @@ import pytest
 from archive_samples import make_pdf
 from sqlalchemy import select
 
+from server.errors import ArchiveCheckFailed
 from server.jobs import Worker
-from server.models import CheckReport, Dossier, ServiceItem, utcnow
+from server.models import CheckReport, Dossier, ServiceItem, StoredObject, utcnow
+from server.services.archive.object_facts import known, learn, remember
 from server.services.archive.seal import SealFile, SealRequest, seal_dossier
+from server.services.cases.uploads import UPLOAD_DIGESTS
 from storage import DigestMismatch
 
 
@@ -36,6 +39,34 @@ def stored(runtime):
         )
 
     return _stored
+
+
+def _unreadable():
+    raise AssertionError("sealing read a file whose facts were already learned")
+
+
+@pytest.fixture
+def uploaded(runtime):
+    """A file as an upload leaves it once its facts job ran: SHA-256 from the upload, SM3, SHA-512 and the
+    format learned after; sealing must not open it."""
+
+    def _uploaded(name: str, data: bytes) -> SealFile:
+        key = f"materials/test/up-{hashlib.sha256(name.encode()).hexdigest()[:16]}"
+        info = runtime.store.put(key, io.BytesIO(data), content_type="application/pdf", digests=UPLOAD_DIGESTS)
+        assert info.sm3 is None
+        row = StoredObject(key=key, size=info.size, sha256=info.sha256, media_type="application/pdf")
+        remember(row, learn(runtime.store, key, info.sha256, "application/pdf", name), name)
+        return SealFile(
+            name=name,
+            open=_unreadable,
+            source_key=key,
+            media_type="application/pdf",
+            expected_sha256=info.sha256,
+            pages=1,
+            known=known(row, name, "application/pdf"),
+        )
+
+    return _uploaded
 
 
 @pytest.fixture
@@ -93,18 +124,56 @@ def test_stored_files_are_copied_within_the_store_and_the_bag_checks_out(
         ]
         assert all(f.format_name for f in rows), "format identification still sees the whole file"
         prefix = session.get(Dossier, dossier.id).package_prefix
-    folder = tmp_path / "bag"
+    _validate_bag(runtime, prefix, tmp_path / "bag")
+    assert runtime.store.stat(f"{prefix}/{rows[0].path}").sealed
+    Worker(runtime.db, runtime).run_until_idle()
+    with runtime.db.session() as session:
+        report = session.scalar(select(CheckReport).where(CheckReport.dossier_id == dossier.id))
+        assert report.ok, report.report
+
+
+def _validate_bag(runtime, prefix: str, folder) -> None:
     for info in runtime.store.list(prefix + "/"):
         target = folder / info.key[len(prefix) + 1 :]
         target.parent.mkdir(parents=True, exist_ok=True)
         with runtime.store.open(info.key) as fh:
             target.write_bytes(fh.read())
     bagit.Bag(str(folder)).validate()
-    assert runtime.store.stat(f"{prefix}/{rows[0].path}").sealed
-    Worker(runtime.db, runtime).run_until_idle()
+
+
+FILE_FACTS = ("sha256", "sha512", "sm3", "size", "format_name", "format_version", "pronom", "creating_software")
+
+
+def test_a_file_with_learned_facts_is_copied_unread_and_recorded_as_a_read_one(
+    seal_specs, runtime, stored, uploaded, tmp_path
+):
+    licence = make_pdf("licence 91330127MA2XXXXX1")
+    fast = seal_specs([uploaded("营业执照.pdf", licence)])
+    read = seal_specs([stored("营业执照.pdf", licence)])
     with runtime.db.session() as session:
-        report = session.scalar(select(CheckReport).where(CheckReport.dossier_id == dossier.id))
-        assert report.ok, report.report
+        fast_row, read_row = session.get(Dossier, fast.id).files[0], session.get(Dossier, read.id).files[0]
+        assert fast_row.sm3 == hashlib.new("sm3", licence).hexdigest() == fast_row.stored.sm3
+        assert fast_row.sha512 == hashlib.sha512(licence).hexdigest() and fast_row.pronom
+        assert [getattr(fast_row, n) for n in FILE_FACTS] == [getattr(read_row, n) for n in FILE_FACTS]
+        assert fast_row.digitization == read_row.digitization
+        prefix = session.get(Dossier, fast.id).package_prefix
+    _validate_bag(runtime, prefix, tmp_path / "bag")
+
+
+def test_bit_rot_after_the_facts_were_learned_is_caught_before_the_dossier_is_final(
+    seal_specs, runtime, uploaded, objects_root
+):
+    spec = uploaded("营业执照.pdf", make_pdf("licence"))
+    path = objects_root / spec.source_key
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    # Packaging reads nothing, so the copy carries the damage; the DA/T 70 check before commit reads it.
+    with pytest.raises(ArchiveCheckFailed) as failed:
+        seal_specs([spec])
+    assert {"ZS-10", "ZS-11"} <= {f["code"] for f in failed.value.details["failures"]}
+    with runtime.db.session() as session:
+        assert session.scalar(select(Dossier.id)) is None
 
 
 def test_a_stored_file_whose_bytes_changed_since_upload_is_refused(seal_specs, runtime, stored, objects_root):
