@@ -69,7 +69,8 @@ PUBLIC_PREFIXES = ("/api/v1/services/",)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Installs the headers, the early refusals (limits) and, behind proxies, ProxyFix."""
+    """Installs the headers, the early refusals (limits) and, behind proxies, ProxyFix (around the public lane
+    when that is installed first)."""
     if settings.proxy_hops > 0:
         hops = settings.proxy_hops
         # Flask documents wrapping wsgi_app so; its type declares a method, which mypy will not let be assigned
@@ -79,10 +80,14 @@ def init_app(app: Flask, settings: Settings) -> None:
 
 
 def _secure(response: Response) -> Response:
+    return add_headers(response, https=request.is_secure, policy=cache_control(response))
+
+
+def add_headers(response: Response, *, https: bool, policy: str | None) -> Response:
+    """The headers of every answer; also for those given beneath Flask (public_lane)."""
     response.headers.update(HEADERS)
-    if request.is_secure:
+    if https:
         response.headers["Strict-Transport-Security"] = HSTS
-    policy = cache_control(response)
     if policy is not None:
         response.headers["Cache-Control"] = policy
     return response

@@ -21,8 +21,12 @@ them between every process. ``?prefix=NAME`` on the URL namespaces the keys
 goes on in process memory and the failure is logged: a Redis outage weakens
 throttling for a while but never blocks sign-in or tracking.
 
-Flask-Limiter does the counting (moving windows, shared scopes, conditional
-deduction, storage fallback); this module only says what to count.
+The limits library does the counting (moving windows, the stores); this
+module says what to count and counts only on the throttled views, with the
+keys Flask-Limiter used before it (``LIMITER/prefix/key/scope/...``), so
+counters in a shared Redis carry over. Flask-Limiter's per-request resolution
+of which limits apply cost a quarter of a status lookup; here each wrapped
+view knows its rules, and every other request pays nothing.
 """
 
 from __future__ import annotations
@@ -35,21 +39,26 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app, request
-from flask_limiter import Limiter, RateLimitExceeded
-from limits.storage import MemoryStorage
+from flask import Flask, Response, current_app, g, request
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from ..config import Settings
 from ..errors import TooManyRequests
 
 EXTENSION = "onewindow.limiter"
-THROTTLED = "onewindow.throttled"  # the endpoints throttle() wrapped
+OWED = "onewindow.throttle_owed"  # g: the conditional deductions of this request
+# environ: (endpoint, owed deductions or Throttled) when a request was counted before Flask saw it
+COUNTED = "onewindow.counted"
 DEFAULT_KEY_PREFIX = "onewindow"
 MEMORY_SCHEME = "onewindow-memory"
 SWEEP_SECONDS = 60.0
+RECHECK_SECONDS = 30.0  # while the store fails, how often one request tries it again
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +84,11 @@ def _digest(value: str) -> str:
 
 def client_address() -> str:
     """The client's address; IPv6 by its /64, which one subscriber usually holds whole."""
-    address = request.remote_addr or "unknown"
+    return address_key(request.remote_addr)
+
+
+def address_key(remote_addr: str | None) -> str:
+    address = remote_addr or "unknown"
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
@@ -99,7 +112,17 @@ def _requested_tracking_number() -> str:
 
 
 def tracking_number() -> str:
-    return "number:" + _digest(_requested_tracking_number())
+    return number_key(_requested_tracking_number())
+
+
+def number_key(number: str) -> str:
+    return "number:" + _digest(number.strip().upper())
+
+
+def lookup_keys(remote_addr: str | None, number: str) -> tuple[str, str]:
+    """The keys of ``TRACKING_LIMITS`` for a lookup of ``number`` (not empty) from ``remote_addr``, for a caller
+    outside a Flask request (server/web/public_lane.py), in the order of the rules."""
+    return address_key(remote_addr), number_key(number)
 
 
 def _answered(*statuses: int) -> Callable[[Response], bool]:
@@ -173,71 +196,175 @@ def _storage(url: str) -> tuple[str, str, dict[str, Any]]:
     return urlunsplit((scheme, parts.netloc, parts.path, rest, parts.fragment)), prefix, options
 
 
-def init_app(app: Flask, settings: Settings) -> Limiter:
-    """A limiter of this app's own (its memory counters die with the app) with every rule applied."""
-    uri, prefix, options = _storage(settings.ratelimit_url)
-    limiter = Limiter(
-        key_func=client_address,
-        storage_uri=uri,
-        storage_options=options,
-        key_prefix=prefix,
-        strategy="moving-window",
-        fail_on_first_breach=False,
-        headers_enabled=False,
-        swallow_errors=True,
-        in_memory_fallback_enabled=True,
-    )
-    limiter.init_app(app)
-    # Every rule is on a view; without this filter each other request pays for looking its limits up.
-    app.extensions[THROTTLED] = set()
-    limiter.request_filter(lambda: request.endpoint not in current_app.extensions[THROTTLED])
-    app.extensions[EXTENSION] = limiter
+Keys = tuple[str, str, str]  # prefix, the rule's key of this request, scope
+Spent = tuple[RateLimitItem, Keys]
+Owed = tuple[RateLimitItem, Keys, Callable[[Response], bool]]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A rule's limits, parsed once."""
+
+    rule: Rule
+    items: tuple[RateLimitItem, ...]
+
+    def key(self) -> str | None:
+        """This request's key, or None where the rule does not apply to it."""
+        rule = self.rule
+        if (rule.methods is not None and request.method not in rule.methods) or (rule.exempt and rule.exempt()):
+            return None
+        return rule.key()
+
+
+class Throttled(Exception):
+    """A budget is spent; ``seconds`` until every spent one has room again."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class Counters:
+    """The moving-window counters in the configured store, and in process memory while that store fails."""
+
+    def __init__(self, url: str) -> None:
+        uri, self.prefix, options = _storage(url)
+        self.scheme = urlsplit(uri).scheme
+        self.store = MovingWindowRateLimiter(storage_from_string(uri, **options))
+        self.fallback = MovingWindowRateLimiter(SweptMemoryStorage())
+        self.failed_at: float | None = None
+        self.lock = threading.Lock()
+        self.budgets: dict[str, tuple[Budget, ...]] = {}  # by endpoint
+
+    def strategy(self) -> MovingWindowRateLimiter:
+        """The store, or the memory fallback until RECHECK_SECONDS after the store last failed."""
+        failed_at = self.failed_at
+        if failed_at is None:
+            return self.store
+        if time.monotonic() - failed_at < RECHECK_SECONDS or not self.lock.acquire(blocking=False):
+            return self.fallback
+        try:
+            if self.store.storage.check():
+                log.info("throttling counters recovered in %s", self.scheme)
+                self.failed_at = None
+                return self.store
+            self.failed_at = time.monotonic()
+        finally:
+            self.lock.release()
+        return self.fallback
+
+    def count(self, budgets: Sequence[Budget], keys: Sequence[str | None]) -> list[Owed]:
+        """Deducts the unconditional budgets, tests the conditional ones; raises Throttled if one is spent.
+        ``keys``: each budget's key of this request, None where it does not apply.
+        Returns the conditional deductions still owed once the answer is known."""
+        try:
+            return self._count(self.strategy(), budgets, keys)
+        except Throttled:
+            raise
+        except Exception:  # noqa: BLE001 - any failure of the store: count on in memory
+            self._failed()
+            return self._count(self.fallback, budgets, keys)
+
+    def _count(
+        self, strategy: MovingWindowRateLimiter, budgets: Sequence[Budget], request_keys: Sequence[str | None]
+    ) -> list[Owed]:
+        owed: list[Owed] = []
+        spent: list[Spent] = []
+        for budget, key in zip(budgets, request_keys, strict=True):
+            if key is None:
+                continue
+            keys = (self.prefix, key, budget.rule.scope)
+            for item in budget.items:
+                if budget.rule.counts is not None:
+                    owed.append((item, keys, budget.rule.counts))
+                    if not strategy.test(item, *keys):
+                        spent.append((item, keys))
+                elif not strategy.hit(item, *keys):
+                    spent.append((item, keys))
+        if spent:
+            raise Throttled(self._retry_after(strategy, spent))
+        return owed
+
+    def deduct(self, owed: Sequence[Spent]) -> None:
+        strategy = self.strategy()
+        try:
+            for item, keys in owed:
+                strategy.hit(item, *keys)
+        except Exception:  # noqa: BLE001 - any failure of the store: count on in memory
+            self._failed()
+            for item, keys in owed:
+                self.fallback.hit(item, *keys)
+
+    def _failed(self) -> None:
+        if self.failed_at is None:
+            log.warning("throttling counters in %s unreachable - falling back to in-memory storage", self.scheme)
+        self.failed_at = time.monotonic()
+
+    @staticmethod
+    def _retry_after(strategy: MovingWindowRateLimiter, spent: Sequence[Spent]) -> int:
+        """Seconds until every spent budget has room again."""
+        now = time.time()
+        waits = []
+        for item, keys in spent:
+            try:
+                waits.append(strategy.get_window_stats(item, *keys).reset_time - now)
+            except Exception:  # noqa: BLE001 - the store failed just now: promise the whole window
+                waits.append(item.get_expiry())
+        return max(1, math.ceil(max(waits, default=60)))
+
+
+def init_app(app: Flask, settings: Settings) -> Counters:
+    """Counters of this app's own (its memory counters die with the app) with every rule applied."""
+    counters = Counters(settings.ratelimit_url)
+    app.extensions[EXTENSION] = counters
     for endpoint, rules in RULES.items():
-        throttle(app, limiter, endpoint, rules)
-    app.register_error_handler(RateLimitExceeded, _too_many_requests)
-    log.info("throttling counters in %s", urlsplit(uri).scheme)
-    return limiter
+        throttle(app, counters, endpoint, rules)
+    app.register_error_handler(Throttled, _too_many_requests)
+    app.after_request(_deduct)
+    log.info("throttling counters in %s", counters.scheme)
+    return counters
 
 
-def throttle(app: Flask, limiter: Limiter, endpoint: str, rules: Sequence[Rule]) -> None:
+def throttle(app: Flask, counters: Counters, endpoint: str, rules: Sequence[Rule]) -> None:
     """Wraps the view of ``endpoint`` in ``rules``; call after the blueprints are registered."""
     if endpoint not in app.view_functions:
         raise LookupError(f"throttling rule for {endpoint!r}, which is not an endpoint of this app")
     view: Callable[..., Any] = app.view_functions[endpoint]
-    for rule in rules:
-        view = limiter.shared_limit(
-            rule.limits,
-            scope=rule.scope,
-            key_func=rule.key,
-            methods=list(rule.methods) if rule.methods else None,
-            deduct_when=rule.counts,
-            exempt_when=rule.exempt,
-        )(view)
-    app.view_functions[endpoint] = view
-    app.extensions[THROTTLED].add(endpoint)
+    budgets = tuple(Budget(rule, tuple(parse_many(rule.limits))) for rule in rules)
+    counters.budgets[endpoint] = budgets
+
+    @wraps(view)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        verdict = request.environ.pop(COUNTED, None)
+        if verdict is not None and verdict[0] == endpoint:  # counted already below Flask (public_lane)
+            if isinstance(verdict[1], Throttled):
+                raise verdict[1]
+            owed = verdict[1]
+        else:
+            owed = counters.count(budgets, [budget.key() for budget in budgets])
+        if owed:
+            g.setdefault(OWED, []).extend(owed)
+        return view(*args, **kwargs)
+
+    app.view_functions[endpoint] = counted
 
 
-def _retry_after(limiter: Limiter) -> int:
-    """Seconds until every breached budget has room again."""
-    now = time.time()
-    waits = []
-    for limit in limiter.current_limits:
-        if not limit.breached:
-            continue
-        try:
-            waits.append(limit.window[0] - now)
-        except Exception:  # noqa: BLE001 - the store failed just now: promise the whole window
-            waits.append(limit.limit.get_expiry())
-    return max(1, math.ceil(max(waits, default=60)))
+def _deduct(response: Response) -> Response:
+    """The conditional budgets of this request, once its answer says whether it counts."""
+    owed = g.pop(OWED, None)
+    if owed:
+        counters: Counters = current_app.extensions[EXTENSION]
+        counters.deduct([(item, keys) for item, keys, counts in owed if counts(response)])
+    return response
 
 
-def _too_many_requests(_error: RateLimitExceeded) -> Response:
+def _too_many_requests(error: Throttled) -> Response:
     """Our error body (JSON or the error page, as for every other error) plus Retry-After."""
-    seconds = _retry_after(current_app.extensions[EXTENSION])
-    error = TooManyRequests(
+    seconds = error.seconds
+    problem = TooManyRequests(
         f"尝试次数过多，请 {seconds} 秒后再试 (too many attempts: try again in {seconds} seconds)",
         {"retry_after": seconds},
     )
-    response = current_app.make_response(current_app.handle_user_exception(error))
+    response = current_app.make_response(current_app.handle_user_exception(problem))
     response.headers["Retry-After"] = str(seconds)
     return response

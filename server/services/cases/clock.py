@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from ...models import Application, ClockPause, Holiday, utcnow
 from ...timeutil import local
 from ...vocabulary import SuspensionKind
+from .tracked import TrackedCase
 
 WARNING_RATIO = 0.8
 # 行政许可法 第三十二条: a submission not answered within five working days counts as accepted.
@@ -30,7 +31,7 @@ class Calendar:
         self.extra_workdays = extra_workdays
 
     @classmethod
-    def load(cls, session: Session) -> Calendar:
+    def load(cls, session: Session | Connection) -> Calendar:
         rows = session.execute(select(Holiday.day, Holiday.working)).all()
         return cls({d for d, working in rows if not working}, {d for d, working in rows if working})
 
@@ -74,7 +75,7 @@ class ClockState:
         }
 
 
-def paused_workdays(app: Application, calendar: Calendar, until: date) -> int:
+def paused_workdays(app: Application | TrackedCase, calendar: Calendar, until: date) -> int:
     """Working days not counted; a suspension overlapping a wait for the applicant counts its days once."""
     days: set[date] = set()
     for pause in app.pauses:
@@ -96,7 +97,7 @@ def resume_by(pause: ClockPause, calendar: Calendar) -> date:
     return calendar.add_workdays(local(pause.started_at).date(), SuspensionKind(pause.reason).max_days)
 
 
-def limit_days(app: Application) -> int:
+def limit_days(app: Application | TrackedCase) -> int:
     return app.service.time_limit_days if app.limit_days is None else app.limit_days
 
 
@@ -107,7 +108,7 @@ def deemed_acceptance_day(app: Application, calendar: Calendar) -> date | None:
     return calendar.add_workdays(local(app.submitted_at).date(), DEEMED_ACCEPTANCE_DAYS)
 
 
-def clock_state(app: Application, calendar: Calendar, now: datetime | None = None) -> ClockState:
+def clock_state(app: Application | TrackedCase, calendar: Calendar, now: datetime | None = None) -> ClockState:
     limit = limit_days(app)
     if app.accepted_at is None:
         return ClockState(0, limit, None, "none")

@@ -11,6 +11,7 @@ from . import deemed, escalation, policy
 from .clock import Calendar, clock_state, open_suspension, resume_by
 from .decisions import part_json
 from .delivery import delivery_json
+from .tracked import TrackedCase
 
 # Steps the public lookup leaves out: they say nothing about progress and name files.
 PRIVATE_STEPS = frozenset({EventAction.UPLOAD, EventAction.REUSE, EventAction.EDIT_FORM, EventAction.CREATE})
@@ -199,7 +200,7 @@ def _records_json(app: Application) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def public_status(app: Application, calendar: Calendar) -> dict[str, Any]:
+def public_status(app: Application | TrackedCase, calendar: Calendar) -> dict[str, Any]:
     """What anyone with the tracking number may see: no names, numbers or documents."""
     clock = clock_state(app, calendar).as_dict()
     return {
