@@ -86,6 +86,10 @@ from .hashing import CHUNK, Digester, PartReader, iter_chunks, limited
 from .streams import empty_stream, range_stream
 
 META = "x-amz-meta-"
+# Four 8 MiB parts in flight keep the server's hashing on every core while the next part is read: 0.92-1.14x
+# minio's own fput_object against 0.91-0.97x for two 16 MiB parts (issue #16), for the same memory (~40 MiB).
+PART_SIZE = 8 << 20
+UPLOAD_THREADS = 4
 _ABANDONED_UPLOAD = timedelta(days=1)
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "NotFound", "ResourceNotFound"}
 _PATH_CONFLICT = {"ObjectParentIsFile", "ExistingObjectIsDirectory", "DirectoryObjectContainsData"}
@@ -177,8 +181,8 @@ class S3Store(ObjectStore):
         secure: bool = False,
         region: str = "us-east-1",
         lock_mode: str = "COMPLIANCE",
-        part_size: int = 16 << 20,
-        upload_threads: int = 2,
+        part_size: int = PART_SIZE,
+        upload_threads: int = UPLOAD_THREADS,
         timeout: float = 60.0,
     ) -> None:
         if lock_mode.upper() not in ("COMPLIANCE", "GOVERNANCE"):
@@ -223,8 +227,8 @@ class S3Store(ObjectStore):
             secure=query.get("secure", "false").lower() in ("1", "true", "yes"),
             region=query.get("region", "us-east-1"),
             lock_mode=query.get("lock_mode", "compliance"),
-            part_size=int(float(query.get("part_size_mib", 16)) * (1 << 20)),
-            upload_threads=int(query.get("upload_threads", 2)),
+            part_size=int(float(query.get("part_size_mib", PART_SIZE >> 20)) * (1 << 20)),
+            upload_threads=int(query.get("upload_threads", UPLOAD_THREADS)),
             timeout=float(query.get("timeout", 60)),
         )
 

@@ -27,9 +27,10 @@ from storage import (
     ObjectSealed,
     TooLarge,
 )
+from storage.s3 import PART_SIZE as S3_PART_SIZE
 
 MIB = 1 << 20
-PART = 16 * MIB  # the S3 backend's default part size: larger objects go multipart
+PART = S3_PART_SIZE  # the S3 backend's default part size: larger objects go multipart
 pytestmark = pytest.mark.backends
 
 
