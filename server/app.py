@@ -63,10 +63,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False, start
 
     throttle.init_app(app, settings)
 
-    from .web import public_lane, security
+    from .web import public_lane, security, sessions
     from .web.errors import register_error_handlers
 
     register_error_handlers(app)
+    sessions.init_app(app)
     public_lane.install(app)  # beneath ProxyFix, which security puts around it
     security.init_app(app, settings)
 

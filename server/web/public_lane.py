@@ -56,6 +56,7 @@ class PublicLane:
     def __init__(self, app: Flask, inner: WSGIApp) -> None:
         self.app = app
         self.inner = inner
+        self.signers: dict[str | bytes, URLSafeTimedSerializer] = {}  # CSRF token signers, by secret
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         response = self._answer(environ) if _fits(environ) else None
@@ -63,7 +64,7 @@ class PublicLane:
             return self.inner(environ, start_response)
         return response(environ, start_response)
 
-    def _answer(self, environ: dict[str, Any]) -> Response | None:
+    def _answer(self, environ: dict[str, Any]) -> WSGIApp | None:
         path = environ.get("PATH_INFO", "")
         if path.startswith(TRACK):
             digits = DIGITS.fullmatch(environ.get("QUERY_STRING", ""))
@@ -76,7 +77,7 @@ class PublicLane:
                 return self._guide(environ, code)
         return None
 
-    def _track(self, environ: dict[str, Any], number: str, digits: str) -> Response | None:
+    def _track(self, environ: dict[str, Any], number: str, digits: str) -> WSGIApp | None:
         counters: throttle.Counters = self.app.extensions[throttle.EXTENSION]
         budgets = counters.budgets[TRACK_ENDPOINT]
         try:
@@ -92,11 +93,17 @@ class PublicLane:
         except Exception:  # noqa: BLE001 - a miss (404) or a failure (503): the view answers, with this count
             return None
         del environ[throttle.COUNTED]
-        # the app's response_class at run time; flask types it as werkzeug's sans-I/O Response
-        response = cast(Response, self.app.json.response(status))
-        security.add_headers(response, https=_https(environ), policy=security.NO_STORE)
-        response.vary.add("Cookie")  # as under Flask, where Flask-Login reads the (empty) session
-        return response
+        # the app's JSON body; the headers written out rather than through a Response (a fifth of the lane's time)
+        body = cast(Response, self.app.json.response(status)).get_data()  # flask types it sans-I/O
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            *security.HEADERS.items(),
+            *([("Strict-Transport-Security", security.HSTS)] if _https(environ) else []),
+            ("Cache-Control", security.NO_STORE),
+            ("Vary", "Cookie"),  # as under Flask, where Flask-Login reads the (empty) session
+        ]
+        return lambda _environ, start_response: (start_response("200 OK", headers), [body])[1]
 
     def _guide(self, environ: dict[str, Any], code: str) -> Response | None:
         cache = self.app.extensions.get(page_cache.EXTENSION)
@@ -112,11 +119,19 @@ class PublicLane:
         if not isinstance(sessions, SecureCookieSessionInterface) or not secret:
             return None
         session = sessions.session_class()  # what open_session gives a request without a cookie
-        token = _csrf_token(session, self.app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), secret)
+        token = self._csrf_token(session, self.app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), secret)
         response = Response(stored.replace(page_cache.CSRF_MARK, token))
         security.add_headers(response, https=_https(environ), policy=security.NO_STORE)
         sessions.save_session(self.app, session, response)
         return response
+
+    def _csrf_token(self, session: Any, field: str, secret: str | bytes) -> str:
+        """Flask-WTF's ``generate_csrf`` for a new session: a raw token kept in the session, signed for the page."""
+        signer = self.signers.get(secret)
+        if signer is None:
+            signer = self.signers[secret] = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+        session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+        return str(signer.dumps(session[field]))
 
 
 def _https(environ: dict[str, Any]) -> bool:
@@ -133,12 +148,6 @@ def _locale(accept_language: str | None) -> Any:
     """``i18n.select_locale`` for a request without ``?lang=`` or the cookie it sets."""
     best = parse_accept_header(accept_language, LanguageAccept).best_match(["zh-CN", "zh", "en"])
     return i18n.PARSED["en" if best == "en" else "zh_CN"]
-
-
-def _csrf_token(session: Any, field: str, secret: str | bytes) -> str:
-    """Flask-WTF's ``generate_csrf`` for a new session: a raw token kept in the session, signed for the page."""
-    session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
-    return str(URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(session[field]))
 
 
 def install(app: Flask) -> None:

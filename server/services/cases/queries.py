@@ -129,7 +129,11 @@ _TRACKED = (
     .join(ServiceItem, ServiceItem.id == Application.service_id)
     .join(Department, Department.id == ServiceItem.department_id)
     # only the steps the public sees (public_status filters them again), so most cases give one or two rows
-    .outerjoin(CaseEvent, and_(CaseEvent.application_id == Application.id, CaseEvent.action.not_in(PRIVATE_STEPS)))
+    # (!= rather than NOT IN, which SQLAlchemy renders afresh at every execution)
+    .outerjoin(
+        CaseEvent,
+        and_(CaseEvent.application_id == Application.id, *(CaseEvent.action != action for action in PRIVATE_STEPS)),
+    )
     .where(Application.tracking_number == bindparam("number"))
     .order_by(CaseEvent.seq)
 )
