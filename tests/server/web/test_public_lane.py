@@ -184,3 +184,24 @@ def test_guide_requests_the_cache_cannot_answer_are_flasks(app, demo, flask_call
     second = app.test_client().get(path)
     assert flask_calls == [GUIDE, path.split("?")[0], path.split("?")[0]]
     assert second.status_code in (200, 404)
+
+
+def test_behind_a_proxy_the_lane_counts_the_forwarded_client(embedded_settings):
+    """The lane sits beneath ProxyFix: each forwarded address has its own budget, one address runs out."""
+    from server.app import create_app
+    from server.services.demo import load_demo
+
+    app = create_app(embedded_settings.with_overrides(proxy_hops=1), migrate=True, start_jobs=False)
+    runtime = app.extensions["onewindow"]
+    try:
+        with runtime.db.session() as session:
+            load_demo(session, embedded_settings.demo_password)
+        number = _case(app.test_client(), runtime, embedded_settings)
+        client = app.test_client(use_cookies=False)
+        path = f"/api/v1/track/{number}?phone_last4=4321"
+        for n in range(40):
+            assert client.get(path, headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code == 200
+        answers = [client.get(path, headers={"X-Forwarded-For": "203.0.113.77"}).status_code for _ in range(31)]
+        assert answers == [200] * 30 + [429]
+    finally:
+        runtime.close()
