@@ -6,13 +6,9 @@ a scanner is configured, scanned. A file that fails either is deleted from the
 store before anything refers to it, so a refused upload never replaces the
 slot's current file and never reaches the archive.
 
-Only ``STREAMING`` uploads per process stream at a time; the others wait
-(their bytes wait in the socket) without taking CPU or the GIL. Reading a body,
-digesting and opening it are CPU work in the request thread: fifty of them at
-once left a status lookup waiting seconds for a thread and then for the GIL,
-while a few at a time carry the same bytes per second. The wait is bounded by
-``ADMISSION_WAIT_SECONDS``: a phone on a slow line holds its place for minutes
-while costing almost no CPU, and must not hold back every other applicant.
+Only ``STREAMING`` sending uploads per process stream at a time; the others
+wait (their bytes wait in the socket) without taking CPU or the GIL; a client
+that has sent nothing for ``STALL_SECONDS`` does not count (admission.py).
 """
 
 from __future__ import annotations
@@ -21,8 +17,7 @@ import contextlib
 import logging
 import os
 import tempfile
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -34,13 +29,14 @@ from ...errors import Infected, InvalidInput, PayloadTooLarge, Unavailable, Unsu
 from ...models import StoredObject
 from ...runtime import Runtime
 from ...scanning import ScannerUnavailable
+from .admission import Admission
 
 CHUNK = 1024 * 1024
 STREAMING = max(2, os.cpu_count() or 1)
-ADMISSION_WAIT_SECONDS = 5.0
+STALL_SECONDS = 5.0
 # SM3 (and SHA-512, the format) are learned after the upload by the object_facts job, off the request.
 UPLOAD_DIGESTS = ("sha256",)
-_streaming = threading.BoundedSemaphore(STREAMING)
+ADMISSION = Admission(STREAMING, STALL_SECONDS)
 FORMAT_TYPES = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
@@ -97,11 +93,12 @@ class StoredUpload:
     pages: int | None
 
 
-def _chunks(head: bytes, stream: IO[bytes], spool) -> Iterator[bytes]:
+def _chunks(head: bytes, stream: IO[bytes], spool, progressed: Callable[[], None]) -> Iterator[bytes]:
     """The stream again from its first byte, copied to a spool file for the checks."""
     spool.write(head)
     yield head
     while chunk := stream.read(CHUNK):
+        progressed()
         spool.write(chunk)
         yield chunk
 
@@ -111,15 +108,13 @@ def store_upload(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list
 
     Memory stays bounded: chunks go to the store and to a temporary file on disk.
     """
-    admitted = _streaming.acquire(timeout=ADMISSION_WAIT_SECONDS)
-    try:
-        return _store(runtime, key, stream, formats=formats, max_bytes=max_bytes)
-    finally:
-        if admitted:
-            _streaming.release()
+    with ADMISSION.place() as progressed:
+        return _store(runtime, key, stream, progressed, formats=formats, max_bytes=max_bytes)
 
 
-def _store(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list[str], max_bytes: int) -> StoredUpload:
+def _store(
+    runtime: Runtime, key: str, stream: IO[bytes], progressed: Callable[[], None], *, formats: list[str], max_bytes: int
+) -> StoredUpload:
     head = stream.read(SNIFF_BYTES)
     while len(head) < SNIFF_BYTES and (more := stream.read(SNIFF_BYTES - len(head))):
         head += more
@@ -134,9 +129,8 @@ def _store(runtime: Runtime, key: str, stream: IO[bytes], *, formats: list[str],
         )
     with tempfile.NamedTemporaryFile(prefix="ow-upload-") as spool:
         try:
-            info = runtime.store.put(
-                key, _chunks(head, stream, spool), content_type=media_type, max_bytes=max_bytes, digests=UPLOAD_DIGESTS
-            )
+            chunks = _chunks(head, stream, spool, progressed)
+            info = runtime.store.put(key, chunks, content_type=media_type, max_bytes=max_bytes, digests=UPLOAD_DIGESTS)
         except TooLarge:
             raise PayloadTooLarge(
                 f"文件超过此项材料的大小上限 {max_bytes // (1024 * 1024)} MB "
