@@ -2,7 +2,8 @@
 the 数字化属性 (resolution, colour mode, compression) DA/T 46 asks for.
 
 Identification uses pygfried, Siegfried (the UK National Archives' PRONOM signatures, maintained by
-Richard Lehane) compiled into a Python extension with its signature file inside: it works offline and
+Richard Lehane) compiled into a Python extension with its signature file inside, run in a child process
+(siegfried.py: it holds the GIL while it works): it works offline and
 names the format version (PDF 1.4, PDF/A-2b, TIFF 6 …), which a MIME type never does. A file is copied to a
 temporary file while sealing streams it into the package (``Spool``), so it is read from the store once.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ...vocabulary import ColourMode
+from . import siegfried
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +107,8 @@ def identify(path: str, media_type: str) -> FormatInfo:
 
 def _pronom(path: str) -> FormatInfo:
     """Siegfried's first PRONOM match; a file it cannot identify has none ("UNKNOWN" is not a format)."""
-    import pygfried
-
     try:
-        result = pygfried.identify(path, detailed=True)
+        result = siegfried.identify(path)
     except Exception as exc:  # noqa: BLE001 - an unidentified file is archived all the same, with no PRONOM id
         log.warning("format identification of %s failed: %s", path, exc)
         return FormatInfo()
