@@ -147,14 +147,16 @@ def archive_previews(ctx: JobContext) -> None:
 
 @handler(FACTS_JOB)
 def uploads_facts(ctx: JobContext) -> None:
-    """SM3, SHA-512 and format of an uploaded file (object_facts), read with no database transaction open."""
+    """SM3, SHA-512 and format of an uploaded file (object_facts), read with no database transaction open.
+
+    A job of well under a second: no progress reports, each of which would be a write transaction more
+    beside the uploads that queued it."""
     runtime, name = ctx.services, ctx.payload["name"]
     with runtime.db.session() as session:
         stored = session.get(StoredObject, ctx.payload["object_id"])
         if stored is None:
             return  # the upload was discarded
         key, sha256, media_type = stored.key, stored.sha256, stored.media_type
-    ctx.progress(0, 1)
     try:
         facts = learn(runtime.store, key, sha256, media_type, name)
     except ObjectNotFound:
@@ -165,7 +167,6 @@ def uploads_facts(ctx: JobContext) -> None:
         stored = session.get(StoredObject, ctx.payload["object_id"])
         if stored is not None:
             remember(stored, facts, name)
-    ctx.progress(1, 1)
 
 
 @handler("index.dossier")

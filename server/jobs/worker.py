@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import threading
 import traceback
 from typing import Any
@@ -14,6 +15,27 @@ from . import queue
 from .registry import JobContext, PermanentFailure, RetryLater, lookup
 
 log = logging.getLogger(__name__)
+
+
+# How much nicer than the web server's threads a job thread runs (Linux nice steps; 19 is the most).
+JOB_NICENESS = 10
+
+
+def lower_priority() -> None:
+    """Makes the calling thread, and the threads and processes it starts, yield the CPU to the web threads.
+
+    Jobs in the web process (hashing, identification, OCR) are background work: when a burst of uploads
+    queues them, the uploads and status lookups that queued them come first. Linux keeps a nice value per
+    thread, inherited by what the thread starts; elsewhere it would renice the whole process, so nothing is
+    done there.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + JOB_NICENESS))
+    except OSError as exc:
+        log.info("job thread keeps its priority: %s", exc)
 
 
 class Worker:
@@ -91,10 +113,16 @@ class Worker:
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
 
-    def start_thread(self) -> threading.Thread:
-        self._thread = threading.Thread(target=self.serve_forever, name="onewindow-jobs", daemon=True)
+    def start_thread(self, *, behind_requests: bool = False) -> threading.Thread:
+        """``behind_requests``: the thread runs beside a web server's, at a lower priority (lower_priority)."""
+        target = self._serve_behind_requests if behind_requests else self.serve_forever
+        self._thread = threading.Thread(target=target, name="onewindow-jobs", daemon=True)
         self._thread.start()
         return self._thread
+
+    def _serve_behind_requests(self) -> None:
+        lower_priority()
+        self.serve_forever()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
@@ -119,8 +147,9 @@ class WorkerPool:
         ]
 
     def start(self) -> WorkerPool:
+        """In the web process (``serve``, the app factory): job threads behind the request threads."""
         for worker in self.workers:
-            worker.start_thread()
+            worker.start_thread(behind_requests=True)
         return self
 
     def serve_forever(self) -> None:

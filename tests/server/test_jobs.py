@@ -308,3 +308,28 @@ def test_start_up_waits_for_an_unreachable_index_and_rebuilds_a_corrupt_one(db):
         assert session.scalar(select(Job).where(Job.kind == "index.rebuild")) is None
         assert schedule_index_rebuild(session, SimpleNamespace(index=_StaleIndex(IndexCorrupt("meta.json"))))
         assert session.scalar(select(Job).where(Job.kind == "index.rebuild")) is not None
+
+
+_seen_priorities: list[int] = []
+
+
+@handler("test.own_priority")
+def _own_priority(ctx):
+    _seen_priorities.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+
+def test_job_threads_in_the_web_process_run_nicer_than_the_request_threads(db):
+    from server.jobs.worker import JOB_NICENESS
+
+    _seen_priorities.clear()
+    with db.session() as session:
+        enqueue(session, "test.own_priority", {})
+    pool = WorkerPool(db, None, 1, poll_seconds=0.05).start()
+    try:
+        deadline = time.monotonic() + 30
+        while not _seen_priorities and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        pool.stop()
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert _seen_priorities == [min(19, mine + JOB_NICENESS)]
