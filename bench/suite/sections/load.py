@@ -12,6 +12,9 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import requests
+
+from bench import storage_bench
 from bench.suite import applicants, serving
 from bench.suite.model import Context, Figure, Goal, SectionResult
 
@@ -50,16 +53,25 @@ def _stack_env(ctx: Context) -> Iterator[dict[str, str]]:
     if not (database and storage and index):
         raise RuntimeError("the PostgreSQL + S3 + Elasticsearch run needs scripts/services up pg s3 es")
     s3, es = urlsplit(storage), urlsplit(index)
+    bucket_url = urlunsplit((s3.scheme, s3.netloc, f"/ow-bench-{secrets.token_hex(4)}", "lock_mode=governance", ""))
+    prefix = f"owbench-{secrets.token_hex(4)}-"
     with _fresh_postgres(database) as database_url:
-        yield {
-            "ONEWINDOW_DATABASE_URL": database_url,
-            "ONEWINDOW_STORAGE_URL": urlunsplit(
-                (s3.scheme, s3.netloc, f"/ow-bench-{secrets.token_hex(4)}", "lock_mode=governance", "")
-            ),
-            "ONEWINDOW_INDEX_URL": urlunsplit(
-                (es.scheme, es.netloc, es.path, f"prefix=owbench-{secrets.token_hex(4)}-", "")
-            ),
-        }
+        try:
+            yield {
+                "ONEWINDOW_DATABASE_URL": database_url,
+                "ONEWINDOW_STORAGE_URL": bucket_url,
+                "ONEWINDOW_INDEX_URL": urlunsplit((es.scheme, es.netloc, es.path, f"prefix={prefix}", "")),
+            }
+        finally:  # each run left 250 uploads in a bucket and an index behind (GBs over a day of runs)
+            storage_bench.remove_bucket(bucket_url)
+            _remove_indices(urlunsplit((es.scheme, es.netloc, es.path, "", "")), prefix)
+
+
+def _remove_indices(base: str, prefix: str) -> None:
+    """Elasticsearch refuses wildcard deletes by default: each of the run's indices by name."""
+    listed = requests.get(f"{base.rstrip('/')}/_cat/indices/{prefix}*", params={"format": "json"}, timeout=30)
+    for index in listed.json() if listed.ok else []:
+        requests.delete(f"{base.rstrip('/')}/{index['index']}", timeout=30)
 
 
 def _load(ctx: Context, name: str, env: dict[str, str], material_bytes: int) -> tuple[dict[str, Any], dict[int, float]]:
