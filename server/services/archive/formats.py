@@ -54,13 +54,17 @@ class FormatInfo:
     digitization: dict[str, Any] = field(default_factory=dict)
 
 
+def suffix_of(name: str) -> str:
+    """The suffix a file is identified under (Siegfried weighs it when signatures tie)."""
+    return os.path.splitext(name)[1][:16]
+
+
 class Spool(io.RawIOBase):
     """Reads through to ``source`` and keeps a copy on local disk, where identification reads it afterwards."""
 
     def __init__(self, source: BinaryIO, name: str) -> None:
         self.source = source
-        suffix = os.path.splitext(name)[1][:16]
-        fd, self.path = tempfile.mkstemp(prefix="ow-format-", suffix=suffix)
+        fd, self.path = tempfile.mkstemp(prefix="ow-format-", suffix=suffix_of(name))
         self.copy = os.fdopen(fd, "wb")
 
     def readable(self) -> bool:

@@ -10,7 +10,6 @@ ran has its files read while they are copied, as before.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from storage.hashing import CHUNK, Digester
 
 from ...jobs import enqueue
 from ...models import StoredObject
-from .formats import FormatInfo, Spool
+from .formats import FormatInfo, Spool, suffix_of
 
 FACTS_JOB = "uploads.facts"
 
@@ -58,7 +57,7 @@ def learn(store: ObjectStore, key: str, sha256: str, media_type: str, name: str)
 
 def remember(stored: StoredObject, facts: ObjectFacts, name: str) -> None:
     stored.sm3, stored.sha512 = facts.sm3, facts.sha512
-    stored.format = {**dataclasses.asdict(facts.format), "suffix": _suffix(name)}
+    stored.format = {**dataclasses.asdict(facts.format), "suffix": suffix_of(name)}
 
 
 def known(stored: StoredObject, name: str, media_type: str) -> ObjectFacts | None:
@@ -70,10 +69,6 @@ def known(stored: StoredObject, name: str, media_type: str) -> ObjectFacts | Non
     if not (stored.sm3 and stored.sha512 and stored.format) or stored.media_type != media_type:
         return None
     found = dict(stored.format)
-    if found.pop("suffix", None) != _suffix(name):
+    if found.pop("suffix", None) != suffix_of(name):
         return None
     return ObjectFacts(stored.sha512, stored.sm3, FormatInfo(**found))
-
-
-def _suffix(name: str) -> str:
-    return os.path.splitext(name)[1][:16]  # as Spool names its copy
