@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -92,6 +93,37 @@ def claim(session: Session, worker_id: str, now: datetime | None = None) -> Job 
         if result.rowcount == 1:
             return session.get(Job, job_id, populate_existing=True)
     return None
+
+
+def release_dead(session: Session, host: str, alive: Callable[[int], bool], now: datetime | None = None) -> int:
+    """Makes the jobs of this host's dead processes claimable now instead of when their lease runs out.
+
+    A worker killed mid-job (SIGKILL, OOM, a crashed web worker) would
+    otherwise hold its job for the whole lease; a restart on the same host
+    can tell from the pid in ``locked_by`` (``host:pid:thread``) that nobody
+    is running it. A pid that is alive again (reused) only means waiting for
+    the lease, as before.
+    """
+    now = now or utcnow()
+    running = session.execute(
+        select(Job.id, Job.locked_by).where(
+            Job.status == "running", Job.locked_until >= now, Job.locked_by.startswith(f"{host}:", autoescape=True)
+        )
+    ).all()
+    dead = [job_id for job_id, locked_by in running if not _holder_alive(locked_by or "", host, alive)]
+    if dead:
+        session.execute(
+            update(Job)
+            .where(Job.id.in_(dead), Job.status == "running")
+            .values(locked_until=now - timedelta(microseconds=1), updated_at=now)
+        )
+        session.commit()
+    return len(dead)
+
+
+def _holder_alive(locked_by: str, host: str, alive: Callable[[int], bool]) -> bool:
+    pid = locked_by[len(host) + 1 :].split(":", 1)[0]
+    return not pid.isdigit() or alive(int(pid))
 
 
 def report_progress(session: Session, job_id: str, done: int, total: int, message: str) -> None:

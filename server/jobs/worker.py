@@ -131,6 +131,34 @@ class Worker:
             self._thread.join(timeout)
 
 
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def release_dead_leases(db: Database) -> None:
+    """Before this process's workers claim anything: the jobs that died with an earlier process here run now.
+
+    Our own pid counts as dead too: nothing in this process holds a job yet, so a
+    lease under it is from an earlier process (a container restarted with the same
+    hostname gets the same pids).
+    """
+    me = os.getpid()
+    try:
+        with db.sessions() as session:
+            released = queue.release_dead(session, socket.gethostname(), lambda pid: pid != me and pid_alive(pid))
+    except Exception:  # a database blip: the leases run out as before
+        log.exception("could not release the jobs of dead workers")
+        return
+    if released:
+        log.warning("%d job(s) held by dead workers on this host run again now", released)
+
+
 class WorkerPool:
     """Several job threads in one process.
 
@@ -141,6 +169,7 @@ class WorkerPool:
     """
 
     def __init__(self, db: Database, services: Any, threads: int, *, poll_seconds: float = 1.0) -> None:
+        self.db = db
         prefix = f"{socket.gethostname()}:{os.getpid()}"
         self.workers = [
             Worker(db, services, poll_seconds=poll_seconds, name=f"{prefix}:{n}") for n in range(max(1, threads))
@@ -148,12 +177,14 @@ class WorkerPool:
 
     def start(self) -> WorkerPool:
         """In the web process (``serve``, the app factory): job threads behind the request threads."""
+        release_dead_leases(self.db)
         for worker in self.workers:
             worker.start_thread(behind_requests=True)
         return self
 
     def serve_forever(self) -> None:
         """Runs the pool until ``stop``: the first worker in the calling thread, the others in their own."""
+        release_dead_leases(self.db)
         for worker in self.workers[1:]:
             worker.start_thread()
         self.workers[0].serve_forever()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import threading
 import time
 from datetime import timedelta
@@ -157,6 +158,43 @@ def test_a_dead_workers_job_is_taken_over_after_its_lease(db):
         session.scalar(select(Job)).locked_until = utcnow() - timedelta(seconds=1)
     assert worker.run_until_idle() == 1
     assert CALLS == [{"payload": {"n": 4}, "attempt": 2}]
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_a_restart_runs_the_jobs_of_this_hosts_dead_processes_at_once(db):
+    host = socket.gethostname()
+    holders = {
+        "dead process here": f"{host}:{_dead_pid()}:0",
+        "earlier process with our pid": f"{host}:{os.getpid()}:0",
+        "live process here": f"{host}:{os.getppid()}:0",
+        "process on another host": f"elsewhere-{host}:{_dead_pid()}:0",
+    }
+    with db.session() as session:
+        for n in range(len(holders)):
+            enqueue(session, "test.record", {"n": n})
+    with db.sessions() as session:
+        for holder in holders.values():
+            assert queue.claim(session, holder) is not None
+    with db.session() as session:
+        held_by = {job.payload["n"]: job.locked_by for job in session.scalars(select(Job))}
+
+    pool = WorkerPool(db, None, threads=1, poll_seconds=0.05).start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(CALLS) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        pool.stop()
+    ran = {held_by[c["payload"]["n"]] for c in CALLS}
+    assert ran == {holders["dead process here"], holders["earlier process with our pid"]}
+    with db.session() as session:
+        still = {job.locked_by for job in session.scalars(select(Job).where(Job.status == "running"))}
+    assert still == {holders["live process here"], holders["process on another host"]}, "those wait for the lease"
 
 
 def test_two_workers_never_run_the_same_job(db):
