@@ -203,6 +203,13 @@ class RealServers:
         assert done.returncode == 0, f"scripts/services {command} {name}: {done.stderr[-2000:]}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that stops a shared server would fail whatever runs beside it: ``alone``, run after the others."""
+    for item in items:
+        if "real_servers" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.alone)
+
+
 @pytest.fixture
 def real_servers() -> Iterator[RealServers]:
     """Whatever a test stops is started again afterwards, even when the test fails."""

@@ -208,7 +208,7 @@ def test_one_client_gets_thirty_lookups_a_minute(client, tracking, clock):
 # --- the store --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ratelimit_url", [f"redis://127.0.0.1:{_dead_port()}/0"])
+@pytest.mark.parametrize("ratelimit_url", [f"redis://127.0.0.1:{_dead_port()}/0"], ids=["redis-down"])
 def test_without_redis_sign_in_and_tracking_go_on_and_count_in_memory(client, demo, settings, caplog):
     assert token(client, "clerk", settings.demo_password).status_code == 201
     assert page_login(client, "clerk", settings.demo_password).status_code == 302
