@@ -12,6 +12,7 @@ from storage import open_store
 
 TITLE = "Object storage: uploads and sealing"
 MB = 1e6
+RUNS = 3
 
 
 def _targets(ctx: Context, name: str) -> list[tuple[str, str, bool]]:
@@ -28,16 +29,27 @@ def _uploads(ctx: Context, result: SectionResult) -> None:
     small = storage_bench.make_source(ctx.work / "upload-source-s3.bin", 128) if ctx.quick else source
     for backend, url, temporary in _targets(ctx, "upload"):
         ceilings = storage_bench.hash_ceilings(128)  # just before the put it bounds: the machine is shared
-        report = storage_bench.measure(url, small if temporary else source, 2, temporary=temporary)
-        ours, raw = report["size"] / min(report["ours"]) / MB, report["size"] / min(report["raw"]) / MB
+        report = storage_bench.measure(url, small if temporary else source, RUNS, temporary=temporary)
+        size = report["size"]
+        ours, raw = size / min(report["ours"]) / MB, size / min(report["raw"]) / MB
+        hashed = size / min(report["raw_sha256"]) / MB
         result.goals.append(
             Goal(
-                f"upload throughput, {backend} (streamed put / raw copy)",
-                ours / raw,
+                f"upload throughput, {backend} (streamed put / raw copy with SHA-256)",
+                ours / hashed,
                 0.9,
                 "×",
                 "at_least",
-                f"raw copy to the same backend: {raw:.0f} MB/s; ours {ours:.0f} MB/s (best of 2 interleaved)",
+                f"raw copy to the same backend with the SHA-256 every upload answers with: {hashed:.0f} MB/s; "
+                f"ours {ours:.0f} MB/s (best of {RUNS} interleaved)",
+            )
+        )
+        result.figures.append(
+            Figure(
+                f"upload, {backend}: streamed put / raw copy without any digest",
+                ours / raw,
+                "×",
+                f"raw copy {raw:.0f} MB/s; bounded by SHA-256 on one core (next figure) where that is slower",
             )
         )
         result.goals.append(
@@ -68,6 +80,7 @@ def _uploads(ctx: Context, result: SectionResult) -> None:
         )
         result.figures.append(Figure(f"upload, {backend}: ours", ours, "MB/s"))
         result.figures.append(Figure(f"upload, {backend}: raw copy", raw, "MB/s"))
+        result.figures.append(Figure(f"upload, {backend}: raw copy with SHA-256", hashed, "MB/s"))
         for name in ("sha256", "sm3"):
             result.figures.append(Figure(f"{name} on one core, before the {backend} runs", ceilings[name], "MB/s"))
 
@@ -133,7 +146,11 @@ def run(ctx: Context) -> SectionResult:
         "SHA-256 only, durable on return) and "
         "with a raw copy (local: the faster of `copyfileobj` + fsync and the same starting writeback every 16 MiB, as "
         "the store does, which on this VM is several times faster; S3: minio `fput_object` with the length known), "
-        "alternating, best of 2. Memory is the growth of that child's peak RSS across its puts.\n"
+        "and with each raw copy again while `hashlib` computes the SHA-256 of the same bytes in a second thread, "
+        "alternating, best of 3. The goal compares with the copy that hashes: an upload's 201 answer carries the "
+        "file's SHA-256 (API.md; PRODUCT.md records it at intake), and one SHA-256 stream runs on one core, here "
+        'slower than a page-cache copy ("the most SHA-256 allows"), so no upload could reach 0.9× the plain copy '
+        "locally; that ratio is shown as a figure. Memory is the growth of that child's peak RSS across its puts.\n"
         "An upload hashed SM3 inline until 2026-12: SM3 runs on one core only (a stream cannot be split) and slower "
         'than a raw copy, so no put could pass 0.82× locally ("what SM3 inline would allow"). Uploads now '
         "compute SHA-256 (PRODUCT.md's digest at intake); the `uploads.facts` job reads the object once soon after for "
