@@ -146,7 +146,9 @@ def release_dead_leases(db: Database) -> None:
 
     Our own pid counts as dead too: nothing in this process holds a job yet, so a
     lease under it is from an earlier process (a container restarted with the same
-    hostname gets the same pids).
+    hostname gets the same pids). This assumes what the worker ids already do: one
+    hostname, one pid namespace (two containers given the same ``hostname:`` would
+    each see the other's jobs as dead).
     """
     me = os.getpid()
     try:
