@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import current_app
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from werkzeug.routing import Map, Rule
 
@@ -115,14 +115,26 @@ def _operation(rule: Rule, op: Operation, refs: dict, components: dict[str, Any]
         operation["requestBody"] = {"required": True, "description": op.body.description, "content": op.body.content}
     elif op.body is not None:
         schema = refs[op.body, "validation"]
-        required = any(field.is_required() for field in op.body.model_fields.values())
-        operation["requestBody"] = {"required": required, "content": {"application/json": {"schema": schema}}}
+        operation["requestBody"] = {
+            "required": _refuses_no_body(op.body),
+            "content": {"application/json": {"schema": schema}},
+        }
     responses = {str(status): _reply(status, reply, refs) for status, reply in sorted(op.responses.items())}
     error = {"content": {"application/json": {"schema": refs[Error, "serialization"]}}}
     for status in op.errors:
         responses.setdefault(str(status), {"description": ERRORS[status], **error, **HEADERS.get(status, {})})
     operation["responses"] = dict(sorted(responses.items()))
     return operation
+
+
+def _refuses_no_body(model: type[BaseModel]) -> bool:
+    """Whether the body is required: an absent body is validated as ``{}`` (endpoint._json_body), which a model
+    may refuse although no single field is required (UpdateForm: form, township or both)."""
+    try:
+        model.model_validate_json(b"{}")
+    except ValidationError:
+        return True
+    return False
 
 
 def _reply(status: int, reply: type[BaseModel] | Media, refs: dict) -> dict[str, Any]:
