@@ -116,16 +116,23 @@ def test_ten_days_later_the_start_up_sweep_has_applied_every_time_limit(tmp_path
         assert deemed["events"][-1]["action"] == "deemed_accepted" and deemed["events"][-1]["actor"] == "系统"
         assert [n["kind"] for n in deemed["notices"]] == ["acceptance"]
 
-        terminated = clerk.call("GET", f"/applications/{gap}")
-        assert terminated["status"] == "terminated" and terminated["dossier_id"]
+        # The sweep commits case by case: deemed acceptances, then terminations (which seal), then escalations.
+        terminated = _wait(
+            lambda: (body := clerk.call("GET", f"/applications/{gap}"))["status"] == "terminated" and body,
+            "the sweep's terminations",
+        )
+        assert terminated["dossier_id"]
         [notice] = [n for n in terminated["notices"] if n["kind"] == "termination"]
         assert (notice["items"][0]["slot"], notice["items"][0]["deadline"]) == ("fire_safety", owed_by)
 
         still = clerk.call("GET", f"/applications/{suspended}")["clock"]
         assert still["level"] == "paused" and still["used_working_days"] == clock_before["used_working_days"]
 
-        escalated = clerk.call("GET", f"/applications/{overdue}")
-        assert escalated["clock"]["level"] == "red" and escalated["escalated"] is True
+        escalated = _wait(
+            lambda: (body := clerk.call("GET", f"/applications/{overdue}"))["escalated"] and body,
+            "the sweep's escalations",
+        )
+        assert escalated["clock"]["level"] == "red"
         assert [e["action"] for e in escalated["events"]].count("escalate") == 1
         summary = supervisor.call("GET", "/supervision/summary")
         assert overdue in [row["id"] for row in summary["escalated"]]
