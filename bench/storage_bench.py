@@ -176,7 +176,7 @@ def _copy(src, dst, writeback: bool, hashing: HashAlong) -> None:
         hashing.add(chunk)
         dst.write(chunk)
         done += len(chunk)
-        if done - flushed >= 16 * MIB:
+        if writeback and done - flushed >= 16 * MIB:
             dst.flush()
             os.posix_fadvise(dst.fileno(), flushed, done - flushed, os.POSIX_FADV_DONTNEED)
             flushed = done
