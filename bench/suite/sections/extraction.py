@@ -32,7 +32,7 @@ def _text_layer(ctx: Context, result: SectionResult) -> None:
 
 
 def _ocr_page(ctx: Context, result: SectionResult) -> None:
-    rounds = 2 if ctx.quick else 6
+    rounds = 3 if ctx.quick else 6
     pairs = eb.measure_ocr_pairs(eb.ocr_scan(ctx.work), rounds)
     bare, mine = min(b[1] for b, _ in pairs), min(m[1] for _, m in pairs)
     result.goals.append(

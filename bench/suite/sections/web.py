@@ -28,10 +28,11 @@ def run(ctx: Context) -> SectionResult:
     defaults = serving.serve_defaults()
     result = SectionResult(TITLE)
     best: dict[tuple[str, str], wrk.WrkResult] = {}
+    costs: dict[tuple[str, str], tuple[float, float]] = {}  # CPU ms and context switches per request, best run
     with contextlib.ExitStack() as stack:
         ours = stack.enter_context(serving.production(ctx.work / "web" / "data"))
         targets = _targets(ours.url)
-        refs: dict[str, dict[str, str]] = {}
+        refs: dict[str, dict[str, serving.Server]] = {}
         sizes: dict[str, int] = {}
         for name, (path, _) in targets.items():
             answer = requests.get(ours.url + path, headers={"X-Forwarded-For": "10.9.9.9"}, timeout=30)
@@ -41,17 +42,23 @@ def run(ctx: Context) -> SectionResult:
             refs[name] = {
                 who: stack.enter_context(
                     serving.bare(ctx.work / "web" / f"{name}-{who}", sizes[name], kind, flask=flask)
-                ).url
+                )
                 for who, flask in (("bare", False), ("flask", True))
             }
         for _ in range(rounds):  # interleaved: ours, bare, flask, ours ... so drift hits all alike
             for name, (path, _) in targets.items():
-                for who, base in (("ours", ours.url), *refs[name].items()):
-                    got = wrk.run(base + path, seconds, connections=CONNECTIONS, threads=1, work=ctx.work)
+                for who, server in (("ours", ours), *refs[name].items()):
+                    cpu, switches = server.usage()
+                    got = wrk.run(server.url + path, seconds, connections=CONNECTIONS, threads=1, work=ctx.work)
                     if got.bad_answers:
                         raise RuntimeError(f"{who} {path}: {got.bad_answers} bad answers of {got.requests}")
                     if (name, who) not in best or got.requests_per_s > best[name, who].requests_per_s:
                         best[name, who] = got
+                        cpu_after, switches_after = server.usage()
+                        costs[name, who] = (
+                            (cpu_after - cpu) * 1000 / got.requests,
+                            (switches_after - switches) / got.requests,
+                        )
         peak = ours.peak_rss_mb()
     for name, (_, label) in targets.items():
         mine, base = best[name, "ours"], best[name, "bare"]
@@ -68,6 +75,15 @@ def run(ctx: Context) -> SectionResult:
         result.figures += [
             Figure(f"{label}: requests/s", mine.requests_per_s, "req/s", f"p99 {mine.latency_p99_ms:.1f} ms"),
             Figure(f"bare WSGI app ({name} body): requests/s", base.requests_per_s, "req/s"),
+            *(
+                Figure(
+                    f"{label}, {who}: server CPU and context switches per request",
+                    costs[name, key][0],
+                    "ms",
+                    f"{costs[name, key][1]:.0f} context switches per request",
+                )
+                for key, who in (("ours", "ours"), ("bare", "bare WSGI app"))
+            ),
             Figure(
                 f"one-view Flask app ({name} body): requests/s",
                 best[name, "flask"].requests_per_s,
@@ -91,12 +107,17 @@ def run(ctx: Context) -> SectionResult:
         "What costs what (2026-12-01, after #16's fix): a status lookup whose case is found and a guide page held by "
         "the in-process cache (server/web/page_cache.py) are answered beneath Flask (server/web/public_lane.py, "
         "inside ProxyFix, same budgets, headers and cookies; everything else goes on to Flask). CPU per request in "
-        "process, best of 7 x 1000: status 2.3 ms before -> 0.4 ms (one Core SELECT ~0.1 ms, the two budgets "
-        "~0.04 ms, the rest answer and headers), guide hit 0.7 -> 0.28 ms (two itsdangerous signatures, CSRF token "
-        "and session cookie, are half), against 0.48 ms for a trivial view through this app's Flask stack. Under "
-        "gunicorn (py-spy --gil, status) the lane is ~40 % of the worker's GIL time and gunicorn's own request "
-        "handling ~45 % (its access log ~10 %, ~21 % in the bare app), so the ratio's ceiling is gunicorn's share; "
-        "on this shared 2-core machine (load average 3-14 from other work) nine quick runs gave guide 0.36-0.56 and "
-        "status 0.37-0.68.\n"
+        "process, best of 5 x 1000: status 0.31 ms (the Core SELECT with its checkout ~0.2 ms, the two budgets "
+        "~0.05 ms), guide hit 0.28 ms (two itsdangerous signatures, CSRF token and session cookie, are half).\n"
+        "Why the status ratio stays below 0.5 (2026-12-02, CPython 3.11, gthread): under 16 connections the server "
+        "spends 2.4-3.2 ms of CPU and 50-75 context switches per status request, against 0.31 ms in process; the "
+        "bare app 0.9-1.1 ms and ~25. perf puts ~40 % of the worker's CPU in the kernel's scheduler under "
+        "take_gil's timed waits: pysqlite drops the GIL at every bind, step, fetched column and reset, and with a "
+        "dozen request threads waiting each drop is a hand-off. With the lookup's query replaced by a memo "
+        "(an experiment, not shipped: the answer must be fresh) the same server gave 24 switches, 1.7 ms and "
+        "0.55-0.65x; one column instead of fifteen gained ~20 %, within the noise; threads, switch interval and "
+        "pool size moved both servers alike. At 1 connection the ratio is 0.46-0.56. A nice-19 busy loop on the "
+        "spare core doubles both servers (waking an idle vCPU is slow on this VM), so the absolute figures here "
+        "are pessimistic; on this shared 2-core machine quick runs gave guide 0.36-0.56 and status 0.34-0.68.\n"
     )
     return result
