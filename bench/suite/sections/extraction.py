@@ -13,7 +13,7 @@ TITLE = "Text extraction and OCR"
 
 
 def _text_layer(ctx: Context, result: SectionResult) -> None:
-    files, pages, rounds = (3, 10, 3) if ctx.quick else (10, 10, 5)
+    files, pages, rounds = (3, 10, 5) if ctx.quick else (10, 10, 5)
     found = eb.measure_text_layer(eb.text_pdfs(ctx.work, files, pages), rounds)
     best = {name: min(v) for name, v in found["wall"].items()}
     result.goals.append(
@@ -32,7 +32,7 @@ def _text_layer(ctx: Context, result: SectionResult) -> None:
 
 
 def _ocr_page(ctx: Context, result: SectionResult) -> None:
-    rounds = 3 if ctx.quick else 6
+    rounds = 4 if ctx.quick else 6
     pairs = eb.measure_ocr_pairs(eb.ocr_scan(ctx.work), rounds)
     bare, mine = min(b[1] for b, _ in pairs), min(m[1] for _, m in pairs)
     result.goals.append(
