@@ -5,17 +5,24 @@ states; path parameters are drawn from those cases' real ids as well as
 generated, so the fuzzing reaches the workflow rather than stopping at 404.
 Every answer must be no 5xx, a documented status with the documented content
 type and shape, and invalid data must be refused. Generation is derandomized
-(the same cases on every run) and keeps no example database, and the example
-counts are bounded so the module stays within about three minutes on two cores.
+and keeps no example database, and the ids, tokens and tracking numbers the
+server makes come from one seeded generator (``SeededSecrets``), so the same
+day's run draws the same requests and a failure it finds comes back. The
+example counts are bounded so the module stays within about three minutes on
+two cores.
 Counts per role are printed for the closing note.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
+import random
+import secrets
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +75,23 @@ FILES = {
     "health_certs": (jpeg_bytes(), "健康证.jpg"),
     "floor_plan": (pdf_bytes("民宿平面布局图"), "平面图.pdf"),
 }
+
+
+class SeededSecrets:
+    """The ``secrets`` functions the server calls, from one seeded generator: the path parameters are drawn
+    from the world's ids, so with random ids two runs fuzzed different requests."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+
+    def token_hex(self, nbytes: int = 32) -> str:
+        return self.random.randbytes(nbytes).hex()
+
+    def token_urlsafe(self, nbytes: int = 32) -> str:
+        return base64.urlsafe_b64encode(self.random.randbytes(nbytes)).rstrip(b"=").decode()
+
+    def choice(self, seq):
+        return self.random.choice(seq)
 
 
 @dataclass
@@ -156,7 +180,15 @@ def _cases(api: Api) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> World:
+def world(tmp_path_factory) -> Iterator[World]:
+    with pytest.MonkeyPatch.context() as patch:
+        seeded = SeededSecrets(16)
+        for name in ("token_hex", "token_urlsafe", "choice"):
+            patch.setattr(secrets, name, getattr(seeded, name))
+        yield from _world(tmp_path_factory)
+
+
+def _world(tmp_path_factory) -> Iterator[World]:
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))  # its caches, not in the checkout
     settings = load_settings(
         {"ONEWINDOW_DATA_DIR": str(tmp_path_factory.mktemp("fuzz") / "var"), "ONEWINDOW_DEMO_PASSWORD": PASSWORD}
