@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--full", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the goals and figures to this file")
     parser.add_argument("--only", help="comma-separated sections: " + ",".join(SECTIONS))
+    parser.add_argument(
+        "--largest", type=int, help="grow no collection past this many pages (larger goals: not measured)"
+    )
     parser.add_argument("--no-services", action="store_true", help="do not start the servers (use the running ones)")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="where benchmarks.md goes")
     args = parser.parse_args(argv)
@@ -88,11 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     started, t0 = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="onewindow-bench-"))
     try:
-        ctx = Context(quick=args.quick, work=work, cache=cache, env=env)
+        ctx = Context(quick=args.quick, work=work, cache=cache, env=env, largest=args.largest)
         results = [_run_section(name, ctx) for name in names]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    data = report.run_json(ctx.mode, machine.describe(ROOT), started, time.perf_counter() - t0, results)
+    data = report.run_json(
+        ctx.mode, machine.describe(ROOT), started, time.perf_counter() - t0, results, largest=args.largest
+    )
     if not args.only:
         report.write(args.docs, data, results)
     if args.json:

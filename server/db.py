@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import db_changes
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -53,6 +55,7 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.changes = db_changes.watch(self.url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -75,6 +78,7 @@ class Database:
             conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
+        self.changes.close()
         self.engine.dispose()
 
     @property

@@ -176,7 +176,7 @@ def _embedded(ctx: Context) -> Growth:
     index = open_index(f"sqlite:///{root / 'index.db'}")
     try:
         disk = partial(_disk_bytes, index.root)  # type: ignore[attr-defined]
-        return Growth("embedded", _grow(ctx, index, embedded_stops(ctx.quick), _bare_embedded(index), disk))
+        return Growth("embedded", _grow(ctx, index, ctx.sizes(embedded_stops(ctx.quick)), _bare_embedded(index), disk))
     finally:
         index.destroy()
 
@@ -252,7 +252,7 @@ def _elastic(ctx: Context) -> Growth:
     finally:
         index.destroy()
         index.close()
-    for size in [100_000] if ctx.quick else [100_000, 1_000_000]:
+    for size in ctx.sizes([100_000] if ctx.quick else [100_000, 1_000_000]):
         point = _kept(ctx, size)
         if point.step_seconds:
             growth.notes.append(f"the kept {size:,}-page collection was (re)built in this run")

@@ -89,6 +89,11 @@ class Context:
     """Kept between runs (generated corpora, downloaded tools)."""
     env: dict[str, str]
     """The real servers' ``ONEWINDOW_TEST_*`` variables (``scripts/services env --prefix ONEWINDOW_TEST_``)."""
+    largest: int | None = None
+    """No collection grows past this many pages (``--largest``); goals at larger sizes show as not measured."""
+
+    def sizes(self, sizes: list[int]) -> list[int]:
+        return [size for size in sizes if self.largest is None or size <= self.largest]
 
     @property
     def mode(self) -> str:

@@ -50,10 +50,16 @@ def plot(series: Series, path: Path) -> None:
 
 
 def run_json(
-    mode: str, machine: dict[str, str], started: str, seconds: float, sections: list[SectionResult]
+    mode: str,
+    machine: dict[str, str],
+    started: str,
+    seconds: float,
+    sections: list[SectionResult],
+    largest: int | None = None,
 ) -> dict[str, Any]:
     return {
         "mode": mode,
+        "largest": largest,
         "started": started,
         "seconds": round(seconds, 1),
         "machine": machine,
@@ -82,13 +88,21 @@ def _goal_row(goal: dict[str, Any]) -> str:
     )
 
 
+def _largest(data: dict[str, Any]) -> str:
+    largest = data.get("largest")
+    if not largest:
+        return "`"
+    return f" --largest {largest}` (no collection past {largest:,} pages, so goals at larger sizes are not measured)"
+
+
 def _run_markdown(data: dict[str, Any]) -> list[str]:
     mode = data["mode"]
     met = sum(1 for g in data["goals"] if g["met"])
     lines = [
         f"## {mode.capitalize()} run",
         "",
-        f"`python bench/run.py --{mode}`, started {data['started']}, took {data['seconds'] / 60:.1f} min. "
+        f"`python bench/run.py --{mode}{_largest(data)}, started {data['started']}, "
+        f"took {data['seconds'] / 60:.1f} min. "
         f"**{met} of {len(data['goals'])} goals met.**",
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in data["machine"].items()) + ".",

@@ -77,10 +77,22 @@ def test_a_quick_run_keeps_the_last_full_run(tmp_path: Path) -> None:
 
     page = (tmp_path / "benchmarks.md").read_text()
     assert page.index("## Quick run") < page.index("## Full run")
-    assert "started 2026-11-30 00:00 UTC" in page
+    assert "`python bench/run.py --full`, started 2026-11-30 00:00 UTC" in page
 
 
 def test_a_section_that_raised_is_a_goal_not_met() -> None:
     result = report.failed("Search", "ConnectionError: refused")
     assert [g.met for g in result.goals] == [False]
     assert "refused" in result.goals[0].detail
+
+
+def test_a_run_capped_in_size_grows_nothing_past_it_and_says_so(tmp_path: Path) -> None:
+    from bench.suite.model import Context
+
+    ctx = Context(quick=False, work=tmp_path, cache=tmp_path, env={}, largest=1_000_000)
+    assert ctx.sizes([100_000, 1_000_000, 10_000_000]) == [100_000, 1_000_000]
+    assert Context(quick=False, work=tmp_path, cache=tmp_path, env={}).sizes([10_000_000]) == [10_000_000]
+    data = report.run_json("full", {"cpu": "test"}, "2026-12-02 00:00 UTC", 60.0, _sections(), largest=1_000_000)
+    report.write(tmp_path, data, _sections())
+    page = (tmp_path / "benchmarks.md").read_text()
+    assert "`python bench/run.py --full --largest 1000000` (no collection past 1,000,000 pages" in page

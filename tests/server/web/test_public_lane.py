@@ -8,10 +8,13 @@ it is Flask's, and its answer is otherwise the same.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event, select
 
+from server.db_changes import Unwatched
 from server.models import Application, CaseEvent, ClockPause, Holiday, utcnow
 from server.vocabulary import EventAction
 from server.web import page_cache, throttle
@@ -133,6 +136,79 @@ def test_lookups_the_lane_cannot_answer_exactly_are_flasks(app, runtime, demo, s
     answer = app.test_client(use_cookies=False).get(f"/api/v1/track/{number}?{query}")
     assert flask_calls == [f"/api/v1/track/{number}"]
     assert answer.status_code in (200, 400, 404)
+
+
+@pytest.fixture
+def statements(runtime) -> Iterator[list[str]]:
+    """The SQL the app's engine runs from here on."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(runtime.db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(runtime.db.engine, "before_cursor_execute", record)
+
+
+def _lookup(client, number: str, address: str = "192.0.2.30", headers: dict | None = None):
+    return client.get(
+        f"/api/v1/track/{number}?phone_last4=4321", headers=headers, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_a_found_answer_is_kept_until_the_database_commits(app, runtime, demo, settings, flask_calls, statements):
+    number = _case(app.test_client(), runtime, settings)
+    client = app.test_client(use_cookies=False)
+    flask_calls.clear()
+    first = _lookup(client, number)
+    assert first.get_json()["status"] == "submitted" and statements, "the first lookup reads the database"
+    statements.clear()
+    again = _lookup(client, number)
+    assert statements == [] and again.get_data() == first.get_data(), "the next one is the kept answer"
+    with runtime.db.session() as session:  # a clerk accepts the case
+        case = session.scalar(select(Application).where(Application.tracking_number == number))
+        case.status, case.accepted_at = "accepted", utcnow()
+        session.add(CaseEvent(application_id=case.id, seq=95, action=EventAction.ACCEPT, after="accepted"))
+    statements.clear()
+    changed = _lookup(client, number)
+    assert statements, "after a commit the case is read again"
+    assert changed.get_json()["status"] == "accepted" and changed.get_json()["due_date"] is not None
+    _same_answer(changed, _lookup(client, number, headers=FLASK))
+    assert flask_calls == [f"/api/v1/track/{number}"], "only the lookup sent through Flask on purpose"
+
+
+def test_an_answer_kept_yesterday_is_read_again_today(app, runtime, demo, settings, statements, monkeypatch):
+    """An open pause moves the due date every working day, with no commit: the day is part of the key."""
+    number = _case(app.test_client(), runtime, settings, accepted=True)
+    with runtime.db.session() as session:
+        case = session.scalar(select(Application).where(Application.tracking_number == number))
+        session.add(ClockPause(application=case, started_at=utcnow() - timedelta(days=1), reason="expert_review"))
+    client = app.test_client(use_cookies=False)
+    today = _lookup(client, number).get_json()
+    later = utcnow() + timedelta(days=7)
+    from server.services.cases import clock
+    from server.web import public_lane
+
+    monkeypatch.setattr(public_lane, "utcnow", lambda: later)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    statements.clear()
+    next_week = _lookup(client, number, address="192.0.2.31")
+    assert statements, "a new day is read from the database"
+    assert next_week.get_json()["due_date"] > today["due_date"]
+    _same_answer(next_week, _lookup(client, number, address="192.0.2.32", headers=FLASK))
+
+
+def test_a_database_that_cannot_be_watched_is_read_for_every_lookup(app, runtime, demo, settings, statements):
+    number = _case(app.test_client(), runtime, settings)
+    runtime.db.changes = Unwatched()  # as on PostgreSQL
+    client = app.test_client(use_cookies=False)
+    answers = []
+    for _ in range(3):
+        statements.clear()
+        answers.append(_lookup(client, number).get_data())
+        assert statements, "nothing is kept"
+    assert len(set(answers)) == 1
 
 
 def test_lookup_keys_are_the_rules_keys(app):
