@@ -41,57 +41,45 @@ class Unwatched:
 
 
 class SqliteDataVersion:
-    """One watching connection per thread (a connection's data_version moves only for others' commits, and a
-    connection is one thread's at a time); the first look through a new connection moves the epoch, since
-    whatever it missed before it opened cannot be known."""
+    """Watching connections kept idle between looks, each with the data_version it last saw (a connection's
+    moves only for others' commits, and is one caller's at a time). The first look through a new connection
+    moves the epoch, since whatever was committed before it opened cannot be known; as many connections are
+    open as lookups ever ran at once, whatever the server's threading."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._local = threading.local()
+        self._idle: list[tuple[sqlite3.Connection, int | None]] = []  # append and pop are atomic under the GIL
         self._lock = threading.Lock()
         self._epoch = 0
-        self._connections: list[sqlite3.Connection] = []
 
     def epoch(self) -> int | None:
         try:
-            version = self._version()
-        except sqlite3.Error:  # closed under it (dispose), or the file went away: open it again, once
-            self._forget()
-            try:
-                version = self._version()
-            except sqlite3.Error:
-                self._forget()
-                return None
-        if version != getattr(self._local, "seen", None):
-            self._local.seen = version
+            connection, seen = self._idle.pop()
+        except IndexError:
+            connection, seen = None, None
+        try:
+            if connection is None:
+                connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=1)
+                connection.execute("PRAGMA query_only=1")
+            version = int(connection.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:  # the file went away, or the disk failed: nothing can be vouched for
+            if connection is not None:
+                connection.close()
+            return None
+        if version != seen:
             with self._lock:
                 self._epoch += 1
+        self._idle.append((connection, version))
         return self._epoch
-
-    def _version(self) -> int:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=1)
-            connection.execute("PRAGMA query_only=1")
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
-        return int(connection.execute("PRAGMA data_version").fetchone()[0])
-
-    def _forget(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        self._local.connection = self._local.seen = None
-        if connection is not None:
-            with self._lock:
-                if connection in self._connections:
-                    self._connections.remove(connection)
-            connection.close()
 
     def close(self) -> None:
         with self._lock:
-            connections, self._connections = self._connections, []
             self._epoch += 1
-        for connection in connections:
+        while self._idle:
+            try:
+                connection, _ = self._idle.pop()
+            except IndexError:
+                break
             connection.close()
 
 

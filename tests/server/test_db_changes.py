@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -64,24 +66,44 @@ def test_a_commit_by_another_process_moves_it(db, tmp_path):
     assert before is not None and after is not None and after > before
 
 
-def test_a_thread_that_never_looked_cannot_vouch_for_what_it_missed(db):
+@contextmanager
+def _in_use(watch: SqliteDataVersion) -> Iterator[None]:
+    """As while another request is inside its look: its connection is not idle."""
+    held = watch._idle.pop()
+    try:
+        yield
+    finally:
+        watch._idle.append(held)
+
+
+def test_a_new_watching_connection_cannot_vouch_for_what_it_missed(db):
     before = db.changes.epoch()
-    seen: list[int | None] = []
-    thread = threading.Thread(target=lambda: seen.append(db.changes.epoch()))
-    thread.start()
-    thread.join()
-    assert before is not None and seen[0] is not None and seen[0] > before
+    with _in_use(db.changes):
+        opened = db.changes.epoch()
+    assert before is not None and opened is not None and opened > before
+    assert len(db.changes._idle) == 2
+    assert db.changes.epoch() == db.changes.epoch() == opened, "both have seen the same version since"
 
 
-def test_a_commit_seen_by_one_thread_moves_the_epoch_for_all(db):
+def test_a_commit_moves_the_epoch_through_every_connection(db):
+    db.changes.epoch()
+    with _in_use(db.changes):
+        db.changes.epoch()
     before = db.changes.epoch()
     _add(db, "b")
-    seen: list[int | None] = []
-    thread = threading.Thread(target=lambda: seen.append(db.changes.epoch()))
-    thread.start()
-    thread.join()
-    # this thread's own connection saw the commit too: its next look does not go back below the other's
-    assert db.changes.epoch() >= seen[0] > before  # type: ignore[operator]
+    with _in_use(db.changes):  # the look goes through the other connection
+        after = db.changes.epoch()
+    assert after is not None and before is not None and after > before
+    again = db.changes.epoch()  # this connection saw the commit too; the epoch may move again, never back
+    assert again is not None and again >= after and db.changes.epoch() == again
+
+
+def test_threads_that_come_and_go_leave_one_connection_open(db):
+    for _ in range(20):
+        thread = threading.Thread(target=db.changes.epoch)
+        thread.start()
+        thread.join()
+    assert len(db.changes._idle) == 1
 
 
 def test_after_close_it_opens_again_and_vouches_for_nothing_it_saw_before(db):
