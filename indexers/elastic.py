@@ -269,6 +269,8 @@ class ElasticIndex(SearchIndex):
             source=["kind", "payload"],  # type: ignore[arg-type]
             track_total_hits=False,
             aggs=aggs,
+            # each shard would score by its own term statistics: a ranking that changed with the shard count
+            search_type="dfs_query_then_fetch" if self._shards > 1 else None,
         ).body
         groups = []
         for hit in found["hits"]["hits"]:

@@ -28,7 +28,9 @@ body terms (top 20; no highlights, facets, permission filter or payloads), alter
 query in the same run. The goal is on wall-clock p95; each query's CPU time (all threads of the searching
 process; for Elasticsearch the client's only) is recorded beside it, as other work on the shared machine
 stretches wall time, not CPU time. Measured at every size as the index grows; Elasticsearch's 100k (full:
-1M) collection is kept on the server between runs.
+1M) collection is kept on the server between runs; the 1M one has two shards (`?shards=2`, searched with
+dfs_query_then_fetch so that the ranking is one shard's): settled, on an idle machine, p95 35-39 ms against
+45 ms with one shard (2026-12-02).
 
 Where an embedded query's time goes (CPU per query, mean / p95, measured 2026-12-01 on the 400-query mix): at 100k
 pages ranking ~1 ms, counting (total and facets of own dossiers and of others' shared files, two passes on the pool
