@@ -30,6 +30,8 @@ class WrkResult:
     bad_answers: int
     """Non-2xx/3xx answers, socket errors and timeouts."""
     latency_p99_ms: float
+    kinds: str = ""
+    """What the bad answers were, as wrk printed them."""
 
 
 def ensure() -> str:
@@ -62,12 +64,22 @@ def parse(out: str) -> WrkResult:
     if socket:
         bad += sum(int(n) for n in socket.groups())
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", out)
-    return WrkResult(rps, total, bad, _ms(*p99.groups()) if p99 else 0.0)
+    kinds = "; ".join(re.findall(r"^\s*((?:Socket errors|Non-2xx or 3xx responses):.*)$", out, re.M))
+    return WrkResult(rps, total, bad, _ms(*p99.groups()) if p99 else 0.0, kinds)
 
 
 def run(url: str, seconds: float, *, connections: int, threads: int, work: Path) -> WrkResult:
     script = work / "per-client-address.lua"
     script.write_text(LUA)
-    argv = [ensure(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    # a stall of the shared machine shows in the p99; wrk's own 2 s timeout would count it as an error
+    argv = [
+        ensure(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
     out = subprocess.run([*argv, "-s", str(script), url], check=True, capture_output=True, text=True).stdout
     return parse(out)

@@ -54,3 +54,4 @@ def test_every_client_has_its_own_address():
 def test_wrk_summary_counts_errors_and_non_2xx_as_bad_answers():
     got = wrk.parse(WRK_OUT)
     assert (got.requests_per_s, got.requests, got.bad_answers, got.latency_p99_ms) == (500.0, 4000, 10, 1200.0)
+    assert got.kinds == "Socket errors: connect 0, read 1, write 0, timeout 2; Non-2xx or 3xx responses: 7"

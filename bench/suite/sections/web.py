@@ -51,7 +51,7 @@ def run(ctx: Context) -> SectionResult:
                     cpu, switches = server.usage()
                     got = wrk.run(server.url + path, seconds, connections=CONNECTIONS, threads=1, work=ctx.work)
                     if got.bad_answers:
-                        raise RuntimeError(f"{who} {path}: {got.bad_answers} bad answers of {got.requests}")
+                        raise RuntimeError(f"{who} {path}: {got.bad_answers} bad of {got.requests} ({got.kinds})")
                     if (name, who) not in best or got.requests_per_s > best[name, who].requests_per_s:
                         best[name, who] = got
                         cpu_after, switches_after = server.usage()
