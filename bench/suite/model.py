@@ -24,9 +24,13 @@ class Goal:
     baseline: str = ""
     """What the value was measured against, in words (``raw copy to the same bucket: 182 MB/s``)."""
     detail: str = ""
+    measured: bool = True
+    """False for a goal this run had nothing to measure with (its value is then a placeholder): never met."""
 
     @property
     def met(self) -> bool:
+        if not self.measured:
+            return False
         if self.compare == "at_most":
             return self.value <= self.target
         return self.value >= self.target
@@ -41,6 +45,7 @@ class Goal:
             "met": self.met,
             "baseline": self.baseline,
             "detail": self.detail,
+            "measured": self.measured,
         }
 
 

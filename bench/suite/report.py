@@ -82,10 +82,8 @@ def _goal_row(goal: dict[str, Any]) -> str:
     sign = "≤" if goal["compare"] == "at_most" else "≥"
     unit = f" {goal['unit']}" if goal["unit"] else ""
     mark = "met" if goal["met"] else "**not met**"
-    return (
-        f"| {goal['name']} | {_number(goal['value'])}{unit} | {sign} {_number(goal['target'])}{unit} | {mark} "
-        f"| {goal['baseline']} |"
-    )
+    value = f"{_number(goal['value'])}{unit}" if goal.get("measured", True) else "not measured"
+    return f"| {goal['name']} | {value} | {sign} {_number(goal['target'])}{unit} | {mark} | {goal['baseline']} |"
 
 
 def _largest(data: dict[str, Any]) -> str:

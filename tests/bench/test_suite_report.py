@@ -59,6 +59,7 @@ def test_json_and_page_report_a_missed_goal(tmp_path: Path) -> None:
             "met": False,
             "baseline": "raw copy 400 MB/s",
             "detail": "",
+            "measured": True,
             "section": "Storage",
         }
     ]
@@ -96,3 +97,12 @@ def test_a_run_capped_in_size_grows_nothing_past_it_and_says_so(tmp_path: Path) 
     report.write(tmp_path, data, _sections())
     page = (tmp_path / "benchmarks.md").read_text()
     assert "`python bench/run.py --full --largest 1000000` (no collection past 1,000,000 pages" in page
+
+
+def test_a_goal_with_nothing_to_measure_is_not_met_and_shows_no_number(tmp_path: Path) -> None:
+    goal = Goal("search p95 at 10M pages", 1e9, 50.0, "ms", baseline="not measured: no such collection", measured=False)
+    assert not goal.met and not Goal("x", 1.0, 50.0, "ms", measured=False).met
+    section = SectionResult(title="Search", goals=[goal])
+    report.write(tmp_path, report.run_json("full", {"cpu": "test"}, "2026-12-02 00:00 UTC", 1.0, [section]), [section])
+    page = (tmp_path / "benchmarks.md").read_text()
+    assert "| search p95 at 10M pages | not measured | ≤ 50.0 ms | **not met** |" in page
