@@ -9,7 +9,7 @@ byte for byte what Flask writes: only the serializer is kept.
 token, a session holding only one): itsdangerous zlib-compresses every payload
 and keeps the result only when it is shorter, and zlib releases the GIL, which
 under the production server hands the worker to another request thread.
-Skipping the attempt leaves the same bytes (tests/server/web/test_sessions.py).
+Skipping the attempt leaves the same bytes (tests/server/web/test_signed_cookie_serializers.py).
 """
 
 from __future__ import annotations
