@@ -215,7 +215,7 @@ def _es_grow(ctx: Context, index: SearchIndex, stops: list[int], search_from: in
 
 
 # A collection this large is split across the node's two cores (searched with global term statistics, so the
-# ranking is a one-shard index's); API.md's ``shards`` parameter of the index URL.
+# ranking is a one-shard index's): the ``shards`` parameter of the index URL (README).
 KEPT_SHARDS = {1_000_000: 2}
 
 
