@@ -75,11 +75,8 @@ class SqliteDataVersion:
     def close(self) -> None:
         with self._lock:
             self._epoch += 1
-        while self._idle:
-            try:
-                connection, _ = self._idle.pop()
-            except IndexError:
-                break
+            idle, self._idle = self._idle, []  # a look in flight returns its connection to the new list
+        for connection, _ in idle:
             connection.close()
 
 

@@ -86,11 +86,15 @@ def _goal_row(goal: dict[str, Any]) -> str:
     return f"| {goal['name']} | {value} | {sign} {_number(goal['target'])}{unit} | {mark} | {goal['baseline']} |"
 
 
-def _largest(data: dict[str, Any]) -> str:
+def _command(data: dict[str, Any]) -> str:
+    """The command that made this run, and what a size cap left out."""
     largest = data.get("largest")
     if not largest:
-        return "`"
-    return f" --largest {largest}` (no collection past {largest:,} pages, so goals at larger sizes are not measured)"
+        return f"`python bench/run.py --{data['mode']}`"
+    return (
+        f"`python bench/run.py --{data['mode']} --largest {largest}` "
+        f"(no collection past {largest:,} pages, so goals at larger sizes are not measured)"
+    )
 
 
 def _run_markdown(data: dict[str, Any]) -> list[str]:
@@ -99,7 +103,7 @@ def _run_markdown(data: dict[str, Any]) -> list[str]:
     lines = [
         f"## {mode.capitalize()} run",
         "",
-        f"`python bench/run.py --{mode}{_largest(data)}, started {data['started']}, "
+        f"{_command(data)}, started {data['started']}, "
         f"took {data['seconds'] / 60:.1f} min. "
         f"**{met} of {len(data['goals'])} goals met.**",
         "",
