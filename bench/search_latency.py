@@ -111,6 +111,9 @@ SENTENCES = [
 ]
 
 
+DIGITS = "0123456789"
+
+
 @dataclass
 class Facts:
     """Values the generator used, so that queries can look for what exists."""
@@ -132,19 +135,24 @@ class CorpusGenerator:
         return r.choice(SURNAMES) + "".join(r.choice(GIVEN) for _ in range(r.choice((1, 2, 2))))
 
     def _digits(self, n: int) -> str:
-        return "".join(self.rng.choice("0123456789") for _ in range(n))
+        below = self.rng._randbelow  # type: ignore[attr-defined]
+        return "".join(DIGITS[below(10)] for _ in range(n))
 
     def _page(self, ctx: dict[str, str], traditional: bool, chars: int) -> str:
+        # randint(a, b) and choice(seq) are a + _randbelow(b - a + 1) and seq[_randbelow(len(seq))]: the
+        # same draws without random.py's argument checks, which were most of a 10M-page corpus's time
         r = self.rng
+        below, rand = r._randbelow, r.random  # type: ignore[attr-defined]
         templates = self._traditional if traditional else SENTENCES
+        count = len(templates)
         out: list[str] = []
         size = 0
         while size < chars:
-            ctx.update(n=str(r.randint(1, 30)), n2=str(r.randint(2, 60)), n3=str(r.randint(20, 900)))
-            sentence = r.choice(templates).format(**ctx)
+            ctx["n"], ctx["n2"], ctx["n3"] = str(1 + below(30)), str(2 + below(59)), str(20 + below(881))
+            sentence = templates[below(count)].format_map(ctx)
             out.append(sentence)
             size += len(sentence)
-            if r.random() < 0.15:
+            if rand() < 0.15:
                 out.append("\n")
         return "".join(out)
 

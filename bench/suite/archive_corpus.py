@@ -3,13 +3,16 @@
 The corpus is bench/search_latency.py's deterministic generator; a cached
 copy is keyed by a hash of that file, so changing the generator regenerates
 it. Collections larger than ``CACHE_PAGES`` are streamed from the generator
-(a pickled 10M-page corpus would be about 12 GB).
+(a pickled 10M-page corpus would be about 12 GB), for the kept 10M-page
+collection from a child process a few chunks ahead of the indexing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import pickle
+import queue
 import random
 import re
 from collections.abc import Iterator
@@ -44,11 +47,52 @@ def _cached(ctx: Context, pages: int) -> list[DossierDoc]:
     return docs
 
 
-def batches(ctx: Context, stops: list[int], most: int = 100_000) -> Iterator[tuple[int, list[DossierDoc], bool]]:
+def _produce(pages: int, out: multiprocessing.Queue) -> None:
+    chunk: list[DossierDoc] = []
+    for doc in sl.CorpusGenerator().dossiers(pages):
+        chunk.append(doc)
+        if len(chunk) == 1000:
+            out.put(chunk)
+            chunk = []
+    out.put(chunk)
+    out.put(None)
+
+
+def generated_ahead(pages: int) -> Iterator[DossierDoc]:
+    """The generator's dossiers, made in a child process: making a 10M-page corpus in Python costs
+    about as much CPU as indexing it, and so the two run on the two cores (at most ~8 chunks ahead)."""
+    spawn = multiprocessing.get_context("spawn")
+    chunks: multiprocessing.Queue = spawn.Queue(maxsize=8)
+    child = spawn.Process(target=_produce, args=(pages, chunks), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                chunk = chunks.get(timeout=5)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(f"the corpus generator exited with code {child.exitcode}") from None
+                continue
+            if chunk is None:
+                return
+            yield from chunk
+    finally:
+        child.kill()
+        child.join()
+
+
+def batches(
+    ctx: Context, stops: list[int], most: int = 100_000, ahead: bool = False
+) -> Iterator[tuple[int, list[DossierDoc], bool]]:
     """Dossiers in the generator's order (every size is a prefix of the next) in chunks of at most
-    ``most`` pages: ``(stop, chunk, last)``, ``last`` when the chunk brings the collection to ``stop``."""
+    ``most`` pages: ``(stop, chunk, last)``, ``last`` when the chunk brings the collection to ``stop``.
+    ``ahead``: generated in a child process (``generated_ahead``)."""
     top = stops[-1]
-    source: Iterator[DossierDoc] = iter(_cached(ctx, top)) if top <= CACHE_PAGES else sl.CorpusGenerator().dossiers(top)
+    source: Iterator[DossierDoc]
+    if top <= CACHE_PAGES:
+        source = iter(_cached(ctx, top))
+    else:
+        source = generated_ahead(top) if ahead else sl.CorpusGenerator().dossiers(top)
     made = 0
     for stop in stops:
         chunk: list[DossierDoc] = []
