@@ -26,8 +26,8 @@ rate of each step between two collection sizes. Bulk against one page per reques
 `index_dossier` of a one-page dossier per call (each call commits and is searchable on return, as an
 index job is) against one `index_many` call of other one-page dossiers; the two alternate over the
 rounds and each figure is the best of its rounds. Elasticsearch's small collection (10k pages) is
-built fresh in every run; the kept 100k (and, full, 1M) collections are built once per corpus and
-schema version (see Search)."""
+built fresh in every run; the kept 100k (and, full, 1M) collections, and the full run's embedded 10M
+one, are built once per corpus and schema version (see Search)."""
 
 
 def _ratio(ctx: Context, backend: str) -> dict[str, float]:
