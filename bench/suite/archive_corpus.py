@@ -47,15 +47,30 @@ def _cached(ctx: Context, pages: int) -> list[DossierDoc]:
     return docs
 
 
+def _hand_over(out: multiprocessing.Queue, item: list[DossierDoc] | None) -> bool:
+    """Put ``item`` once there is room; False if the parent died meanwhile (killed, it cannot stop us,
+    and a full queue would keep this child waiting for ever)."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            out.put(item, timeout=2)
+            return True
+        except queue.Full:
+            if parent is not None and not parent.is_alive():
+                out.cancel_join_thread()  # what the queue holds can never be read: exit without flushing it
+                return False
+
+
 def _produce(pages: int, out: multiprocessing.Queue) -> None:
     chunk: list[DossierDoc] = []
     for doc in sl.CorpusGenerator().dossiers(pages):
         chunk.append(doc)
         if len(chunk) == 1000:
-            out.put(chunk)
+            if not _hand_over(out, chunk):
+                return
             chunk = []
-    out.put(chunk)
-    out.put(None)
+    if _hand_over(out, chunk):
+        _hand_over(out, None)
 
 
 def generated_ahead(pages: int) -> Iterator[DossierDoc]:
