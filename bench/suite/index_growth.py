@@ -81,8 +81,8 @@ def embedded_stops(quick: bool) -> list[int]:
     return small if quick else [*small, 200_000, 500_000, 1_000_000]
 
 
-# Past 1M pages the embedded index too is kept between runs (in the cache): growing it to 10M takes most
-# of an hour, and its search latency is the figure a run needs. Its first build also stops at these sizes.
+# Past 1M pages the embedded index too is kept between runs (in the cache): growing it to 10M takes one to
+# two hours on two cores, and its search latency is the figure a run needs. Its first build stops at these.
 EMBEDDED_KEPT = 10_000_000
 EMBEDDED_KEPT_STOPS = [2_000_000, 5_000_000, EMBEDDED_KEPT]
 
