@@ -28,6 +28,7 @@ from typing import Any
 from bench import search_latency as sl
 from indexers import DossierDoc, SearchIndex, SearchQuery, open_index, tokenize
 from indexers import units as unit_layout
+from indexers.query import plan_query
 
 from . import archive_corpus
 from .model import Context
@@ -96,22 +97,34 @@ def _disk_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
 
-def _latency(index: SearchIndex, bare: Callable[[SearchQuery], object], qs: list[SearchQuery]) -> dict[str, float]:
-    """Ours and the bare engine on the same queries, interleaved query by query."""
+def _latency(
+    index: SearchIndex,
+    bare: Callable[[SearchQuery], object],
+    qs: list[SearchQuery],
+    count: Callable[[SearchQuery], object] | None = None,
+) -> dict[str, float]:
+    """Ours and the bare engine (and ``count``, the exact count alone) on the same queries, interleaved
+    query by query."""
+    calls: list[Callable[[SearchQuery], object]] = [index.search, bare] + ([count] if count else [])
     for q in qs[:WARM_QUERIES]:
-        index.search(q)
-        bare(q)
-    ours, base, cpu, hits = [], [], [], 0
+        for call in calls:
+            call(q)
+    times: list[list[float]] = [[] for _ in calls]
+    cpu, hits = [], 0
     for i, q in enumerate(qs):
-        pair = [(ours, lambda q=q: index.search(q)), (base, lambda q=q: bare(q))]
-        for times, call in pair if i % 2 == 0 else pair[::-1]:
+        turn = list(range(len(calls)))
+        for k in turn[i % len(turn) :] + turn[: i % len(turn)]:
             t, c = time.perf_counter(), time.process_time()
-            result = call()
-            times.append((time.perf_counter() - t) * 1000)
-            if times is ours:
+            result = calls[k](q)
+            times[k].append((time.perf_counter() - t) * 1000)
+            if k == 0:
                 cpu.append((time.process_time() - c) * 1000)
                 hits += bool(getattr(result, "hits", None))
-    return {
+    ours, base = times[0], times[1]
+    counted = (
+        {"count_p50_ms": sl.percentile(times[2], 50), "count_p95_ms": sl.percentile(times[2], 95)} if count else {}
+    )
+    return counted | {
         "p50_ms": sl.percentile(ours, 50),
         "p95_ms": sl.percentile(ours, 95),
         "bare_p50_ms": sl.percentile(base, 50),
@@ -147,6 +160,25 @@ def _bare_embedded(index: SearchIndex) -> Callable[[SearchQuery], object]:
     return run
 
 
+def _count_embedded(index: SearchIndex) -> Callable[[SearchQuery], object]:
+    """The query's matching units counted by tantivy on one thread, unranked, without facets or the page:
+    the least that any answer with an exact total must do."""
+    from tantivy import Occur, Query
+
+    compile_ = index._compiler  # type: ignore[attr-defined]
+
+    def run(q: SearchQuery) -> object:
+        plan = plan_query(q)
+        parts = [p for p in (compile_.visible_dossiers(plan), compile_.visible_shared(plan)) if p is not None]
+        visible = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
+        searcher = index._open().searcher()  # type: ignore[attr-defined]
+        # ordered by a fast field, so that nothing is scored
+        query = compile_.query(plan, visible, with_boosts=False)
+        return searcher.search(query, limit=1, count=True, order_by_field="completed_ts").count
+
+    return run
+
+
 def _grow(
     ctx: Context,
     index: SearchIndex,
@@ -155,6 +187,7 @@ def _grow(
     disk_bytes: Callable[[], int],
     search_from: int = 0,
     ahead: bool = False,
+    count: Callable[[SearchQuery], object] | None = None,
 ) -> list[Checkpoint]:
     """Bulk-index the corpus up to each stop; at each, the pages/s of that step, the size on disk and
     (from ``search_from`` pages on) the search latency against ``bare``; ``ahead``: see ``batches``."""
@@ -174,7 +207,7 @@ def _grow(
             continue
         point = Checkpoint(pages, dossiers, step_pages, step_seconds, disk_bytes())
         if stop >= search_from:
-            point.search = _latency(index, bare, _queries(ctx, done, stop))
+            point.search = _latency(index, bare, _queries(ctx, done, stop), count)
         points.append(point)
         step_pages, step_seconds = 0, 0.0
     return points
@@ -186,7 +219,7 @@ def _embedded(ctx: Context) -> Growth:
     try:
         disk = partial(_disk_bytes, index.root)  # type: ignore[attr-defined]
         stops = ctx.sizes(embedded_stops(ctx.quick))
-        growth = Growth("embedded", _grow(ctx, index, stops, _bare_embedded(index), disk))
+        growth = Growth("embedded", _grow(ctx, index, stops, _bare_embedded(index), disk, count=_count_embedded(index)))
     finally:
         index.destroy()
     if not ctx.quick and ctx.sizes([EMBEDDED_KEPT]):
@@ -231,11 +264,15 @@ def _kept_embedded(ctx: Context) -> list[Checkpoint]:
         if stored is not None:
             point = Checkpoint(stored["pages"], stored["dossiers"], 0, 0.0, disk())
             docs = archive_corpus.sample_docs(ctx, EMBEDDED_KEPT)
-            point.search = _latency(index, _bare_embedded(index), _queries(ctx, docs, EMBEDDED_KEPT))
+            point.search = _latency(
+                index, _bare_embedded(index), _queries(ctx, docs, EMBEDDED_KEPT), _count_embedded(index)
+            )
             return [point]
         index.destroy()
         index = open_index(f"sqlite:///{root / 'index.db'}")
-        points = _grow(ctx, index, EMBEDDED_KEPT_STOPS, _bare_embedded(index), disk, ahead=True)
+        points = _grow(
+            ctx, index, EMBEDDED_KEPT_STOPS, _bare_embedded(index), disk, ahead=True, count=_count_embedded(index)
+        )
         _write_marker(marker, wanted, index.describe()["units"], points[-1])
         return points
     finally:
