@@ -112,8 +112,7 @@ def _latency(
     times: list[list[float]] = [[] for _ in calls]
     cpu, hits = [], 0
     for i, q in enumerate(qs):
-        turn = list(range(len(calls)))
-        for k in turn[i % len(turn) :] + turn[: i % len(turn)]:
+        for k in [(i + j) % len(calls) for j in range(len(calls))]:
             t, c = time.perf_counter(), time.process_time()
             result = calls[k](q)
             times[k].append((time.perf_counter() - t) * 1000)
@@ -165,15 +164,15 @@ def _count_embedded(index: SearchIndex) -> Callable[[SearchQuery], object]:
     the least that any answer with an exact total must do."""
     from tantivy import Occur, Query
 
-    compile_ = index._compiler  # type: ignore[attr-defined]
+    compiler = index._compiler  # type: ignore[attr-defined]
 
     def run(q: SearchQuery) -> object:
         plan = plan_query(q)
-        parts = [p for p in (compile_.visible_dossiers(plan), compile_.visible_shared(plan)) if p is not None]
+        parts = [p for p in (compiler.visible_dossiers(plan), compiler.visible_shared(plan)) if p is not None]
         visible = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
         searcher = index._open().searcher()  # type: ignore[attr-defined]
         # ordered by a fast field, so that nothing is scored
-        query = compile_.query(plan, visible, with_boosts=False)
+        query = compiler.query(plan, visible, with_boosts=False)
         return searcher.search(query, limit=1, count=True, order_by_field="completed_ts").count
 
     return run
