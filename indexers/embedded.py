@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import tantivy
-from tantivy import Occur, Query
+from tantivy import Query
 
 from . import units as unit_layout
 from .base import IndexUnavailable, SearchIndex, translated
@@ -362,7 +362,7 @@ class EmbeddedIndex(SearchIndex):
         parts = [(p, types) for p, types in ((own, None), (shared, plan.visibility.shared_types)) if p is not None]
         if not parts:
             return empty_result()
-        visible = parts[0][0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p, _ in parts])
+        visible = c.either([p for p, _ in parts])
         countings = [
             (self._pool().submit(self._count, searcher, c.query(plan, part, with_boosts=False)), types)
             for part, types in parts

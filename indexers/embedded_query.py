@@ -125,6 +125,10 @@ class Compiler:
             clauses.append((Occur.MustNot, self._any("material_types", vis.withheld_types)))
         return Query.boolean_query(clauses)
 
+    def either(self, parts: list[Query]) -> Query:
+        """What a viewer sees at all: any of their parts (own dossiers, others' shared files)."""
+        return parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
+
     def query(self, plan: Plan, visibility: Query, with_boosts: bool) -> Query:
         clauses = [(Occur.Must, self.term(t)) for t in plan.terms]
         if not clauses:

@@ -162,17 +162,14 @@ def _bare_embedded(index: SearchIndex) -> Callable[[SearchQuery], object]:
 def _count_embedded(index: SearchIndex) -> Callable[[SearchQuery], object]:
     """The query's matching units counted by tantivy on one thread, unranked, without facets or the page:
     the least that any answer with an exact total must do."""
-    from tantivy import Occur, Query
-
     compiler = index._compiler  # type: ignore[attr-defined]
 
     def run(q: SearchQuery) -> object:
         plan = plan_query(q)
         parts = [p for p in (compiler.visible_dossiers(plan), compiler.visible_shared(plan)) if p is not None]
-        visible = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
         searcher = index._open().searcher()  # type: ignore[attr-defined]
         # ordered by a fast field, so that nothing is scored
-        query = compiler.query(plan, visible, with_boosts=False)
+        query = compiler.query(plan, compiler.either(parts), with_boosts=False)
         return searcher.search(query, limit=1, count=True, order_by_field="completed_ts").count
 
     return run
