@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import sys
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from storage import open_store
 
 TITLE = "Object storage: uploads and sealing"
 MB = 1e6
-RUNS = 3
+# Rounds of (put, raw copy, raw copy with SHA-256); the goal is the median of the rounds' ratios: on this VM
+# the same copy runs at 760-1,280 MB/s from one round to the next, and a best-of-N on each side compared one
+# side's lucky round with the other's ordinary one.
+RUNS = 5
 
 
 def _targets(ctx: Context, name: str) -> list[tuple[str, str, bool]]:
@@ -31,17 +35,18 @@ def _uploads(ctx: Context, result: SectionResult) -> None:
         ceilings = storage_bench.hash_ceilings(128)  # just before the put it bounds: the machine is shared
         report = storage_bench.measure(url, small if temporary else source, RUNS, temporary=temporary)
         size = report["size"]
-        ours, raw = size / min(report["ours"]) / MB, size / min(report["raw"]) / MB
-        hashed = size / min(report["raw_sha256"]) / MB
+        ours, raw = size / statistics.median(report["ours"]) / MB, size / statistics.median(report["raw"]) / MB
+        hashed = size / statistics.median(report["raw_sha256"]) / MB
+        paired = statistics.median(h / o for o, h in zip(report["ours"], report["raw_sha256"], strict=True))
         result.goals.append(
             Goal(
                 f"upload throughput, {backend} (streamed put / raw copy with SHA-256)",
-                ours / hashed,
+                paired,
                 0.9,
                 "×",
                 "at_least",
                 f"raw copy to the same backend with the SHA-256 every upload answers with: {hashed:.0f} MB/s; "
-                f"ours {ours:.0f} MB/s (best of {RUNS} interleaved)",
+                f"ours {ours:.0f} MB/s (medians of {RUNS} rounds, each a put beside both copies)",
             )
         )
         result.figures.append(
@@ -85,6 +90,9 @@ def _uploads(ctx: Context, result: SectionResult) -> None:
             result.figures.append(Figure(f"{name} on one core, before the {backend} runs", ceilings[name], "MB/s"))
 
 
+SEAL_ROUNDS = 7
+
+
 def _sealing(ctx: Context, result: SectionResult) -> None:
     mib = 100
     result.figures.append(
@@ -98,7 +106,7 @@ def _sealing(ctx: Context, result: SectionResult) -> None:
     for backend, url, temporary in _targets(ctx, "seal"):
         store = open_store(url)
         try:
-            found = sealing.compare(store, mib, 3)
+            found = sealing.compare(store, mib, SEAL_ROUNDS)
         finally:
             store.close()
             if temporary:
@@ -106,11 +114,12 @@ def _sealing(ctx: Context, result: SectionResult) -> None:
         result.goals.append(
             Goal(
                 f"sealing a {mib} MB dossier, {backend} (sealing / raw copy)",
-                found["ours"] / found["raw"],
+                found["ratio"],
                 1.5,
                 "×",
                 "at_most",
-                f"raw copy within the backend: {found['raw']:.2f} s; sealing {found['ours']:.2f} s (best of 3)",
+                f"median of {SEAL_ROUNDS} rounds side by side: raw copy within the backend {found['raw']:.2f} s "
+                f"(range {found['raw_range'][0]:.2f}-{found['raw_range'][1]:.2f} s); sealing {found['ours']:.2f} s",
             )
         )
         result.figures += [
@@ -147,7 +156,9 @@ def run(ctx: Context) -> SectionResult:
         "with a raw copy (local: the faster of `copyfileobj` + fsync and the same starting writeback every 16 MiB, as "
         "the store does, which on this VM is several times faster; S3: minio `fput_object` with the length known), "
         "and with each raw copy again while `hashlib` computes the SHA-256 of the same bytes in a second thread, "
-        "alternating, best of 3. The goal compares with the copy that hashes: an upload's 201 answer carries the "
+        f"in {RUNS} rounds; the goal is the median of the rounds' ratios (a best-of-N on each side gave the "
+        "raw copy two tries a round, its two variants, to the put's one). The goal compares with the copy that "
+        "hashes: an upload's 201 answer carries the "
         "file's SHA-256 (API.md; PRODUCT.md records it at intake), and one SHA-256 stream runs on one core, here "
         'slower than a page-cache copy ("the most SHA-256 allows"), so no upload could reach 0.9× the plain copy '
         "locally; that ratio is shown as a figure. Memory is the growth of that child's peak RSS across its puts.\n"
@@ -158,7 +169,9 @@ def run(ctx: Context) -> SectionResult:
         "Sealing: three stored scans (random bytes framed as JPEG, 100 MB in all, stored as uploads and their facts "
         "learned) packaged as `seal_dossier` writes the package (each file copied within the store and not read, "
         "tag files and manifests), against `shutil.copyfile` + fsync (local) or minio `copy_object` (S3) of the "
-        "same objects; interleaved, best of 3; no retention dates, so that the bench bucket can be removed. Not "
+        "same objects, in rounds side by side (which goes first alternating); the goal is the median of the "
+        "rounds' ratios, as the same copy within versitygw takes 0.3 s or 2 s from one minute to the next here, "
+        "both kinds alike; no retention dates, so that the bench bucket can be removed. Not "
         "timed: the DA/T 70 check `seal_dossier` runs before commit, which reads every file once (digests, opening, "
         "virus scan) whatever the backend."
     )
