@@ -37,6 +37,7 @@ from .units import Unit, build_units, dossier_key
 
 DEFAULT_PREFIX = "onewindow"
 BULK_DOSSIERS = 500
+_MERGE_TIMEOUT_SECONDS = 6 * 3600
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,100}$")
 _TEXT = {"type": "text", "analyzer": "whitespace"}
 _elastic_errors = translated(translate)
@@ -179,6 +180,7 @@ class ElasticIndex(SearchIndex):
             count = self._write(new, docs, replace=False, require_alias=False)
             self._client.indices.put_settings(index=new, settings={"refresh_interval": None})
             self._client.indices.refresh(index=new)
+            self._merge_segments(new)
             with self._lock:
                 self._point_alias(new, self._aliased())
                 self._concrete, self._meta = new, self._index_meta(new)
@@ -186,6 +188,17 @@ class ElasticIndex(SearchIndex):
             self._client.options(ignore_status=404).indices.delete(index=new)
             raise
         return count
+
+    def _merge_segments(self, name: str) -> None:
+        """One segment per shard for a freshly loaded index, before the alias points at it.
+
+        Merges are throttled while a bulk load writes, which leaves dozens of segments a shard; at
+        1M pages the archive query's p95 fell from 50 to 40 ms once they were merged (issue #16). Later
+        writes add small segments that the merge policy handles as usual. The request waits for the
+        merge (about a minute per 3 GB here), so it gets a timeout of its own.
+        """
+        merging = self._client.options(request_timeout=_MERGE_TIMEOUT_SECONDS, max_retries=0)
+        merging.indices.forcemerge(index=name, max_num_segments=1)
 
     @_elastic_errors
     def destroy(self) -> None:
