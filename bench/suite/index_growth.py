@@ -19,7 +19,7 @@ import secrets
 import shutil
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -313,6 +313,31 @@ def _es_grow(ctx: Context, index: SearchIndex, stops: list[int], search_from: in
 KEPT_SHARDS = {1_000_000: 2}
 
 
+def _rebuilt(ctx: Context, index: SearchIndex, size: int) -> Checkpoint:
+    """A ``size``-page collection loaded as a centre moving to Elasticsearch loads its archive: one
+    ``rebuild`` (bulk load, segments merged, then the alias swapped). Its pages/s leave out the time
+    spent making the corpus."""
+    made = {"pages": 0, "dossiers": 0, "seconds": 0.0}
+
+    def docs() -> Iterator[DossierDoc]:
+        chunks = archive_corpus.batches(ctx, [size])
+        while True:
+            t = time.perf_counter()
+            _stop, chunk, last = next(chunks)
+            made["seconds"] += time.perf_counter() - t
+            made["pages"] += sl.page_count(chunk)
+            made["dossiers"] += len(chunk)
+            yield from chunk
+            if last:
+                return
+
+    began = time.perf_counter()
+    index.rebuild(docs())
+    seconds = time.perf_counter() - began - made["seconds"]
+    pages = int(made["pages"])
+    return Checkpoint(pages, int(made["dossiers"]), pages, seconds, _es_disk_bytes(index))
+
+
 def _kept(ctx: Context, size: int) -> Checkpoint:
     """The kept ``size``-page collection on the server, built first if missing or stale."""
     shards = KEPT_SHARDS.get(size, 1)
@@ -320,17 +345,17 @@ def _kept(ctx: Context, size: int) -> Checkpoint:
     marker = ctx.cache / f"es-{prefix}.json"
     index = open_index(_es_url(ctx, prefix, shards))
     try:
-        wanted = {"schema_version": unit_layout.SCHEMA_VERSION, "pages": size}
+        wanted = {"schema_version": unit_layout.SCHEMA_VERSION, "pages": size, "loaded_by": "rebuild"}
         stored = _marker(marker, wanted, index.describe()["units"])
         if stored is not None:
             point = Checkpoint(stored["pages"], stored["dossiers"], 0, 0.0, _es_disk_bytes(index))
-            docs = archive_corpus.sample_docs(ctx, size)
-            point.search = _latency(index, _es_bare(index), _queries(ctx, docs, size))
-            return point
-        index.destroy()
-        index = open_index(_es_url(ctx, prefix, shards))
-        [point] = _es_grow(ctx, index, [size], search_from=size)
-        _write_marker(marker, wanted, index.describe()["units"], point)
+        else:
+            index.destroy()
+            index = open_index(_es_url(ctx, prefix, shards))
+            point = _rebuilt(ctx, index, size)
+            _write_marker(marker, wanted, index.describe()["units"], point)
+        docs = archive_corpus.sample_docs(ctx, size)
+        point.search = _latency(index, _es_bare(index), _queries(ctx, docs, size))
         return point
     finally:
         index.close()

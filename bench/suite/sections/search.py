@@ -31,9 +31,13 @@ that states its total must do. The goal is on wall-clock p95; each query's CPU t
 process; for Elasticsearch the client's only) is recorded beside it, as other work on the shared machine
 stretches wall time, not CPU time. Measured at every size as the index grows; the full run's embedded 10M
 collection is kept in the cache between runs (the run that builds it also measures it at 2M and 5M), and
-Elasticsearch's 100k (full: 1M) collection is kept on the server; the 1M one has two shards (`?shards=2`, searched with
-dfs_query_then_fetch so that the ranking is one shard's): settled, on an idle machine, p95 35-39 ms against
-45 ms with one shard (2026-12-02).
+Elasticsearch's 100k (full: 1M) collection is kept on the server, loaded as a centre moving to Elasticsearch loads
+its archive: one `rebuild`, which merges the bulk load's segments before the alias points at the new index. The 1M one
+has two shards (`?shards=2`, searched with dfs_query_then_fetch so that the ranking is one shard's): settled, on an idle
+machine, p95 35-39 ms against 45 ms with one shard (2026-12-02). The same 1M collection on 2026-12-03 (a machine
+where bare pypdf ran at 64 pages/s against 149 the day before), p95: 74 ms measured right after an `index_many` bulk
+load, 50 ms once its merges had finished (87 segments), 40 ms merged to one segment a shard; of those 40 ms the
+facets cost ~10 and the word boosts ~7 (each left out in turn, same queries interleaved).
 
 Where an embedded query's time goes (CPU per query, mean / p95, measured 2026-12-01 on the 400-query mix): at 100k
 pages ranking ~1 ms, counting (total and facets of own dossiers and of others' shared files, two passes on the pool
