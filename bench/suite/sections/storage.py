@@ -157,12 +157,13 @@ def run(ctx: Context) -> SectionResult:
         "the store does, which on this VM is several times faster; S3: minio `fput_object` with the length known, "
         "the faster of two), and with each raw copy again while `hashlib` computes the SHA-256 of the same bytes in a "
         f"second thread; in each of {RUNS} rounds the faster of two puts against the faster of the two copies, "
-        "so that both sides draw as often from this VM's spread (the same copy runs at 760-1,280 MB/s from one "
+        "so that both sides draw as often from this VM's spread (the same copy runs at 760-1,600 MB/s from one "
         "round to the next); the goal is the median of the rounds' ratios. The goal compares with the copy that "
         "hashes: an upload's 201 answer carries the "
         "file's SHA-256 (API.md; PRODUCT.md records it at intake), and one SHA-256 stream runs on one core, here "
         'slower than a page-cache copy ("the most SHA-256 allows"), so no upload could reach 0.9× the plain copy '
-        "locally; that ratio is shown as a figure. Memory is the growth of that child's peak RSS across its puts.\n"
+        "locally; that ratio is shown as a figure. Memory is the growth of that child's peak RSS across three puts "
+        "made before any raw copy (whose buffers would count).\n"
         "An upload hashed SM3 inline until 2026-12: SM3 runs on one core only (a stream cannot be split) and slower "
         'than a raw copy, so no put could pass 0.82× locally ("what SM3 inline would allow"). Uploads now '
         "compute SHA-256 (PRODUCT.md's digest at intake); the `uploads.facts` job reads the object once soon after for "
