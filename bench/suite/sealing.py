@@ -23,6 +23,7 @@ from typing import Any
 
 from minio.commonconfig import CopySource
 
+from bench.suite.rounds import paired_ratio
 from server.services.archive import seal
 from server.services.archive.bag import BagWriter
 from server.services.archive.formats import identify
@@ -138,7 +139,7 @@ def compare(store: ObjectStore, total_mib: int, rounds: int) -> dict[str, Any]:
     unlearned = seal_once(store, sources, "bench/seal-unlearned")
     streamed = seal_once(store, sources, "bench/seal-streamed", copy=False)
     return {
-        "ratio": statistics.median(o / r for o, r in zip(ours, raw, strict=True)),
+        "ratio": paired_ratio(ours, raw),
         "ours": statistics.median(ours),
         "raw": statistics.median(raw),
         "raw_range": (min(raw), max(raw)),

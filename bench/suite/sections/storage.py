@@ -9,6 +9,7 @@ from pathlib import Path
 from bench import storage_bench
 from bench.suite import sealing
 from bench.suite.model import Context, Figure, Goal, SectionResult
+from bench.suite.rounds import paired_ratio
 from storage import open_store
 
 TITLE = "Object storage: uploads and sealing"
@@ -37,7 +38,7 @@ def _uploads(ctx: Context, result: SectionResult) -> None:
         size = report["size"]
         ours, raw = size / statistics.median(report["ours"]) / MB, size / statistics.median(report["raw"]) / MB
         hashed = size / statistics.median(report["raw_sha256"]) / MB
-        paired = statistics.median(h / o for o, h in zip(report["ours"], report["raw_sha256"], strict=True))
+        paired = paired_ratio(report["raw_sha256"], report["ours"])  # of times: throughput inverts it
         result.goals.append(
             Goal(
                 f"upload throughput, {backend} (streamed put / raw copy with SHA-256)",
