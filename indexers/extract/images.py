@@ -74,17 +74,26 @@ def upright(img: Image.Image) -> Image.Image:
     return img
 
 
+def load_frame(img: Image.Image, index: int) -> int | None:
+    """Decodes frame ``index`` of an open image and returns its dpi, if the file records a usable one."""
+    try:
+        img.seek(index)
+        img.load()
+    except _DECODE_ERRORS as exc:
+        raise ExtractionFailed("unreadable", f"frame {index + 1}: {type(exc).__name__}: {exc}") from exc
+    dpi = img.info.get("dpi")
+    try:
+        return int(round(float(dpi[0]))) if dpi and dpi[0] else None
+    except (TypeError, ValueError):
+        return None
+
+
 def iter_upright_frames(path: str | os.PathLike[str]) -> Iterator[tuple[Image.Image, int | None]]:
     """Each frame (multi-page TIFF scans have many), upright, with its dpi if known."""
     with opened(path) as img:
         for index in range(frame_count(img)):
-            try:
-                img.seek(index)
-                img.load()
-            except _DECODE_ERRORS as exc:
-                raise ExtractionFailed("unreadable", f"frame {index + 1}: {type(exc).__name__}: {exc}") from exc
-            dpi = img.info.get("dpi")
-            yield upright(img.copy()), int(round(float(dpi[0]))) if dpi and dpi[0] else None
+            dpi = load_frame(img, index)
+            yield upright(img.copy()), dpi
 
 
 def image_page_count(path: str | os.PathLike[str]) -> int:

@@ -65,10 +65,14 @@ def _ocr_slot(path: str | os.PathLike[str], page: dict[str, Any], engine: Tesser
 
 def _ocr_page(path: str | os.PathLike[str], page: dict[str, Any], engine: Tesseract, limits: Limits) -> PageText:
     dpi = safe_dpi(page.get("w", 612.0), page.get("h", 792.0), limits.ocr_dpi)
-    pnm = render_page_pnm(path, page["n"], dpi=dpi, gray=True, limits=limits)
     if not engine.preprocess:
+        pnm = render_page_pnm(path, page["n"], dpi=dpi, gray=True, limits=limits)
         return PageText(page["n"], engine.recognize(pnm, dpi=dpi, limits=limits), "ocr")
-    with Image.open(io.BytesIO(pnm)) as img:
-        img.load()
-        text = engine.recognize_image(img, dpi=dpi, limits=limits)
-    return PageText(page["n"], text, "ocr")
+
+    def rendered() -> tuple[Image.Image, int]:
+        pnm = render_page_pnm(path, page["n"], dpi=dpi, gray=True, limits=limits)
+        with Image.open(io.BytesIO(pnm)) as img:
+            img.load()
+            return img, dpi
+
+    return PageText(page["n"], engine.recognize_page(rendered, limits=limits), "ocr")

@@ -82,8 +82,11 @@ def _needs_ocr(text: str, broken: bool, page: Any) -> bool:
     A short real text (a cover page saying "附件一") is kept unless the page
     also carries an image, as a scan with a stamped page number does.
     """
-    chars = [c for c in text if not c.isspace()]
-    good = sum(1 for c in chars if c != "\ufffd" and unicodedata.category(c) not in ("Co", "Cc", "Cs", "Cn"))
+    chars = "".join(text.split())
+    if chars.isprintable() and "\ufffd" not in chars:
+        good = len(chars)  # the usual page, checked in C: no private-use, control, surrogate or unassigned code
+    else:
+        good = sum(1 for c in chars if c != "\ufffd" and unicodedata.category(c) not in ("Co", "Cc", "Cs", "Cn"))
     if broken or good < MIN_USABLE_RATIO * len(chars):
         return True
     return good < MIN_USABLE_CHARS and _has_images(page.get("/Resources"))

@@ -39,7 +39,8 @@ def _text_layer(ctx: Context, result: SectionResult) -> None:
 
 
 def _ocr_page(ctx: Context, result: SectionResult) -> None:
-    # 5 pairs read 1.08-1.15 on 2026-12-04 on a page where ours does ~2 % more (preparing the image)
+    # 5 pairs read 1.08-1.15 on 2026-12-04 while the page was cleaned before Tesseract started; since it is
+    # cleaned while Tesseract loads its models, 9 pairs read 0.92-1.05, median 1.00
     rounds = 7 if ctx.quick else 9
     pairs = eb.measure_ocr_pairs(eb.ocr_scan(ctx.work), rounds)
     bare = statistics.median(b[1] for b, _ in pairs)
