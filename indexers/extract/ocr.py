@@ -130,7 +130,7 @@ class Tesseract:
         raw = run_tool(
             argv, input=data, timeout_s=limits.tool_timeout_s, memory_mb=limits.tool_memory_mb, env=self._env()
         )
-        return raw.decode("utf-8", "replace")
+        return _decoded(raw)
 
     @contextmanager
     def _started(
