@@ -69,8 +69,8 @@ def started_tool(
 ) -> Iterator[RunningTool]:
     """A program started now, killed on leaving the block unless its ``finish`` returned.
 
-    ``timeout_s`` counts from the start, so it bounds whatever the block does
-    before ``finish`` as well.
+    ``timeout_s`` counts from the start: time the block spends before
+    ``finish`` is taken from the program's budget.
     """
     command = list(argv)
     prlimit = find_tool("prlimit")
