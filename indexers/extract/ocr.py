@@ -254,6 +254,7 @@ def ocr_image_file(
         frames = frame_count(img)
     if frames < 1:
         raise ExtractionFailed("unreadable", "image has no frames")
+    # each frame is opened again by its loader: Tesseract runs outside ``opened``, whose error mapping is for decoding
     return [engine.recognize_page(functools.partial(_ocr_frame, path, n, frames), limits=limits) for n in range(frames)]
 
 
